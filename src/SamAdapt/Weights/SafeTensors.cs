@@ -1,0 +1,124 @@
+using System.Text.Json;
+using TorchSharp;
+
+namespace SamAdapt.Weights;
+
+/// <summary>
+/// Reads the safetensors format: an 8-byte little-endian header length N, N bytes of JSON
+/// (<c>{"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {...}}</c>),
+/// then the raw little-endian tensor bytes. Every length and offset is checked against the file.
+/// </summary>
+public static class SafeTensors
+{
+    /// <summary>The largest JSON header accepted (the format's own limit is 100 MB).</summary>
+    public const long MaxHeaderBytes = 100_000_000;
+
+    /// <summary>Reads every tensor of <paramref name="path"/> onto the CPU.</summary>
+    /// <exception cref="ModelFormatException">The file is not valid safetensors; the message says why.</exception>
+    public static StateDict Load(string path)
+    {
+        using var stream = OpenRead(path);
+        long fileLength = stream.Length;
+        if (fileLength < 8) throw Error(path, $"the file has {fileLength} bytes, fewer than the 8-byte header length");
+        var lengthBytes = new byte[8];
+        stream.ReadExactly(lengthBytes);
+        long headerLength = (long)BitConverter.ToUInt64(lengthBytes);
+        if (headerLength <= 0 || headerLength > MaxHeaderBytes || 8 + headerLength > fileLength)
+            throw Error(path, $"the header claims {headerLength} bytes but the file has {fileLength}");
+        var header = new byte[headerLength];
+        stream.ReadExactly(header);
+        long dataStart = 8 + headerLength, dataLength = fileLength - dataStart;
+
+        var entries = ParseHeader(path, header);
+        var dict = new StateDict(path);
+        try
+        {
+            foreach (var (name, dtype, shape, begin, end) in entries)
+            {
+                var (scalarType, elementSize) = ParseDType(path, name, dtype);
+                long count = ElementCount(path, name, shape);
+                if (begin < 0 || end < begin || end > dataLength)
+                    throw Error(path, $"tensor '{name}' has data_offsets [{begin}, {end}] outside the {dataLength} data bytes");
+                if (end - begin != count * elementSize)
+                    throw Error(path, $"tensor '{name}' of shape [{string.Join(", ", shape)}] and dtype {dtype} needs {count * elementSize} bytes, its offsets give {end - begin}");
+                var bytes = new byte[end - begin];
+                stream.Position = dataStart + begin;
+                stream.ReadExactly(bytes);
+                var tensor = torch.empty(shape, scalarType);
+                tensor.bytes = bytes;
+                dict.Add(name, tensor);
+            }
+        }
+        catch
+        {
+            dict.Dispose();
+            throw;
+        }
+        return dict;
+    }
+
+    static List<(string Name, string DType, long[] Shape, long Begin, long End)> ParseHeader(string path, byte[] header)
+    {
+        var entries = new List<(string, string, long[], long, long)>();
+        try
+        {
+            using var json = JsonDocument.Parse(header);
+            if (json.RootElement.ValueKind != JsonValueKind.Object) throw Error(path, "the header is not a JSON object");
+            foreach (var property in json.RootElement.EnumerateObject())
+            {
+                if (property.Name == "__metadata__") continue;
+                var info = property.Value;
+                if (info.ValueKind != JsonValueKind.Object || !info.TryGetProperty("dtype", out var dtype) ||
+                    !info.TryGetProperty("shape", out var shape) || !info.TryGetProperty("data_offsets", out var offsets) ||
+                    dtype.ValueKind != JsonValueKind.String || shape.ValueKind != JsonValueKind.Array ||
+                    offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
+                    throw Error(path, $"tensor '{property.Name}' needs \"dtype\", \"shape\" and two \"data_offsets\"");
+                var dims = shape.EnumerateArray().Select(d => d.GetInt64()).ToArray();
+                entries.Add((property.Name, dtype.GetString()!, dims, offsets[0].GetInt64(), offsets[1].GetInt64()));
+            }
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+        {
+            throw Error(path, $"the header is not valid JSON ({e.Message})", e);
+        }
+        return entries;
+    }
+
+    static (torch.ScalarType Type, int Size) ParseDType(string path, string name, string dtype) => dtype switch
+    {
+        "F32" => (torch.ScalarType.Float32, 4),
+        "F16" => (torch.ScalarType.Float16, 2),
+        "BF16" => (torch.ScalarType.BFloat16, 2),
+        "F64" => (torch.ScalarType.Float64, 8),
+        "I64" => (torch.ScalarType.Int64, 8),
+        "I32" => (torch.ScalarType.Int32, 4),
+        "I16" => (torch.ScalarType.Int16, 2),
+        "I8" => (torch.ScalarType.Int8, 1),
+        "U8" => (torch.ScalarType.Byte, 1),
+        "BOOL" => (torch.ScalarType.Bool, 1),
+        _ => throw Error(path, $"tensor '{name}' has dtype '{dtype}'; expected one of F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL"),
+    };
+
+    static long ElementCount(string path, string name, long[] shape)
+    {
+        long count = 1;
+        foreach (long d in shape)
+        {
+            if (d < 0) throw Error(path, $"tensor '{name}' has a negative dimension");
+            count = checked(count * d);
+        }
+        return count;
+    }
+
+    internal static FileStream OpenRead(string path)
+    {
+        try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException($"{path}: cannot open the file ({e.Message}).", e);
+        }
+    }
+
+    static ModelFormatException Error(string path, string what, Exception? inner = null) =>
+        inner is null ? new($"{path} is not a valid safetensors file: {what}.") : new($"{path} is not a valid safetensors file: {what}.", inner);
+}
