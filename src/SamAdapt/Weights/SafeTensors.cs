@@ -57,6 +57,54 @@ public static class SafeTensors
         return dict;
     }
 
+    /// <summary>
+    /// Writes <paramref name="tensors"/> (any device, contiguous or not) to <paramref name="path"/> in
+    /// safetensors format, atomically: the file is written beside the target and renamed over it.
+    /// </summary>
+    public static void Save(string path, IEnumerable<KeyValuePair<string, torch.Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var entries = new List<(string Name, byte[] Bytes, string DType, long[] Shape)>();
+        foreach (var (name, tensor) in tensors)
+        {
+            using var cpu = tensor.detach().cpu().contiguous();
+            entries.Add((name, cpu.bytes.ToArray(), DTypeName(name, cpu.dtype), cpu.shape));
+        }
+
+        var header = new Dictionary<string, object>();
+        if (metadata is { Count: > 0 }) header["__metadata__"] = metadata;
+        long offset = 0;
+        foreach (var (name, bytes, dtype, shape) in entries)
+        {
+            header[name] = new { dtype, shape, data_offsets = new[] { offset, offset + bytes.Length } };
+            offset += bytes.Length;
+        }
+        var headerBytes = JsonSerializer.SerializeToUtf8Bytes(header);
+        int padding = (8 - headerBytes.Length % 8) % 8; // the format pads the header with spaces to 8 bytes
+
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(BitConverter.GetBytes((ulong)(headerBytes.Length + padding)));
+            stream.Write(headerBytes);
+            for (int i = 0; i < padding; i++) stream.WriteByte((byte)' ');
+            foreach (var entry in entries) stream.Write(entry.Bytes);
+        });
+    }
+
+    static string DTypeName(string name, torch.ScalarType type) => type switch
+    {
+        torch.ScalarType.Float32 => "F32",
+        torch.ScalarType.Float16 => "F16",
+        torch.ScalarType.BFloat16 => "BF16",
+        torch.ScalarType.Float64 => "F64",
+        torch.ScalarType.Int64 => "I64",
+        torch.ScalarType.Int32 => "I32",
+        torch.ScalarType.Int16 => "I16",
+        torch.ScalarType.Int8 => "I8",
+        torch.ScalarType.Byte => "U8",
+        torch.ScalarType.Bool => "BOOL",
+        _ => throw new ArgumentException($"Tensor '{name}' has dtype {type}, which safetensors cannot store.", nameof(name)),
+    };
+
     static List<(string Name, string DType, long[] Shape, long Begin, long End)> ParseHeader(string path, byte[] header)
     {
         var entries = new List<(string, string, long[], long, long)>();
