@@ -1,4 +1,3 @@
-using System.CommandLine;
+using SamAdapt.Cli;
 
-var root = new RootCommand("samadapt: Segment Anything in ML.NET, and encoder adaptation (Straka).");
-return root.Parse(args).Invoke();
+return CliApp.BuildRoot().Parse(args).Invoke();

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace SamAdapt.Cli;
+
+/// <summary>Builds the <c>samadapt</c> command tree (also used by tests to run commands in-process).</summary>
+public static class CliApp
+{
+    /// <summary>The root command with every subcommand.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("samadapt: Segment Anything in ML.NET, and encoder adaptation (Straka).");
+        return root;
+    }
+}
