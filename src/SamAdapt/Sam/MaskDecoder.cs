@@ -1,0 +1,128 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SamAdapt.Sam;
+
+/// <summary>
+/// SAM's mask decoder (<c>MaskDecoder</c>): an IoU token and 1 + <c>numMultimaskOutputs</c> mask tokens
+/// are prepended to the sparse prompt tokens, run through the <see cref="TwoWayTransformer"/> with the
+/// image embedding, and turned into low-resolution mask logits (4x the grid) by hypernetwork MLPs
+/// applied to the upscaled image embedding, plus a predicted IoU per mask.
+/// Differentiable with respect to the image embedding, so an encoder can be trained through it while
+/// its own parameters are frozen.
+/// </summary>
+public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool, (Tensor Masks, Tensor IouPredictions)>
+{
+#pragma warning disable IDE1006 // field names are the state-dict contract
+    /// <summary>The two-way transformer.</summary>
+    public readonly TwoWayTransformer transformer;
+    /// <summary>Learned IoU token [1, D].</summary>
+    public readonly Embedding iou_token;
+    /// <summary>Learned mask tokens [numMaskTokens, D]; token 0 is the single-mask output.</summary>
+    public readonly Embedding mask_tokens;
+    /// <summary>[B, D, G, G] -> [B, D/8, 4G, 4G]: ConvTranspose2d, LayerNorm2d, GELU, ConvTranspose2d, GELU.</summary>
+    public readonly Sequential output_upscaling;
+    /// <summary>One MLP per mask token: [B, D] -> [B, D/8].</summary>
+    public readonly ModuleList<Mlp> output_hypernetworks_mlps;
+    /// <summary>IoU head: [B, D] -> [B, numMaskTokens].</summary>
+    public readonly Mlp iou_prediction_head;
+#pragma warning restore IDE1006
+
+    /// <summary>The token and image-embedding channel count D.</summary>
+    public long TransformerDim { get; }
+    /// <summary>How many masks a multimask prediction returns (3 in SAM).</summary>
+    public long NumMultimaskOutputs { get; }
+    /// <summary>All mask tokens: the single-mask token plus the multimask ones.</summary>
+    public long NumMaskTokens => NumMultimaskOutputs + 1;
+
+    /// <summary>Creates the decoder around <paramref name="transformer"/> (SAM: dim 256, 3 multimask outputs, IoU head depth 3, hidden 256).</summary>
+    public MaskDecoder(long transformerDim, TwoWayTransformer transformer, long numMultimaskOutputs = 3, int iouHeadDepth = 3, long iouHeadHiddenDim = 256)
+        : base(nameof(MaskDecoder))
+    {
+        ArgumentNullException.ThrowIfNull(transformer);
+        if (transformerDim <= 0 || transformerDim % 8 != 0)
+            throw new SamAdaptException($"{nameof(MaskDecoder)}: {nameof(transformerDim)} must be a positive multiple of 8, got {transformerDim}.");
+        if (transformer.EmbeddingDim != transformerDim)
+            throw new SamAdaptException($"{nameof(MaskDecoder)}: the transformer has dimension {transformer.EmbeddingDim} but {nameof(transformerDim)} is {transformerDim}.");
+        if (numMultimaskOutputs < 1)
+            throw new SamAdaptException($"{nameof(MaskDecoder)}: {nameof(numMultimaskOutputs)} must be at least 1, got {numMultimaskOutputs}.");
+
+        this.transformer = transformer;
+        iou_token = nn.Embedding(1, transformerDim);
+        mask_tokens = nn.Embedding(numMultimaskOutputs + 1, transformerDim);
+        output_upscaling = nn.Sequential(
+            nn.ConvTranspose2d(transformerDim, transformerDim / 4, kernel_size: 2, stride: 2),
+            new LayerNorm2d(transformerDim / 4),
+            nn.GELU(),
+            nn.ConvTranspose2d(transformerDim / 4, transformerDim / 8, kernel_size: 2, stride: 2),
+            nn.GELU());
+        output_hypernetworks_mlps = new ModuleList<Mlp>();
+        for (long i = 0; i < numMultimaskOutputs + 1; i++)
+            output_hypernetworks_mlps.Add(new Mlp(transformerDim, transformerDim, transformerDim / 8, 3));
+        iou_prediction_head = new Mlp(transformerDim, iouHeadHiddenDim, numMultimaskOutputs + 1, iouHeadDepth);
+        TransformerDim = transformerDim;
+        NumMultimaskOutputs = numMultimaskOutputs;
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// Predicts masks as SAM does: with <paramref name="multimaskOutput"/> the masks of tokens 1..3
+    /// ([B, 3, 4G, 4G] logits, [B, 3] IoU), otherwise token 0 only ([B, 1, 4G, 4G], [B, 1]).
+    /// Inputs as in <see cref="PredictMasks"/>.
+    /// </summary>
+    public override (Tensor Masks, Tensor IouPredictions) forward(Tensor imageEmbeddings, Tensor imagePe, Tensor sparsePromptEmbeddings, Tensor densePromptEmbeddings, bool multimaskOutput)
+    {
+        using var scope = NewDisposeScope();
+        var (masks, iou) = PredictMasks(imageEmbeddings, imagePe, sparsePromptEmbeddings, densePromptEmbeddings);
+        var tokens = multimaskOutput ? TensorIndex.Slice(1, null) : TensorIndex.Slice(0, 1);
+        return (masks[.., tokens].MoveToOuterDisposeScope(), iou[.., tokens].MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Predicts the masks of ALL mask tokens for B prompts.
+    /// imageEmbeddings [1, D, G, G] (one image shared by all prompts, as SAM repeats it) or [B, D, G, G]
+    /// (one embedding per prompt); imagePe [1, D, G, G]; sparsePromptEmbeddings [B, N, D];
+    /// densePromptEmbeddings [B, D, G, G] (or [1, D, G, G]).
+    /// Returns mask logits [B, numMaskTokens, 4G, 4G] and IoU predictions [B, numMaskTokens].
+    /// </summary>
+    public (Tensor Masks, Tensor IouPredictions) PredictMasks(Tensor imageEmbeddings, Tensor imagePe, Tensor sparsePromptEmbeddings, Tensor densePromptEmbeddings)
+    {
+        long batch = CheckInputs(imageEmbeddings, imagePe, sparsePromptEmbeddings, densePromptEmbeddings);
+        using var scope = NewDisposeScope();
+        var outputTokens = cat(new[] { iou_token.weight!, mask_tokens.weight! }, 0).unsqueeze(0).expand(batch, -1, -1);
+        var tokens = cat(new[] { outputTokens, sparsePromptEmbeddings }, 1);
+
+        var source = imageEmbeddings.expand(batch, -1, -1, -1) + densePromptEmbeddings;
+        var positions = imagePe.expand(batch, -1, -1, -1);
+        long channels = source.shape[1], height = source.shape[2], width = source.shape[3];
+
+        var (hs, image) = transformer.forward(source, positions, tokens);
+        var iouTokenOut = hs[.., 0, ..];
+        var maskTokensOut = hs[.., TensorIndex.Slice(1, 1 + NumMaskTokens), ..];
+
+        var upscaled = output_upscaling.forward(image.transpose(1, 2).reshape(batch, channels, height, width));
+        var hyperIn = stack(Enumerable.Range(0, (int)NumMaskTokens).Select(i => output_hypernetworks_mlps[i].forward(maskTokensOut[.., i, ..])), 1);
+        long upChannels = upscaled.shape[1], upHeight = upscaled.shape[2], upWidth = upscaled.shape[3];
+        var masks = hyperIn.matmul(upscaled.reshape(batch, upChannels, upHeight * upWidth)).reshape(batch, -1, upHeight, upWidth);
+        var iou = iou_prediction_head.forward(iouTokenOut);
+        return (masks.MoveToOuterDisposeScope(), iou.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Checks the shapes of the decoder inputs and returns the number of prompts B.</summary>
+    long CheckInputs(Tensor imageEmbeddings, Tensor imagePe, Tensor sparse, Tensor dense)
+    {
+        string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
+        if (sparse.dim() != 3 || sparse.shape[2] != TransformerDim)
+            throw new SamAdaptException($"{nameof(MaskDecoder)}: sparse prompt embeddings must be [B, N, {TransformerDim}], got {Shape(sparse)}.");
+        long batch = sparse.shape[0];
+        if (imageEmbeddings.dim() != 4 || imageEmbeddings.shape[1] != TransformerDim || (imageEmbeddings.shape[0] != 1 && imageEmbeddings.shape[0] != batch))
+            throw new SamAdaptException($"{nameof(MaskDecoder)}: image embeddings must be [1, {TransformerDim}, G, G] or [B = {batch}, {TransformerDim}, G, G] (one per prompt), got {Shape(imageEmbeddings)}.");
+        long height = imageEmbeddings.shape[2], width = imageEmbeddings.shape[3];
+        if (imagePe.dim() != 4 || imagePe.shape[0] != 1 || imagePe.shape[1] != TransformerDim || imagePe.shape[2] != height || imagePe.shape[3] != width)
+            throw new SamAdaptException($"{nameof(MaskDecoder)}: the image positional encoding must be [1, {TransformerDim}, {height}, {width}] (PromptEncoder.GetDensePe()), got {Shape(imagePe)}.");
+        if (dense.dim() != 4 || (dense.shape[0] != 1 && dense.shape[0] != batch) || dense.shape[1] != TransformerDim || dense.shape[2] != height || dense.shape[3] != width)
+            throw new SamAdaptException($"{nameof(MaskDecoder)}: dense prompt embeddings must be [B = {batch}, {TransformerDim}, {height}, {width}], got {Shape(dense)}.");
+        return batch;
+    }
+}

@@ -1,0 +1,69 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SamAdapt.Sam;
+
+/// <summary>
+/// SAM's decomposed relative position bias (from MViTv2): a learned table per axis
+/// (<c>rel_pos_h</c>, <c>rel_pos_w</c>, [2 * size - 1, headDim]) gives, for every query, a bias along
+/// the key rows plus a bias along the key columns, added to the attention logits.
+/// </summary>
+public static class RelativePosition
+{
+    /// <summary>
+    /// SAM's <c>get_rel_pos</c>: the table rows for every (query, key) pair along one axis,
+    /// [L, C] -> [qSize, kSize, C]. When L differs from 2 * max(qSize, kSize) - 1 the table is first
+    /// resized by linear interpolation (align_corners false), as a checkpoint trained at another size needs.
+    /// </summary>
+    public static Tensor Get(long querySize, long keySize, Tensor relPos)
+    {
+        if (relPos.dim() != 2)
+            throw new SamAdaptException($"A relative position table must be [L, C], got [{string.Join(", ", relPos.shape)}].");
+        long maxRelativeDistance = 2 * Math.Max(querySize, keySize) - 1;
+        using var scope = NewDisposeScope();
+        var table = relPos;
+        if (relPos.shape[0] != maxRelativeDistance)
+        {
+            table = nn.functional.interpolate(
+                    relPos.reshape(1, relPos.shape[0], -1).permute(0, 2, 1),
+                    size: new[] { maxRelativeDistance },
+                    mode: InterpolationMode.Linear,
+                    align_corners: false)
+                .reshape(-1, maxRelativeDistance)
+                .permute(1, 0);
+        }
+        // Same arithmetic as the reference (float32 coordinates truncated to integers), so the indices agree.
+        double queryStep = Math.Max((double)keySize / querySize, 1.0);
+        double keyStep = Math.Max((double)querySize / keySize, 1.0);
+        var queryCoords = arange(querySize, dtype: ScalarType.Int64).unsqueeze(1) * queryStep;
+        var keyCoords = arange(keySize, dtype: ScalarType.Int64).unsqueeze(0) * keyStep;
+        var relativeCoords = (queryCoords - keyCoords + (keySize - 1) * keyStep).to(ScalarType.Int64);
+        return table.index_select(0, relativeCoords.flatten())
+            .view(querySize, keySize, -1)
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The decomposed bias for an attention over a (qH, qW) query grid and a (kH, kW) key grid:
+    /// <paramref name="query"/> [..., qH * qW, C] (unscaled) -> bias [..., qH * qW, kH * kW], where
+    /// bias[q, (i, j)] = q . rel_pos_h[qh - i] + q . rel_pos_w[qw - j] (offsets shifted into the table).
+    /// </summary>
+    public static Tensor DecomposedBias(Tensor query, Tensor relPosH, Tensor relPosW,
+        (long Height, long Width) querySize, (long Height, long Width) keySize)
+    {
+        long channels = query.shape[^1];
+        if (query.shape[^2] != querySize.Height * querySize.Width)
+            throw new SamAdaptException(
+                $"The query has {query.shape[^2]} tokens, not the {querySize.Height}x{querySize.Width} grid it is said to be.");
+        var leading = query.shape[..^2];
+        using var scope = NewDisposeScope();
+        var rh = Get(querySize.Height, keySize.Height, relPosH); // [qH, kH, C]
+        var rw = Get(querySize.Width, keySize.Width, relPosW);   // [qW, kW, C]
+        var grid = query.reshape(-1, querySize.Height, querySize.Width, channels);
+        var relH = einsum("bhwc,hkc->bhwk", grid, rh).contiguous(); // [N, qH, qW, kH]
+        var relW = einsum("bhwc,wkc->bhwk", grid, rw).contiguous(); // [N, qH, qW, kW]
+        var bias = relH.unsqueeze(-1) + relW.unsqueeze(-2); // [N, qH, qW, kH, kW], contiguous
+        var shape = leading.Concat(new[] { querySize.Height * querySize.Width, keySize.Height * keySize.Width }).ToArray();
+        return bias.reshape(shape).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,58 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SamAdapt.Sam;
+
+/// <summary>
+/// SAM's two-way transformer (<c>TwoWayTransformer</c>): the prompt tokens and the image embedding
+/// attend to each other through <c>depth</c> <see cref="TwoWayAttentionBlock"/>s, then the tokens attend
+/// to the image once more.
+/// </summary>
+public sealed class TwoWayTransformer : nn.Module<Tensor, Tensor, Tensor, (Tensor Tokens, Tensor Image)>
+{
+#pragma warning disable IDE1006 // field names are the state-dict contract
+    /// <summary>The attention blocks; the first skips the positional encoding in its self-attention.</summary>
+    public readonly ModuleList<TwoWayAttentionBlock> layers;
+    /// <summary>Final token-to-image attention.</summary>
+    public readonly DecoderAttention final_attn_token_to_image;
+    /// <summary>Norm after the final attention.</summary>
+    public readonly LayerNorm norm_final_attn;
+#pragma warning restore IDE1006
+
+    /// <summary>The channel count D of tokens and image embedding.</summary>
+    public long EmbeddingDim { get; }
+
+    /// <summary>Creates the transformer (SAM: depth 2, dim 256, 8 heads, MLP 2048, downsample 2).</summary>
+    public TwoWayTransformer(int depth, long embeddingDim, long numHeads, long mlpDim, long attentionDownsampleRate = 2)
+        : base(nameof(TwoWayTransformer))
+    {
+        if (depth < 1)
+            throw new SamAdaptException($"{nameof(TwoWayTransformer)}: {nameof(depth)} must be at least 1, got {depth}.");
+        layers = new ModuleList<TwoWayAttentionBlock>();
+        for (int i = 0; i < depth; i++)
+            layers.Add(new TwoWayAttentionBlock(embeddingDim, numHeads, mlpDim, attentionDownsampleRate, skipFirstLayerPe: i == 0));
+        final_attn_token_to_image = new DecoderAttention(embeddingDim, numHeads, attentionDownsampleRate);
+        norm_final_attn = nn.LayerNorm(embeddingDim);
+        EmbeddingDim = embeddingDim;
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// imageEmbedding [B, D, H, W], imagePe [B, D, H, W], pointEmbedding [B, Nt, D]
+    /// -> (tokens [B, Nt, D], image [B, H*W, D]).
+    /// </summary>
+    public override (Tensor Tokens, Tensor Image) forward(Tensor imageEmbedding, Tensor imagePe, Tensor pointEmbedding)
+    {
+        using var scope = NewDisposeScope();
+        var keys = imageEmbedding.flatten(2).permute(0, 2, 1);
+        var keyPe = imagePe.flatten(2).permute(0, 2, 1);
+        var queries = pointEmbedding;
+        foreach (var layer in layers)
+            (queries, keys) = layer.forward(queries, keys, pointEmbedding, keyPe);
+
+        var attended = final_attn_token_to_image.forward(queries + pointEmbedding, keys + keyPe, keys);
+        queries = norm_final_attn.forward(queries + attended);
+        return (queries.MoveToOuterDisposeScope(), keys.MoveToOuterDisposeScope());
+    }
+}
