@@ -13,40 +13,61 @@ public static class SafeTensors
     /// <summary>The largest JSON header accepted (the format's own limit is 100 MB).</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
+    /// <summary>The most dimensions a tensor may have.</summary>
+    public const int MaxRank = 64;
+
     /// <summary>Reads every tensor of <paramref name="path"/> onto the CPU.</summary>
     /// <exception cref="ModelFormatException">The file is not valid safetensors; the message says why.</exception>
     public static StateDict Load(string path)
     {
         using var stream = OpenRead(path);
+        try
+        {
+            return LoadFrom(path, stream);
+        }
+        catch (Exception e) when (e is IOException or OverflowException)
+        {
+            throw Error(path, $"the file cannot be read ({e.Message})", e);
+        }
+    }
+
+    static StateDict LoadFrom(string path, FileStream stream)
+    {
         long fileLength = stream.Length;
         if (fileLength < 8) throw Error(path, $"the file has {fileLength} bytes, fewer than the 8-byte header length");
         var lengthBytes = new byte[8];
         stream.ReadExactly(lengthBytes);
-        long headerLength = (long)BitConverter.ToUInt64(lengthBytes);
-        if (headerLength <= 0 || headerLength > MaxHeaderBytes || 8 + headerLength > fileLength)
+        ulong headerLength = BitConverter.ToUInt64(lengthBytes);
+        if (headerLength == 0 || headerLength > MaxHeaderBytes || headerLength > (ulong)(fileLength - 8))
             throw Error(path, $"the header claims {headerLength} bytes but the file has {fileLength}");
         var header = new byte[headerLength];
         stream.ReadExactly(header);
-        long dataStart = 8 + headerLength, dataLength = fileLength - dataStart;
+        long dataStart = 8 + (long)headerLength, dataLength = fileLength - dataStart;
 
         var entries = ParseHeader(path, header);
+        long previousEnd = 0;
+        string? previousName = null;
+        foreach (var entry in entries.OrderBy(e => e.Begin))
+        {
+            var (_, elementSize) = ParseDType(path, entry.Name, entry.DType);
+            long count = ElementCount(path, entry.Name, entry.Shape);
+            if (entry.Begin < 0 || entry.End < entry.Begin || entry.End > dataLength)
+                throw Error(path, $"tensor '{entry.Name}' has data_offsets [{entry.Begin}, {entry.End}] outside the {dataLength} data bytes");
+            if (count > long.MaxValue / elementSize || entry.End - entry.Begin != count * elementSize)
+                throw Error(path, $"tensor '{entry.Name}' of shape [{string.Join(", ", entry.Shape)}] and dtype {entry.DType} does not fit the {entry.End - entry.Begin} bytes its offsets give");
+            if (entry.Begin < previousEnd)
+                throw Error(path, $"the bytes of tensors '{previousName}' and '{entry.Name}' overlap");
+            (previousEnd, previousName) = (entry.End, entry.Name);
+        }
+
         var dict = new StateDict(path);
         try
         {
-            foreach (var (name, dtype, shape, begin, end) in entries)
+            foreach (var (name, dtype, shape, begin, _) in entries)
             {
                 var (scalarType, elementSize) = ParseDType(path, name, dtype);
-                long count = ElementCount(path, name, shape);
-                if (begin < 0 || end < begin || end > dataLength)
-                    throw Error(path, $"tensor '{name}' has data_offsets [{begin}, {end}] outside the {dataLength} data bytes");
-                if (end - begin != count * elementSize)
-                    throw Error(path, $"tensor '{name}' of shape [{string.Join(", ", shape)}] and dtype {dtype} needs {count * elementSize} bytes, its offsets give {end - begin}");
-                var bytes = new byte[end - begin];
                 stream.Position = dataStart + begin;
-                stream.ReadExactly(bytes);
-                var tensor = torch.empty(shape, scalarType);
-                tensor.bytes = bytes;
-                dict.Add(name, tensor);
+                dict.Add(name, TensorReader.Read(stream, shape, scalarType, elementSize));
             }
         }
         catch
@@ -107,20 +128,27 @@ public static class SafeTensors
 
     static List<(string Name, string DType, long[] Shape, long Begin, long End)> ParseHeader(string path, byte[] header)
     {
-        var entries = new List<(string, string, long[], long, long)>();
+        var entries = new List<(string Name, string DType, long[] Shape, long Begin, long End)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             using var json = JsonDocument.Parse(header);
             if (json.RootElement.ValueKind != JsonValueKind.Object) throw Error(path, "the header is not a JSON object");
             foreach (var property in json.RootElement.EnumerateObject())
             {
-                if (property.Name == "__metadata__") continue;
+                if (!names.Add(property.Name)) throw Error(path, $"the header names '{property.Name}' twice");
+                if (property.Name == "__metadata__")
+                {
+                    if (property.Value.ValueKind != JsonValueKind.Object) throw Error(path, "\"__metadata__\" is not a JSON object");
+                    continue;
+                }
                 var info = property.Value;
                 if (info.ValueKind != JsonValueKind.Object || !info.TryGetProperty("dtype", out var dtype) ||
                     !info.TryGetProperty("shape", out var shape) || !info.TryGetProperty("data_offsets", out var offsets) ||
                     dtype.ValueKind != JsonValueKind.String || shape.ValueKind != JsonValueKind.Array ||
                     offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
                     throw Error(path, $"tensor '{property.Name}' needs \"dtype\", \"shape\" and two \"data_offsets\"");
+                if (shape.GetArrayLength() > MaxRank) throw Error(path, $"tensor '{property.Name}' has {shape.GetArrayLength()} dimensions, more than {MaxRank}");
                 var dims = shape.EnumerateArray().Select(d => d.GetInt64()).ToArray();
                 entries.Add((property.Name, dtype.GetString()!, dims, offsets[0].GetInt64(), offsets[1].GetInt64()));
             }
@@ -153,7 +181,8 @@ public static class SafeTensors
         foreach (long d in shape)
         {
             if (d < 0) throw Error(path, $"tensor '{name}' has a negative dimension");
-            count = checked(count * d);
+            if (d > 0 && count > long.MaxValue / d) throw Error(path, $"tensor '{name}' of shape [{string.Join(", ", shape)}] has too many elements");
+            count *= d;
         }
         return count;
     }
