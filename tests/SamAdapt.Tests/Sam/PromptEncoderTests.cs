@@ -46,7 +46,7 @@ public class PromptEncoderTests
 
         Assert.Equal(new long[] { 1, 3, 32 }, pointsOnly.shape);
         Assert.Equal(new long[] { 1, 4, 32 }, pointsAndBox.shape);
-        using var weights = Weights.SafeTensors.Load(Path.Combine(TestPaths.MiniFixture, "sam.safetensors"));
+        using var weights = SamAdapt.Weights.SafeTensors.Load(Path.Combine(TestPaths.MiniFixture, "sam.safetensors"));
         Assert.True(DecoderFixture.Identical(pointsOnly[0, 2], weights["prompt_encoder.not_a_point_embed.weight"][0]), "the padding row is exactly not_a_point_embed");
         Relative.AssertClose(pointsAndBox[.., ..2], pointsOnly[.., ..2], 1e-7, "point rows do not depend on the box");
     }
@@ -75,7 +75,7 @@ public class PromptEncoderTests
         using var scope = NewDisposeScope();
         var (sparse, dense) = fixture.PromptEncoder.forward(null, null, null);
         Assert.Equal(new long[] { 1, 0, 32 }, sparse.shape);
-        using var weights = Weights.SafeTensors.Load(Path.Combine(TestPaths.MiniFixture, "sam.safetensors"));
+        using var weights = SamAdapt.Weights.SafeTensors.Load(Path.Combine(TestPaths.MiniFixture, "sam.safetensors"));
         var noMask = weights["prompt_encoder.no_mask_embed.weight"].reshape(1, 32, 1, 1).expand(1, 32, 16, 16);
         Assert.True(DecoderFixture.Identical(dense, noMask));
     }

@@ -1,0 +1,184 @@
+using Microsoft.ML.Data;
+using SamAdapt.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SamAdapt.Sam;
+
+/// <summary>
+/// SAM's predictor: set an image once (its embedding is computed once), then ask any number of prompts.
+/// Pre- and post-processing follow the official <c>SamPredictor</c> (resize longest side, normalise, pad;
+/// masks upsampled, cropped and resized back to the original size).
+/// </summary>
+public sealed class SamPredictor : IDisposable
+{
+    readonly ISamImageEncoder _encoder;
+    readonly ISamPromptDecoder _decoder;
+    readonly SamPreprocessor _preprocessor;
+    readonly IDisposable? _owned;
+    Tensor? _embedding;
+    (int Height, int Width) _inputSize, _originalSize;
+
+    /// <summary>The model's configuration (input frame, grid, pixel normalisation).</summary>
+    public SamConfig Config { get; }
+
+    /// <summary>
+    /// Combines an image encoder and a prompt decoder. <paramref name="owned"/>, if given, is disposed with
+    /// the predictor (e.g. the model both backends come from).
+    /// </summary>
+    public SamPredictor(SamConfig config, ISamImageEncoder encoder, ISamPromptDecoder decoder, IDisposable? owned = null)
+    {
+        Config = config;
+        _encoder = encoder;
+        _decoder = decoder;
+        _owned = owned;
+        _preprocessor = new SamPreprocessor(config.ImageSize, config.PixelMean, config.PixelStd);
+    }
+
+    /// <summary>A predictor that runs everything in TorchSharp on <paramref name="model"/> (owned when <paramref name="ownsModel"/>).</summary>
+    public static SamPredictor FromModel(SamModel model, bool ownsModel = true) =>
+        new(model.Config, new TorchImageEncoder(model.image_encoder), new TorchPromptDecoder(model.prompt_encoder, model.mask_decoder), ownsModel ? model : null);
+
+    /// <summary>Whether an image (or embedding) has been set.</summary>
+    public bool IsImageSet => _embedding is not null;
+
+    /// <summary>The current image embedding [1, D, G, G]; set an image first.</summary>
+    public Tensor Embedding => _embedding ?? throw new InvalidOperationException("No image is set: call SetImage (or SetEmbedding) before predicting.");
+
+    /// <summary>The original size (h, w) of the current image.</summary>
+    public (int Height, int Width) OriginalSize => _originalSize;
+
+    /// <summary>Computes and keeps the embedding of <paramref name="image"/>.</summary>
+    public void SetImage(RgbImage image)
+    {
+        using var preprocessed = _preprocessor.Preprocess(image);
+        var embedding = _encoder.Encode(preprocessed.Pixels);
+        Replace(embedding, preprocessed.InputSize, preprocessed.OriginalSize);
+    }
+
+    /// <summary>Computes and keeps the embedding of an ML.NET image.</summary>
+    public void SetImage(MLImage image) => SetImage(RgbImage.FromMLImage(image));
+
+    /// <summary>
+    /// Uses an embedding computed elsewhere (e.g. by the adapter) for an image of <paramref name="originalSize"/>.
+    /// The predictor keeps its own copy of <paramref name="embedding"/> [1, D, G, G].
+    /// </summary>
+    public void SetEmbedding(Tensor embedding, (int Height, int Width) originalSize)
+    {
+        long grid = Config.EmbeddingGrid;
+        if (embedding.dim() != 4 || embedding.shape[0] != 1 || embedding.shape[1] != Config.PromptEmbedDim || embedding.shape[2] != grid || embedding.shape[3] != grid)
+            throw new ArgumentException($"The embedding has shape [{string.Join(", ", embedding.shape)}]; expected [1, {Config.PromptEmbedDim}, {grid}, {grid}].", nameof(embedding));
+        if (originalSize.Height <= 0 || originalSize.Width <= 0)
+            throw new ArgumentException($"The original size {originalSize} must be positive.", nameof(originalSize));
+        var inputSize = ResizeLongestSide.GetPreprocessShape(originalSize.Height, originalSize.Width, Config.ImageSize);
+        Replace(embedding.detach().clone(), inputSize, originalSize);
+    }
+
+    void Replace(Tensor embedding, (int, int) inputSize, (int, int) originalSize)
+    {
+        _embedding?.Dispose();
+        _embedding = embedding;
+        _inputSize = inputSize;
+        _originalSize = originalSize;
+    }
+
+    /// <summary>Predicts the masks of one prompt.</summary>
+    public SamPrediction Predict(SamPrompt prompt, MaskOutputMode mode = MaskOutputMode.Single) =>
+        Predict(new[] { prompt }, mode)[0];
+
+    /// <summary>
+    /// Predicts the masks of several prompts on the current image. Prompts of the same shape (number of
+    /// points, box or not, mask or not) run through the decoder together in one batch.
+    /// </summary>
+    public IReadOnlyList<SamPrediction> Predict(IReadOnlyList<SamPrompt> prompts, MaskOutputMode mode = MaskOutputMode.Single)
+    {
+        var embedding = Embedding;
+        if (_decoder.MaskTokenCount == 1 && mode != MaskOutputMode.Auto)
+            throw new InvalidOperationException($"This decoder is a single-mask export: it returns one mask chosen by the export's own rule, so it cannot give {(mode == MaskOutputMode.Multimask ? "three masks (multimask)" : "the single-output token")}. Use MaskOutputMode.Auto.");
+        foreach (var prompt in prompts) prompt.Validate(Config.LowResMaskSize);
+
+        var results = new SamPrediction[prompts.Count];
+        var groups = Enumerable.Range(0, prompts.Count)
+            .GroupBy(i => (prompts[i].Points?.Count ?? 0, prompts[i].Box is not null, prompts[i].MaskInput is not null));
+        using var _ = inference_mode();
+        foreach (var group in groups)
+        {
+            var indexes = group.ToArray();
+            var predictions = PredictGroup(indexes.Select(i => prompts[i]).ToArray(), mode, embedding);
+            for (int j = 0; j < indexes.Length; j++) results[indexes[j]] = predictions[j];
+        }
+        return results;
+    }
+
+    SamPrediction[] PredictGroup(SamPrompt[] prompts, MaskOutputMode mode, Tensor embedding)
+    {
+        using var scope = NewDisposeScope();
+        var batch = ToPromptBatch(prompts);
+        var (lowRes, iou) = _decoder.Decode(embedding, batch);
+        var tokens = SelectTokens(iou, mode, prompts[0].DecoderPointCount);
+        var selectedLowRes = stack(tokens.Select((t, b) => lowRes[b].index_select(0, tensor(t))).ToArray());
+        var selectedIou = stack(tokens.Select((t, b) => iou[b].index_select(0, tensor(t))).ToArray());
+        var masks = MaskPostprocessor.Postprocess(selectedLowRes, _inputSize, _originalSize, Config.ImageSize);
+
+        var predictions = new SamPrediction[prompts.Length];
+        for (int b = 0; b < prompts.Length; b++)
+        {
+            var tokenIndexes = _decoder.MaskTokenCount == 1 ? new[] { -1 } : tokens[b].Select(t => (int)t).ToArray();
+            predictions[b] = new SamPrediction(masks[b].clone().MoveToOuterDisposeScope(), selectedIou[b].data<float>().ToArray(),
+                selectedLowRes[b].clone().MoveToOuterDisposeScope(), tokenIndexes);
+        }
+        return predictions;
+    }
+
+    /// <summary>The mask tokens to keep per prompt: [B][K].</summary>
+    long[][] SelectTokens(Tensor iou, MaskOutputMode mode, int decoderPointCount)
+    {
+        long batch = iou.shape[0];
+        if (_decoder.MaskTokenCount == 1) return Enumerable.Repeat(new long[] { 0 }, (int)batch).ToArray();
+        int multimask = _decoder.MaskTokenCount - 1;
+        switch (mode)
+        {
+            case MaskOutputMode.Single: return Enumerable.Repeat(new long[] { 0 }, (int)batch).ToArray();
+            case MaskOutputMode.Multimask: return Enumerable.Repeat(Enumerable.Range(1, multimask).Select(i => (long)i).ToArray(), (int)batch).ToArray();
+            default:
+                var scores = iou.to(float32).clone();
+                scores[.., 0] += (decoderPointCount - 2.5f) * 1000f;
+                var best = scores.argmax(1).data<long>().ToArray();
+                return best.Select(t => new[] { t }).ToArray();
+        }
+    }
+
+    /// <summary>Transforms prompts of one shape from original pixels to the input frame, as tensors.</summary>
+    PromptBatch ToPromptBatch(SamPrompt[] prompts)
+    {
+        var transform = _preprocessor.Transform;
+        int pointCount = prompts[0].Points?.Count ?? 0;
+        Tensor? coords = null, labels = null, boxes = null, masks = null;
+        if (pointCount > 0)
+        {
+            var xy = prompts.SelectMany(p => p.Points!.SelectMany(q => new[] { q.X, q.Y })).ToArray();
+            using var raw = tensor(xy, new long[] { prompts.Length, pointCount, 2 });
+            coords = transform.ApplyCoords(raw, _originalSize);
+            labels = tensor(prompts.SelectMany(p => p.Points!.Select(q => (long)q.Label)).ToArray(), new long[] { prompts.Length, pointCount });
+        }
+        if (prompts[0].Box is not null)
+        {
+            var corners = prompts.SelectMany(p => new[] { p.Box!.Value.X0, p.Box.Value.Y0, p.Box.Value.X1, p.Box.Value.Y1 }).ToArray();
+            using var raw = tensor(corners, new long[] { prompts.Length, 4 });
+            boxes = transform.ApplyBoxes(raw, _originalSize);
+        }
+        if (prompts[0].MaskInput is not null)
+            masks = stack(prompts.Select(p => p.MaskInput!.to(float32)).ToArray());
+        return new PromptBatch(coords, labels, boxes, masks);
+    }
+
+    /// <summary>Disposes the embedding, and the model when owned.</summary>
+    public void Dispose()
+    {
+        _embedding?.Dispose();
+        _embedding = null;
+        _encoder.Dispose();
+        _decoder.Dispose();
+        _owned?.Dispose();
+    }
+}
