@@ -37,7 +37,7 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
     public long NumMaskTokens => NumMultimaskOutputs + 1;
 
     /// <summary>Creates the decoder around <paramref name="transformer"/> (SAM: dim 256, 3 multimask outputs, IoU head depth 3, hidden 256).</summary>
-    public MaskDecoder(long transformerDim, TwoWayTransformer transformer, long numMultimaskOutputs = 3, int iouHeadDepth = 3, long iouHeadHiddenDim = 256)
+    public MaskDecoder(long transformerDim, TwoWayTransformer transformer, long numMultimaskOutputs = 3, long iouHeadDepth = 3, long iouHeadHiddenDim = 256)
         : base(nameof(MaskDecoder))
     {
         ArgumentNullException.ThrowIfNull(transformer);

@@ -17,12 +17,12 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     readonly bool _sigmoidOutput;
 
     /// <summary>Creates the MLP; <paramref name="numLayers"/> counts the linear layers (at least 1).</summary>
-    public Mlp(long inputDim, long hiddenDim, long outputDim, int numLayers, bool sigmoidOutput = false) : base(nameof(Mlp))
+    public Mlp(long inputDim, long hiddenDim, long outputDim, long numLayers, bool sigmoidOutput = false) : base(nameof(Mlp))
     {
         if (numLayers < 1)
             throw new SamAdaptException($"{nameof(Mlp)}: {nameof(numLayers)} must be at least 1, got {numLayers}.");
         layers = new ModuleList<Linear>();
-        for (int i = 0; i < numLayers; i++)
+        for (long i = 0; i < numLayers; i++)
         {
             long inFeatures = i == 0 ? inputDim : hiddenDim;
             long outFeatures = i == numLayers - 1 ? outputDim : hiddenDim;

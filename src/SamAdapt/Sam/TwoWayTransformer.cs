@@ -24,13 +24,13 @@ public sealed class TwoWayTransformer : nn.Module<Tensor, Tensor, Tensor, (Tenso
     public long EmbeddingDim { get; }
 
     /// <summary>Creates the transformer (SAM: depth 2, dim 256, 8 heads, MLP 2048, downsample 2).</summary>
-    public TwoWayTransformer(int depth, long embeddingDim, long numHeads, long mlpDim, long attentionDownsampleRate = 2)
+    public TwoWayTransformer(long depth, long embeddingDim, long numHeads, long mlpDim, long attentionDownsampleRate = 2)
         : base(nameof(TwoWayTransformer))
     {
         if (depth < 1)
             throw new SamAdaptException($"{nameof(TwoWayTransformer)}: {nameof(depth)} must be at least 1, got {depth}.");
         layers = new ModuleList<TwoWayAttentionBlock>();
-        for (int i = 0; i < depth; i++)
+        for (long i = 0; i < depth; i++)
             layers.Add(new TwoWayAttentionBlock(embeddingDim, numHeads, mlpDim, attentionDownsampleRate, skipFirstLayerPe: i == 0));
         final_attn_token_to_image = new DecoderAttention(embeddingDim, numHeads, attentionDownsampleRate);
         norm_final_attn = nn.LayerNorm(embeddingDim);

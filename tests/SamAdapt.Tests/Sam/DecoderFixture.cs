@@ -25,8 +25,8 @@ public sealed class DecoderFixture : IDisposable
         ImageSize = Get("image_size");
         long grid = ImageSize / Get("patch_size"), dim = Get("prompt_embed_dim");
         PromptEncoder = new PromptEncoder(dim, (grid, grid), (ImageSize, ImageSize), Get("mask_in_chans"));
-        var transformer = new TwoWayTransformer((int)Get("decoder_depth"), dim, Get("decoder_heads"), Get("decoder_mlp_dim"));
-        MaskDecoder = new MaskDecoder(dim, transformer, Get("num_multimask_outputs"), (int)Get("iou_head_depth"), Get("iou_head_hidden_dim"));
+        var transformer = new TwoWayTransformer(Get("decoder_depth"), dim, Get("decoder_heads"), Get("decoder_mlp_dim"));
+        MaskDecoder = new MaskDecoder(dim, transformer, Get("num_multimask_outputs"), Get("iou_head_depth"), Get("iou_head_hidden_dim"));
 
         var weightsPath = Path.Combine(folder, "sam.safetensors");
         using (var weights = SafeTensors.Load(weightsPath))

@@ -25,19 +25,31 @@ public class MaskDecoderTests(ITestOutputHelper output)
         AssertPredictorCaseMatches(fixture, "box_point_mask", multimask: true);
 
         using var scope = NewDisposeScope();
-        using var _ = no_grad();
         var cases = fixture.Cases;
-        var (sparse, dense) = fixture.PromptEncoder.forward((cases["decoder.point_coords"], cases["decoder.point_labels"]), null, null);
-        var densePe = fixture.PromptEncoder.GetDensePe();
-        var times = new List<double>();
-        for (int i = 0; i < 4; i++)
+        var embedding = cases["decoder.image_embeddings"];
+        Tensor sparse, dense, densePe;
+        using (no_grad())
         {
-            using var inner = NewDisposeScope();
+            (sparse, dense) = fixture.PromptEncoder.forward((cases["decoder.point_coords"], cases["decoder.point_labels"]), null, null);
+            densePe = fixture.PromptEncoder.GetDensePe();
+            output.WriteLine($"mask decoder call, inference (dim 256, grid 64, 4 sparse tokens), after one warm-up: {Time(() => fixture.MaskDecoder.forward(embedding, densePe, sparse, dense, true), repeats: 3)}");
+        }
+        var trainable = embedding.clone().requires_grad_(true);
+        output.WriteLine($"mask decoder forward + backward to the embedding: {Time(() => fixture.MaskDecoder.forward(trainable, densePe, sparse, dense, true).Masks.sum().backward(), repeats: 1)}");
+    }
+
+    /// <summary>Runs <paramref name="call"/> once to warm up, then <paramref name="repeats"/> times; their durations.</summary>
+    static string Time(Action call, int repeats)
+    {
+        var times = new List<double>();
+        for (int i = 0; i <= repeats; i++)
+        {
+            using var scope = NewDisposeScope();
             var watch = Stopwatch.StartNew();
-            fixture.MaskDecoder.forward(cases["decoder.image_embeddings"], densePe, sparse, dense, true);
+            call();
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
-        output.WriteLine($"mask decoder call (dim 256, grid 64, 4 sparse tokens), after one warm-up: {string.Join(", ", times.Skip(1).Select(t => $"{t:F0} ms"))}");
+        return string.Join(", ", times.Skip(1).Select(t => $"{t:F0} ms"));
     }
 
     /// <summary>decoder.*: prompt encoder (no box, so a second padding point) + multimask decoder.</summary>

@@ -1,10 +1,11 @@
 using SamAdapt.Sam;
 using TorchSharp;
+using Xunit.Abstractions;
 using static TorchSharp.torch;
 
 namespace SamAdapt.Tests.Sam;
 
-public class PromptEncoderTests
+public class PromptEncoderTests(ITestOutputHelper output)
 {
     const double Tolerance = 1e-4;
 
@@ -18,7 +19,7 @@ public class PromptEncoderTests
     /// decoder.point_coords already ends with a padding point; the reference sparse embeddings have one
     /// row more than there are points, i.e. SAM called the encoder without a box and appended a second one.
     /// </summary>
-    static void AssertMatchesReference(string folder)
+    void AssertMatchesReference(string folder)
     {
         using var fixture = new DecoderFixture(folder);
         using var scope = NewDisposeScope();
@@ -26,9 +27,16 @@ public class PromptEncoderTests
         var (sparse, dense) = fixture.PromptEncoder.forward((cases["decoder.point_coords"], cases["decoder.point_labels"]), null, null);
         var densePe = fixture.PromptEncoder.GetDensePe();
 
-        Relative.AssertClose(sparse, cases["decoder.sparse_embeddings"], Tolerance, "sparse embeddings");
-        Relative.AssertClose(dense, cases["decoder.dense_embeddings"], Tolerance, "dense embeddings");
-        Relative.AssertClose(densePe, cases["decoder.dense_pe"], Tolerance, "dense positional encoding");
+        var comparisons = new[]
+        {
+            ("sparse_embeddings", sparse), ("dense_embeddings", dense), ("dense_pe", densePe),
+        };
+        foreach (var (name, actual) in comparisons)
+        {
+            double error = Relative.Error(actual, cases[$"decoder.{name}"]);
+            output.WriteLine($"{name}: relative error {error:E2}");
+            Assert.True(error < Tolerance, $"{name}: relative error {error:E3} is not below {Tolerance:E1}");
+        }
     }
 
     [Fact]
