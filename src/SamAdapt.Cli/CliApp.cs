@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SamAdapt.Cli.Commands;
 
 namespace SamAdapt.Cli;
 
@@ -9,6 +10,7 @@ public static class CliApp
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("samadapt: Segment Anything in ML.NET, and encoder adaptation (Straka).");
+        root.Add(SamPredictCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using SamAdapt.Imaging;
+using SamAdapt.Sam;
+using SamAdapt.Weights;
+using TorchSharp;
+
+namespace SamAdapt.Cli.Commands;
+
+/// <summary><c>samadapt sam-predict</c>: SAM masks for one image and one prompt, written as safetensors.</summary>
+public static class SamPredictCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var model = new Option<string?>("--model") { Description = "SAM model folder (config.json + sam.safetensors or sam.pth)." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "An official SAM checkpoint file (.pth or .safetensors); needs --model-type." };
+        var modelType = new Option<string?>("--model-type") { Description = "Model type of --checkpoint: vit_b, vit_l or vit_h." };
+        modelType.AcceptOnlyFromAmong(SamConfig.PresetNames.ToArray());
+        var image = new Option<string>("--image") { Description = "The image file (PNG, JPEG, BMP, GIF or WebP).", Required = true };
+        var points = new Option<string?>("--points") { Description = "Clicks in original pixels: \"x,y,label;x,y,label\" (label 1 foreground, 0 background)." };
+        var box = new Option<string?>("--box") { Description = "A box in original pixels: x0,y0,x1,y1." };
+        var maskInput = new Option<string?>("--mask-input") { Description = "A safetensors file with a tensor 'mask_input' [1, 4G, 4G] (low-res logits of an earlier prediction)." };
+        var multimask = new Option<bool>("--multimask") { Description = "Return SAM's three masks (tokens 1..3) instead of the single output (token 0)." };
+        var select = new Option<string>("--select")
+        {
+            Description = "single: token 0 (as SamPredictor); auto: one mask chosen by the official ONNX export's rule.",
+            DefaultValueFactory = _ => "single",
+        };
+        select.AcceptOnlyFromAmong("single", "auto");
+        var output = new Option<string>("--output") { Description = "Output .safetensors: mask_logits [K,H,W], iou_predictions [K], low_res_logits [K,4G,4G].", Required = true };
+        var maskPng = new Option<string?>("--mask-png") { Description = "Also write the first mask as a black/white PNG." };
+
+        var command = new Command("sam-predict", "Run SAM on one image with a point, box and/or mask prompt.")
+        {
+            model, checkpoint, modelType, image, points, box, maskInput, multimask, select, output, maskPng,
+        };
+        command.SetAction(parse => CliErrors.Run(parse.InvocationConfiguration.Error, () =>
+        {
+            var mode = parse.GetValue(multimask) ? MaskOutputMode.Multimask : MaskOutputMode.Single;
+            if (parse.GetValue(select) == "auto")
+            {
+                if (mode == MaskOutputMode.Multimask) throw new ArgumentException("--select auto returns one mask; it cannot be combined with --multimask.");
+                mode = MaskOutputMode.Auto;
+            }
+            var outputPath = parse.GetValue(output)!;
+            var imagePath = parse.GetValue(image)!;
+            GuardOutput(outputPath, imagePath, parse.GetValue(maskInput), parse.GetValue(checkpoint), parse.GetValue(maskPng));
+            var prompt = new SamPrompt
+            {
+                Points = parse.GetValue(points) is { } p ? PromptParsing.ParsePoints(p).Select(q => new PromptPoint(q.X, q.Y, q.Label)).ToArray() : null,
+                Box = parse.GetValue(box) is { } b ? ToBox(PromptParsing.ParseBox(b)) : null,
+            };
+            if (prompt.Points is null && prompt.Box is null && parse.GetValue(maskInput) is null)
+                throw new ArgumentException("Give a prompt: --points, --box and/or --mask-input.");
+
+            var rgb = RgbImage.Load(imagePath);
+            using var sam = LoadModel(parse.GetValue(model), parse.GetValue(checkpoint), parse.GetValue(modelType));
+            using var predictor = SamPredictor.FromModel(sam, ownsModel: false);
+            using var maskTensor = parse.GetValue(maskInput) is { } maskPath ? ReadMaskInput(maskPath) : null;
+            predictor.SetImage(rgb);
+            using var prediction = predictor.Predict(prompt with { MaskInput = maskTensor }, mode);
+            using var iou = torch.tensor(prediction.IouPredictions);
+            SafeTensors.Save(outputPath, new Dictionary<string, torch.Tensor>
+            {
+                ["mask_logits"] = prediction.MaskLogits,
+                ["iou_predictions"] = iou,
+                ["low_res_logits"] = prediction.LowResLogits,
+            });
+            if (parse.GetValue(maskPng) is { } png)
+                PngWriter.SaveMask(prediction.BinaryMask(0), rgb.Width, rgb.Height, png);
+
+            var console = parse.InvocationConfiguration.Output;
+            console.WriteLine($"{prediction.Count} mask(s) for {imagePath} ({rgb.Width}x{rgb.Height}); tokens {string.Join(", ", prediction.TokenIndexes)}; " +
+                $"predicted IoU {string.Join(", ", prediction.IouPredictions.Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
+            console.WriteLine($"wrote {outputPath}");
+            return 0;
+        }));
+        return command;
+    }
+
+    static SamModel LoadModel(string? model, string? checkpoint, string? modelType)
+    {
+        if ((model is null) == (checkpoint is null))
+            throw new ArgumentException("Give either --model DIR or --checkpoint FILE --model-type TYPE.");
+        if (checkpoint is not null)
+        {
+            if (modelType is null) throw new ArgumentException($"--checkpoint needs --model-type ({string.Join(", ", SamConfig.PresetNames)}).");
+            return SamModel.Load(checkpoint, modelType);
+        }
+        return SamModel.Load(model!, modelType);
+    }
+
+    static torch.Tensor ReadMaskInput(string path)
+    {
+        using var file = WeightFile.Load(path);
+        if (!file.TryGetValue("mask_input", out var mask))
+            throw new ModelFormatException($"{path}: expected a tensor named 'mask_input' [1, 4G, 4G]; found {string.Join(", ", file.Keys)}.");
+        return mask.to(torch.float32).clone();
+    }
+
+    static PromptBox ToBox((float X0, float Y0, float X1, float Y1) b) => new(b.X0, b.Y0, b.X1, b.Y1);
+
+    /// <summary>Refuses an output path that is one of the inputs.</summary>
+    static void GuardOutput(string output, params string?[] others)
+    {
+        var full = Path.GetFullPath(output);
+        foreach (var other in others)
+            if (other is not null && Path.GetFullPath(other) == full)
+                throw new ArgumentException($"--output {output} is also given as another file; choose another path (inputs are never overwritten).");
+    }
+}

@@ -1,0 +1,46 @@
+using SkiaSharp;
+
+namespace SamAdapt.Imaging;
+
+/// <summary>Writes images and binary masks as PNG files, atomically.</summary>
+public static class PngWriter
+{
+    /// <summary>Writes <paramref name="image"/> as an 8-bit RGB PNG.</summary>
+    public static void Save(RgbImage image, string path)
+    {
+        var pixels = image.Pixels.Span;
+        var rgba = new byte[image.Width * image.Height * 4];
+        for (int i = 0, j = 0; i < rgba.Length; i += 4, j += 3)
+        {
+            rgba[i] = pixels[j];
+            rgba[i + 1] = pixels[j + 1];
+            rgba[i + 2] = pixels[j + 2];
+            rgba[i + 3] = 255;
+        }
+        Encode(rgba, image.Width, image.Height, path);
+    }
+
+    /// <summary>Writes a row-major mask of <paramref name="width"/> x <paramref name="height"/> as a black/white PNG (white = true).</summary>
+    public static void SaveMask(ReadOnlySpan<bool> mask, int width, int height, string path)
+    {
+        if (mask.Length != width * height)
+            throw new ArgumentException($"The mask has {mask.Length} values; expected {width} x {height} = {width * height}.", nameof(mask));
+        var rgba = new byte[width * height * 4];
+        for (int i = 0; i < mask.Length; i++)
+        {
+            byte value = mask[i] ? (byte)255 : (byte)0;
+            rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = value;
+            rgba[4 * i + 3] = 255;
+        }
+        Encode(rgba, width, height, path);
+    }
+
+    static void Encode(byte[] rgba, int width, int height, string path)
+    {
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bitmap = new SKBitmap(info);
+        System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        AtomicFile.Write(path, stream => data.SaveTo(stream));
+    }
+}
