@@ -156,9 +156,9 @@ static class OnnxProtoReader
             throw new ModelFormatException($"{path}: tensor '{name}' keeps its data in an external file, which SamAdapt does not read; save the model with its weights inside the .onnx file.");
         var tensor = new OnnxTensorData(name, dims.ToArray(), dataType, Array.Empty<byte>());
         int size = OnnxTensorData.ElementSize(dataType);
-        if (size == 0)
-            throw new ModelFormatException($"{path}: tensor '{name}' has element type {dataType}, which is not supported (float, double, int64, int32, uint8, int8, bool are).");
-        long count = dims.Any(d => d < 0) ? -1 : tensor.ElementCount;
+        if (size == 0) return tensor with { Data = raw ?? Array.Empty<byte>() }; // kept for the graph; ToTensor refuses it
+        if (dims.Any(d => d < 0))
+            throw new ModelFormatException($"{path}: tensor '{name}' has a negative dimension [{string.Join(", ", dims)}]; the file is corrupted.");
         byte[] data = raw ?? dataType switch
         {
             OnnxTensorData.Float => MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(floats)).ToArray(),
@@ -167,7 +167,8 @@ static class OnnxProtoReader
             OnnxTensorData.UInt8 or OnnxTensorData.Int8 or OnnxTensorData.Bool => int32s.Select(v => (byte)v).ToArray(),
             _ => throw new ModelFormatException($"{path}: tensor '{name}' of element type {dataType} has no raw_data."),
         };
-        if (count < 0 || data.LongLength != count * size)
+        long count = tensor.ElementCount;
+        if (data.LongLength != count * size)
             throw new ModelFormatException($"{path}: tensor '{name}' of shape [{string.Join(", ", dims)}] needs {count * size} bytes of data but has {data.LongLength}; the file is corrupted.");
         return tensor with { Data = data };
     }

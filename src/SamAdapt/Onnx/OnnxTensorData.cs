@@ -10,7 +10,8 @@ namespace SamAdapt.Onnx;
 /// <param name="Name">The tensor's name in the graph (empty for an unnamed attribute tensor).</param>
 /// <param name="Dims">The shape; empty for a scalar.</param>
 /// <param name="DataType">The ONNX <c>TensorProto.DataType</c> code (1 float, 7 int64, ...).</param>
-/// <param name="Data">The elements, fixed-width little-endian, row-major.</param>
+/// <param name="Data">The elements, fixed-width little-endian, row-major (for element types SamAdapt does not
+/// convert, such as strings or float16, whatever raw bytes the file had).</param>
 public sealed record OnnxTensorData(string Name, long[] Dims, int DataType, byte[] Data)
 {
     /// <summary>ONNX element type code of float32.</summary>

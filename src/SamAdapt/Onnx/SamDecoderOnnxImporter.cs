@@ -67,6 +67,7 @@ public static class SamDecoderOnnxImporter
             FindNoMaskEmbed(graph, Add);
             FindTokens(graph, Add);
             FindPointEmbeddings(graph, Add);
+            FindGaussianMatrix(graph, Add);
 
             var expected = ExpectedKeys(graph, found);
             var missing = expected.Where(k => !found.ContainsKey(k)).ToList();
@@ -240,6 +241,36 @@ public static class SamDecoderOnnxImporter
                         else embed.Dispose();
                     }
         }
+    }
+
+    /// <summary>
+    /// The point encoding MatMul(2 * (coords + 0.5) / S - 1, gaussian [2, D/2]) followed by Mul(2 pi) and Sin/Cos.
+    /// A matrix with 2 pi already folded in (MatMul straight into Sin) is not taken: it cannot be undone bitwise.
+    /// </summary>
+    static void FindGaussianMatrix(OnnxGraph graph, Action<string, torch.Tensor> add)
+    {
+        foreach (var matMul in graph.Nodes.Where(n => n.OpType == "MatMul" && n.Inputs.Count == 2))
+        {
+            if (!ComputedFrom(graph, matMul.Inputs[0], "point_coords")) continue;
+            if (ResolveConstant(graph, matMul.Inputs[1]) is not { DataType: OnnxTensorData.Float, Dims: [2, _] } matrix) continue;
+            if (!graph.Consumers(matMul.Outputs[0]).Any(n => n.OpType == "Mul")) continue;
+            add("prompt_encoder.pe_layer.positional_encoding_gaussian_matrix", matrix.ToTensor());
+        }
+    }
+
+    /// <summary>Whether <paramref name="value"/> is <paramref name="input"/> shifted and scaled by constants (Add/Sub/Mul/Div).</summary>
+    static bool ComputedFrom(OnnxGraph graph, string value, string input)
+    {
+        for (int hops = 0; hops < 8; hops++)
+        {
+            if (value == input) return true;
+            if (graph.Producer(value) is not { OpType: "Add" or "Sub" or "Mul" or "Div", Inputs.Count: 2 } producer) return false;
+            bool firstConstant = ResolveConstant(graph, producer.Inputs[0]) is not null;
+            bool secondConstant = ResolveConstant(graph, producer.Inputs[1]) is not null;
+            if (firstConstant == secondConstant) return false;
+            value = firstConstant ? producer.Inputs[1] : producer.Inputs[0];
+        }
+        return false;
     }
 
     /// <summary>Whether <paramref name="value"/> is computed from graph input <paramref name="input"/> through shape-only nodes.</summary>

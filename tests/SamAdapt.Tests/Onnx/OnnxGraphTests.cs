@@ -38,6 +38,7 @@ public class OnnxGraphTests
         Assert.Equal(constant.Attributes["value"].Tensor!.Data, value!.Data);
         using var tensor = value.ToTensor();
         Assert.Equal(TorchSharp.torch.ScalarType.Int64, tensor.dtype);
+        Assert.Equal(value.ToInt64s(), tensor.data<long>().ToArray());
         Assert.Null(graph.Constant("point_coords"));
     }
 
@@ -106,5 +107,20 @@ public class OnnxGraphTests
         var error = Assert.Throws<ModelFormatException>(() => OnnxGraph.Load(path));
         Assert.Contains("external", error.Message);
         Assert.Contains("'big'", error.Message);
+    }
+
+    [Fact]
+    public void UnsupportedElementTypesLoadButDoNotConvert()
+    {
+        var path = HandWrittenOnnx.WithOneInitializer(o =>
+        {
+            o.WriteTag(1, WireFormat.WireType.Varint); o.WriteInt64(1);
+            o.WriteTag(2, WireFormat.WireType.Varint); o.WriteInt32(8); // STRING
+            o.WriteTag(6, WireFormat.WireType.LengthDelimited); o.WriteString("text");
+            o.WriteTag(8, WireFormat.WireType.LengthDelimited); o.WriteString("words");
+        });
+        var tensor = OnnxGraph.Load(path).Initializers["words"];
+        var error = Assert.Throws<ModelFormatException>(() => tensor.ToTensor());
+        Assert.Contains("'words'", error.Message);
     }
 }
