@@ -17,20 +17,20 @@ static class OnnxProtoReader
     internal static Model ReadModel(byte[] bytes, string path)
     {
         var opsets = new List<OnnxOpset>();
-        Model? graph = null;
+        var graphParts = new List<byte[]>(); // a message field given twice is merged, as concatenated encodings are
         var input = new CodedInputStream(bytes);
         uint tag;
         while ((tag = input.ReadTag()) != 0)
         {
             switch (WireFormat.GetTagFieldNumber(tag))
             {
-                case 7 when IsLength(tag): graph = ReadGraph(Sub(input), path, opsets); break;
+                case 7 when IsLength(tag): graphParts.Add(input.ReadBytes().ToByteArray()); break;
                 case 8 when IsLength(tag): opsets.Add(ReadOpset(Sub(input))); break;
                 default: input.SkipLastField(); break;
             }
         }
-        if (graph is null) throw new ModelFormatException($"{path} is not a valid ONNX model: it has no graph (ModelProto field 7).");
-        return graph;
+        if (graphParts.Count == 0) throw new ModelFormatException($"{path} is not a valid ONNX model: it has no graph (ModelProto field 7).");
+        return ReadGraph(new CodedInputStream(graphParts.SelectMany(p => p).ToArray()), path, opsets);
     }
 
     static Model ReadGraph(CodedInputStream input, string path, List<OnnxOpset> opsets)

@@ -19,6 +19,18 @@ public static class HandWrittenOnnx
         return path;
     }
 
+    /// <summary>
+    /// Writes <paramref name="name"/> in a fresh folder: the bytes of <paramref name="baseModel"/> followed by a
+    /// ModelProto whose graph holds one more initializer; protobuf merges the two graphs into one.
+    /// </summary>
+    public static string AppendInitializer(string baseModel, string name, Action<CodedOutputStream> writeTensor)
+    {
+        var extra = File.ReadAllBytes(WithOneInitializer(writeTensor));
+        var path = Path.Combine(TestPaths.NewTempDirectory(), name);
+        File.WriteAllBytes(path, File.ReadAllBytes(baseModel).Concat(extra).ToArray());
+        return path;
+    }
+
     static byte[] Message(Action<CodedOutputStream> write)
     {
         using var buffer = new MemoryStream();

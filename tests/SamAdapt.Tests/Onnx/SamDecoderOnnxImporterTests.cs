@@ -63,4 +63,35 @@ public class SamDecoderOnnxImporterTests
         var error = Assert.Throws<ModelFormatException>(() => SamDecoderOnnxImporter.Import(Path.Combine(TestPaths.NewTempDirectory(), "absent.onnx")));
         Assert.Contains("absent.onnx", error.Message);
     }
+
+    static void WriteFloatTensor(Google.Protobuf.CodedOutputStream o, string name, long[] dims, float value)
+    {
+        foreach (long d in dims) { o.WriteTag(1, Google.Protobuf.WireFormat.WireType.Varint); o.WriteInt64(d); }
+        o.WriteTag(2, Google.Protobuf.WireFormat.WireType.Varint); o.WriteInt32(OnnxTensorData.Float);
+        for (long i = 0; i < dims.Aggregate(1L, (a, b) => a * b); i++) { o.WriteTag(4, Google.Protobuf.WireFormat.WireType.Fixed32); o.WriteFloat(value); }
+        o.WriteTag(8, Google.Protobuf.WireFormat.WireType.LengthDelimited); o.WriteString(name);
+    }
+
+    [Fact]
+    public void NamedTensorThatDisagreesWithTheGraphStructureIsReported()
+    {
+        // The iou token is also row 0 of the folded [1,5,D] token constant; a named copy with other values is ambiguous.
+        var path = HandWrittenOnnx.AppendInitializer(Path.Combine(TestPaths.MiniFixture, "sam_decoder.onnx"), "conflict.onnx",
+            o => WriteFloatTensor(o, "mask_decoder.iou_token.weight", new long[] { 1, 32 }, 7f));
+        var error = Assert.Throws<ModelFormatException>(() => SamDecoderOnnxImporter.Import(path));
+        Assert.Contains("conflict.onnx", error.Message);
+        Assert.Contains("found twice with different values (1): mask_decoder.iou_token.weight", error.Message);
+    }
+
+    [Fact]
+    public void TensorsThatCannotBeFoundAreListed()
+    {
+        // A stray tensor of a 6th transformer layer: layers 2..5 then have no weights in the graph.
+        var path = HandWrittenOnnx.AppendInitializer(Path.Combine(TestPaths.MiniFixture, "sam_decoder.onnx"), "partial.onnx",
+            o => WriteFloatTensor(o, "mask_decoder.transformer.layers.5.norm1.weight", new long[] { 32 }, 1f));
+        var error = Assert.Throws<ModelFormatException>(() => SamDecoderOnnxImporter.Import(path));
+        Assert.Contains("partial.onnx", error.Message);
+        Assert.Contains("cannot determine", error.Message);
+        Assert.Contains("mask_decoder.transformer.layers.2.self_attn.q_proj.weight", error.Message);
+    }
 }
