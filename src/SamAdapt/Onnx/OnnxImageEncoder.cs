@@ -8,7 +8,7 @@ namespace SamAdapt.Onnx;
 /// CPU: one float input [B, 3, S, S] (normalised, zero-padded image) to one float output [B, C, G, G]
 /// (the image embeddings; C = 256, G = 64 for SAM). The session is created once; dispose the encoder.
 /// </summary>
-public sealed class OnnxImageEncoder : IDisposable
+public sealed class OnnxImageEncoder : SamAdapt.Sam.ISamImageEncoder
 {
     readonly InferenceSession _session;
 

@@ -27,13 +27,10 @@ public sealed class SamModel : nn.Module
     {
         config.Validate();
         Config = config;
-        int grid = config.EmbeddingGrid;
         image_encoder = new ImageEncoderViT(config.ImageSize, config.PatchSize, 3, config.EncoderEmbedDim, config.EncoderDepth,
             config.EncoderNumHeads, 4.0, config.PromptEmbedDim, qkvBias: true, useRelPos: true, config.WindowSize, config.EncoderGlobalAttnIndexes);
-        prompt_encoder = new PromptEncoder(config.PromptEmbedDim, (grid, grid), (config.ImageSize, config.ImageSize), config.MaskInChans);
-        mask_decoder = new MaskDecoder(config.PromptEmbedDim,
-            new TwoWayTransformer(config.DecoderDepth, config.PromptEmbedDim, config.DecoderHeads, config.DecoderMlpDim),
-            config.NumMultimaskOutputs, config.IouHeadDepth, config.IouHeadHiddenDim);
+        prompt_encoder = SamDecoderModel.CreatePromptEncoder(config);
+        mask_decoder = SamDecoderModel.CreateMaskDecoder(config);
         RegisterComponents();
         eval();
     }
