@@ -114,7 +114,7 @@ public static class ModelsCommand
         private const int BarWidth = 30;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Lock _lock = new();
-        private TimeSpan _lastDraw = TimeSpan.MinValue;
+        private TimeSpan? _lastDraw;
         private bool _lineOpen;
 
         public void Report(FetchProgress value)
@@ -134,7 +134,7 @@ public static class ModelsCommand
                         break;
                     default:
                         bool finished = value.TotalBytes is long t && value.BytesDone >= t;
-                        if (!finished && _clock.Elapsed - _lastDraw < TimeSpan.FromMilliseconds(100)) return;
+                        if (!finished && _lastDraw is { } last && _clock.Elapsed - last < TimeSpan.FromMilliseconds(100)) return;
                         _lastDraw = _clock.Elapsed;
                         output.Write("\r" + Bar(value));
                         _lineOpen = true;
