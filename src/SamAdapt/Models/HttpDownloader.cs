@@ -82,9 +82,16 @@ public sealed class HttpDownloader : IDisposable
             }
             else
             {
+                if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && existing > 0)
+                {
+                    // The partial file does not fit the server's file: start again from byte 0 (no Range this time).
+                    File.Delete(partial);
+                    response.Dispose();
+                    await DownloadAsync(url, destination, expectedSize, expectedSha256, progress, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
                 if (!response.IsSuccessStatusCode)
                 {
-                    if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable) File.Delete(partial);
                     throw new ModelDownloadException(
                         $"Downloading {url} failed: the server answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.",
                         sourceUnreachable: (int)response.StatusCode >= 500);

@@ -101,6 +101,21 @@ public class HttpDownloaderTests
     }
 
     [Fact]
+    public async Task PartialFileLongerThanTheServersFileIsDiscardedAfter416()
+    {
+        var content = Content();
+        await using var server = new LocalHttpServer(content);
+        var destination = Path.Combine(TestPaths.NewTempDirectory(), "file.bin");
+        File.WriteAllBytes(destination + HttpDownloader.PartialSuffix, Content(seed: 4).Concat(new byte[10]).ToArray());
+        using var downloader = new HttpDownloader();
+
+        await downloader.DownloadAsync(server.Url, destination); // No expected size: only the server can say the partial file is too long.
+
+        Assert.Equal(content, File.ReadAllBytes(destination));
+        Assert.Equal([416, 200], server.Requests.Select(r => r.Status));
+    }
+
+    [Fact]
     public async Task ServerIgnoringRangeIsHandledByStartingAgain()
     {
         var content = Content();
