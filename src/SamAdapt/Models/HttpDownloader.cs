@@ -73,11 +73,9 @@ public sealed class HttpDownloader : IDisposable
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using (var response = await SendAsync(uri, existing, cancellationToken).ConfigureAwait(false))
         {
-            bool append = false;
             if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && existing > 0 && existing == expectedSize)
             {
                 // The partial file already holds every byte; only the checks and the rename are left.
-                append = true;
                 await HashExistingAsync(partial, hash, cancellationToken).ConfigureAwait(false);
             }
             else
@@ -96,7 +94,7 @@ public sealed class HttpDownloader : IDisposable
                         $"Downloading {url} failed: the server answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}.",
                         sourceUnreachable: (int)response.StatusCode >= 500);
                 }
-                append = existing > 0 && response.StatusCode == HttpStatusCode.PartialContent;
+                bool append = existing > 0 && response.StatusCode == HttpStatusCode.PartialContent;
                 if (append && response.Content.Headers.ContentRange?.From != existing)
                 {
                     File.Delete(partial);
