@@ -1,0 +1,165 @@
+using System.CommandLine;
+using System.Diagnostics;
+using SamAdapt.Models;
+
+namespace SamAdapt.Cli.Commands;
+
+/// <summary><c>samadapt models list</c> and <c>samadapt models fetch NAME</c>: the known models and the model cache.</summary>
+public static class ModelsCommand
+{
+    /// <summary>Builds the <c>models</c> command with its <c>list</c> and <c>fetch</c> subcommands.</summary>
+    public static Command Create()
+    {
+        var cacheOption = new Option<string?>("--cache")
+        {
+            Description = $"The model cache folder (default: ${ModelCache.HomeVariable}, else ~/.cache/samadapt).",
+            Recursive = true,
+        };
+        var models = new Command("models", "List the known models and fetch them into the model cache.");
+        models.Options.Add(cacheOption);
+
+        var list = new Command("list", "List the known models: name, type, size, whether cached, licence.");
+        list.SetAction((parseResult, cancellationToken) => Task.FromResult(Run(parseResult, cacheOption, registry => List(registry, parseResult, cancellationToken))));
+        models.Subcommands.Add(list);
+
+        var nameArgument = new Argument<string>("name") { Description = "The model to fetch (see 'models list')." };
+        var fetch = new Command("fetch", "Fetch a model into the cache (checking its checksums) and print its folder.");
+        fetch.Arguments.Add(nameArgument);
+        fetch.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var name = parseResult.GetValue(nameArgument)!;
+            var output = parseResult.InvocationConfiguration.Output;
+            ModelRegistry registry;
+            try
+            {
+                registry = CreateRegistry(parseResult, cacheOption);
+                registry.Get(name);
+            }
+            catch (SamAdaptException error)
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine(error.Message);
+                return 1;
+            }
+            try
+            {
+                var folder = await registry.FetchAsync(name, new ProgressPrinter(output), cancellationToken);
+                output.WriteLine(folder);
+                return 0;
+            }
+            catch (SamAdaptException error)
+            {
+                output.WriteLine();
+                parseResult.InvocationConfiguration.Error.WriteLine(error.Message);
+                return 1;
+            }
+            catch (OperationCanceledException)
+            {
+                output.WriteLine();
+                parseResult.InvocationConfiguration.Error.WriteLine("Cancelled; a partial download is kept and resumes next time.");
+                return 130;
+            }
+        });
+        models.Subcommands.Add(fetch);
+        return models;
+    }
+
+    private static ModelRegistry CreateRegistry(ParseResult parseResult, Option<string?> cacheOption) =>
+        new(new ModelCache(parseResult.GetValue(cacheOption)));
+
+    private static int Run(ParseResult parseResult, Option<string?> cacheOption, Func<ModelRegistry, int> action)
+    {
+        try
+        {
+            return action(CreateRegistry(parseResult, cacheOption));
+        }
+        catch (SamAdaptException error)
+        {
+            parseResult.InvocationConfiguration.Error.WriteLine(error.Message);
+            return 1;
+        }
+    }
+
+    private static int List(ModelRegistry registry, ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var output = parseResult.InvocationConfiguration.Output;
+        var rows = registry.Models.Select(m => new[]
+        {
+            m.Name, m.ModelType, FormatBytes(m.TotalSize), registry.IsCached(m.Name, cancellationToken) ? "yes" : "no", m.Licence, m.Description,
+        }).ToList();
+        string[] header = ["NAME", "TYPE", "SIZE", "CACHED", "LICENCE", "DESCRIPTION"];
+        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        string Line(string[] cells) => string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? c : c.PadRight(widths[i])));
+        output.WriteLine(Line(header));
+        foreach (var row in rows) output.WriteLine(Line(row));
+        output.WriteLine($"Cache: {registry.Cache.Root}");
+        return 0;
+    }
+
+    /// <summary>A size in binary units with one decimal, such as <c>357.7 MiB</c>.</summary>
+    internal static string FormatBytes(double bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        int unit = 0;
+        while (bytes >= 1024 && unit < units.Length - 1)
+        {
+            bytes /= 1024;
+            unit++;
+        }
+        return unit == 0 ? $"{bytes:0} B" : $"{bytes:0.0} {units[unit]}";
+    }
+
+    /// <summary>Prints fetch progress as one carriage-return line per file, and messages on lines of their own.</summary>
+    private sealed class ProgressPrinter(TextWriter output) : IProgress<FetchProgress>
+    {
+        private const int BarWidth = 30;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Lock _lock = new();
+        private TimeSpan? _lastDraw;
+        private bool _lineOpen;
+
+        public void Report(FetchProgress value)
+        {
+            lock (_lock)
+            {
+                switch (value.Stage)
+                {
+                    case FetchStage.Verified:
+                        EndLine();
+                        output.WriteLine($"{value.File}: verified ({FormatBytes(value.BytesDone)})");
+                        break;
+                    case FetchStage.CorruptFileDeleted:
+                    case FetchStage.Packing:
+                        EndLine();
+                        output.WriteLine(value.Message ?? $"{value.File}: {value.Stage}");
+                        break;
+                    default:
+                        bool finished = value.TotalBytes is long t && value.BytesDone >= t;
+                        if (!finished && _lastDraw is { } last && _clock.Elapsed - last < TimeSpan.FromMilliseconds(100)) return;
+                        _lastDraw = _clock.Elapsed;
+                        output.Write("\r" + Bar(value));
+                        _lineOpen = true;
+                        break;
+                }
+                output.Flush();
+            }
+        }
+
+        private void EndLine()
+        {
+            if (_lineOpen) output.WriteLine();
+            _lineOpen = false;
+        }
+
+        private static string Bar(FetchProgress p)
+        {
+            var verb = p.Stage switch { FetchStage.Hashing => "checking", FetchStage.Extracting => "extracting", _ => "downloading" };
+            if (p.TotalBytes is not long total || total <= 0)
+                return $"{p.File} {verb} {FormatBytes(p.BytesDone)}";
+            double fraction = Math.Clamp((double)p.BytesDone / total, 0, 1);
+            int filled = (int)(fraction * BarWidth);
+            var speed = p.BytesPerSecond > 0 ? $" {FormatBytes(p.BytesPerSecond)}/s" : "";
+            return $"{p.File} {verb} [{new string('#', filled)}{new string('-', BarWidth - filled)}] {fraction * 100,5:0.0}% " +
+                $"{FormatBytes(p.BytesDone)}/{FormatBytes(total)}{speed}   ";
+        }
+    }
+}
