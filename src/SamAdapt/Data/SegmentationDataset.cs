@@ -158,7 +158,6 @@ public sealed class SegmentationDataset
     /// <summary>The first problem of <paramref name="sample"/>, or null when it is usable.</summary>
     private static SkippedSample? FindProblem(SegmentationSample sample, bool checkContents)
     {
-        if (!File.Exists(sample.ImagePath)) return new SkippedSample(sample.Name, sample.ImagePath, "missing image");
         if (!File.Exists(sample.MaskPath))
             return new SkippedSample(sample.Name, sample.MaskPath, $"missing mask: no {Path.GetFileName(sample.MaskPath)} for {Path.GetFileName(sample.ImagePath)}");
         if (!checkContents) return null;

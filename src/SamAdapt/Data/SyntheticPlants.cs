@@ -73,18 +73,20 @@ public static class SyntheticPlants
         });
     }
 
-    /// <summary>Brown soil: two octaves of value noise plus per-pixel grain, written straight into the pixels.</summary>
+    /// <summary>Brown soil: three octaves of value noise plus per-pixel grain, written straight into the pixels.</summary>
     private static void PaintSoil(SKBitmap image, Pcg32 random)
     {
         var lightness = random.Range(65, 125);
         var baseColour = (R: lightness, G: lightness * random.Range(0.7, 0.8), B: lightness * random.Range(0.5, 0.62));
         var coarse = NoiseGrid(Width / 40 + 2, Height / 40 + 2, random);
+        var middle = NoiseGrid(Width / 15 + 2, Height / 15 + 2, random);
         var fine = NoiseGrid(Width / 6 + 2, Height / 6 + 2, random);
         var pixels = new byte[Width * Height * 4];
         for (var y = 0; y < Height; y++)
             for (var x = 0; x < Width; x++)
             {
-                var shade = 0.75 + 0.35 * Sample(coarse, x / 40.0, y / 40.0) + 0.25 * Sample(fine, x / 6.0, y / 6.0)
+                var shade = 0.75 + 0.3 * Sample(coarse, x / 40.0, y / 40.0) + 0.2 * Sample(middle, x / 15.0, y / 15.0)
+                            + 0.2 * Sample(fine, x / 6.0, y / 6.0)
                             + 0.10 * (random.NextDouble() - 0.5);
                 var o = 4 * (y * Width + x);
                 pixels[o] = ToByte(baseColour.R * shade);

@@ -168,4 +168,47 @@ public class SegmentationDatasetTests
         Assert.Equal(((byte)255, (byte)128, (byte)0), (r, g, b));
         Assert.Equal(30, BinaryMask.FromMLImage(mask).ForegroundCount());
     }
+
+    [Theory]
+    [InlineData("grey")]
+    [InlineData("palette")]
+    [InlineData("rgba")]
+    public void GreyPaletteAndRgbaImagesLoadAsRgb(string kind)
+    {
+        var root = TestPaths.NewTempDirectory();
+        var imagePath = Path.Combine(root, "images", "x.png");
+        switch (kind)
+        {
+            case "grey": TestImages.WriteGreyMask(imagePath, Square, on: 200); break;
+            case "palette": TestImages.WriteOneBitPalettePng(imagePath, Square, (0, 0, 0), (200, 200, 200)); break;
+            default:
+                using (var bitmap = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Unpremul)))
+                {
+                    bitmap.Erase(SKColors.Black);
+                    for (var y = 0; y < Height; y++)
+                        for (var x = 0; x < Width; x++)
+                            if (Square[y, x]) bitmap.SetPixel(x, y, new SKColor(200, 200, 200, 255));
+                    Directory.CreateDirectory(Path.GetDirectoryName(imagePath)!);
+                    using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+                    File.WriteAllBytes(imagePath, data.ToArray());
+                }
+                break;
+        }
+        TestImages.WriteGreyMask(Path.Combine(root, "masks", "x.png"), Square);
+
+        var view = SegmentationDataset.Load(root).ToDataView(new MLContext(seed: 0));
+        using var cursor = view.GetRowCursor(new[] { view.Schema[DatasetColumns.Image] });
+        var getImage = cursor.GetGetter<MLImage>(view.Schema[DatasetColumns.Image]);
+        Assert.True(cursor.MoveNext());
+        MLImage image = null!;
+        getImage(ref image);
+        var pixels = image.Pixels;
+        for (var y = 0; y < Height; y++)
+            for (var x = 0; x < Width; x++)
+            {
+                var o = 4 * (y * Width + x);
+                var expected = Square[y, x] ? (byte)200 : (byte)0;
+                Assert.Equal((expected, expected, expected), (pixels[o], pixels[o + 1], pixels[o + 2]));
+            }
+    }
 }
