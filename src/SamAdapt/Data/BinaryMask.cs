@@ -22,7 +22,14 @@ public sealed class BinaryMask
     }
 
     /// <summary>An all-background mask.</summary>
-    public BinaryMask(int width, int height) : this(width, height, new bool[checked(width * height)]) { }
+    public BinaryMask(int width, int height) : this(width, height, new bool[Area(width, height)]) { }
+
+    private static int Area(int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        return checked(width * height);
+    }
 
     /// <summary>Width in pixels.</summary>
     public int Width { get; }
