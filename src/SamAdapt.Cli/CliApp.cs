@@ -11,6 +11,8 @@ public static class CliApp
     {
         var root = new RootCommand("samadapt: Segment Anything in ML.NET, and encoder adaptation (Straka).");
         root.Add(SamPredictCommand.Create());
+        root.Add(ModelsCommand.Create());
+        root.Add(DataCommand.Create());
         return root;
     }
 }

