@@ -18,7 +18,7 @@ public static class PyTorchCheckpoint
     public const long MaxPickleBytes = 256L << 20;
 
     /// <summary>Keys under which a checkpoint dict may hold its state dict, in the order they are tried.</summary>
-    public static readonly IReadOnlyList<string> NestedStateDictKeys = new[] { "model", "state_dict" };
+    public static readonly IReadOnlyList<string> NestedStateDictKeys = Array.AsReadOnly(new[] { "model", "state_dict" });
 
     // Deflate cannot expand data by more than about 1032 to 1; a claimed size beyond that is forged.
     const long MaxDeflateRatio = 1032;

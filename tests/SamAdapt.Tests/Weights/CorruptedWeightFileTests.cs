@@ -70,6 +70,26 @@ public class CorruptedWeightFileTests
     }
 
     [Fact]
+    public void ZipWithAnyByteChangedLoadsOrIsAClearError()
+    {
+        var pickle = PickleBuilder.StateDict(("a", p => p.Tensor("FloatStorage", "0", 4, 0, new long[] { 2, 2 }, new long[] { 1, 2 })));
+        var dir = TestPaths.NewTempDirectory();
+        var zip = File.ReadAllBytes(TorchZip.Write(Path.Combine(dir, "whole.pth"), pickle,
+            new Dictionary<string, byte[]> { ["0"] = TorchZip.Floats(1, 2, 3, 4) }));
+        var path = Path.Combine(dir, "flip.pth");
+        int refused = 0;
+        for (int i = 0; i < zip.Length; i++)
+            foreach (byte change in new byte[] { 0xff, 0x10 })
+            {
+                var corrupted = (byte[])zip.Clone();
+                corrupted[i] ^= change;
+                File.WriteAllBytes(path, corrupted);
+                if (!LoadsOrFailsClearly(() => PyTorchCheckpoint.Load(path))) refused++;
+            }
+        Assert.True(refused > zip.Length / 2, $"only {refused} of {2 * zip.Length} corruptions were refused");
+    }
+
+    [Fact]
     public void ForgedZipEntrySizeIsRefusedBeforeAllocating()
     {
         var pickle = PickleBuilder.StateDict(("w", p => p.Tensor("FloatStorage", "0", 4, 0, new long[] { 4 }, new long[] { 1 })));
