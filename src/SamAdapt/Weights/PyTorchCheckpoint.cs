@@ -103,7 +103,7 @@ public static class PyTorchCheckpoint
             throw Error(path, "it is in the legacy torch.save format (PyTorch before 1.6, or _use_new_zipfile_serialization=False), " +
                               "which is a bare pickle; re-save it with torch>=1.6: torch.save(torch.load(f), 'new.pth')");
         if (n < 4 || head[0] != (byte)'P' || head[1] != (byte)'K')
-            throw Error(path, $"it is not a zip archive (torch.save writes one since PyTorch 1.6); it starts with {Convert.ToHexString(head[..n])}");
+            throw Error(path, $"it is not a zip archive (torch.save writes one since PyTorch 1.6); it starts with {(n == 0 ? "nothing: the file is empty" : Convert.ToHexString(head[..n]))}");
     }
 
     static string FindPickle(string path, IEnumerable<string> names)

@@ -16,6 +16,17 @@ public class TensorReaderTests
     }
 
     [Fact]
+    public void ScalarAndEmptyShapesAreRead()
+    {
+        using var stream = new MemoryStream(TorchZip.Floats(2.5f));
+        using var scalar = TensorReader.Read(stream, Array.Empty<long>(), torch.ScalarType.Float32, 4);
+        using var empty = TensorReader.Read(stream, new long[] { 0, 3 }, torch.ScalarType.Float32, 4);
+        Assert.Empty(scalar.shape);
+        Assert.Equal(2.5f, scalar.item<float>());
+        Assert.Equal(new long[] { 0, 3 }, empty.shape);
+    }
+
+    [Fact]
     public void ShortStreamIsAnEndOfStreamError()
     {
         using var stream = new MemoryStream(new byte[10]);
