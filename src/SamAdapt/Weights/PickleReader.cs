@@ -41,7 +41,8 @@ internal sealed class PickleReader
     {
         null => "None",
         bool => "bool",
-        long or BigInteger => "int",
+        long => "int",
+        BigInteger => "int beyond 64 bits",
         double => "float",
         string => "str",
         byte[] => "bytes",
@@ -239,7 +240,7 @@ internal sealed class PickleReader
         var bytes = Take(length);
         if (bytes.Length == 0) return 0L;
         var value = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
     }
 
     void Push(object? value) => _stack.Add(value);

@@ -10,7 +10,7 @@ namespace SamAdapt.Weights;
 /// raw little-endian bytes), and optionally <c>&lt;archive&gt;/byteorder</c> and <c>&lt;archive&gt;/version</c>.
 /// The official SAM checkpoints (<c>sam_vit_b_01ec64.pth</c> etc.) are such files. The pickle is read by
 /// <see cref="PickleReader"/> with the <see cref="TorchPicklePolicy"/> allow-list: no Python code is ever run,
-/// and every size and offset from the file is checked before memory is allocated for it.
+/// every size and offset from the file is checked before memory is allocated for it, and every entry's CRC-32 is verified.
 /// </summary>
 public static class PyTorchCheckpoint
 {
@@ -18,7 +18,7 @@ public static class PyTorchCheckpoint
     public const long MaxPickleBytes = 256L << 20;
 
     /// <summary>Keys under which a checkpoint dict may hold its state dict, in the order they are tried.</summary>
-    public static readonly IReadOnlyList<string> NestedStateDictKeys = new[] { "model", "state_dict" };
+    public static readonly IReadOnlyList<string> NestedStateDictKeys = Array.AsReadOnly(new[] { "model", "state_dict" });
 
     // Deflate cannot expand data by more than about 1032 to 1; a claimed size beyond that is forged.
     const long MaxDeflateRatio = 1032;
@@ -103,7 +103,7 @@ public static class PyTorchCheckpoint
             throw Error(path, "it is in the legacy torch.save format (PyTorch before 1.6, or _use_new_zipfile_serialization=False), " +
                               "which is a bare pickle; re-save it with torch>=1.6: torch.save(torch.load(f), 'new.pth')");
         if (n < 4 || head[0] != (byte)'P' || head[1] != (byte)'K')
-            throw Error(path, $"it is not a zip archive (torch.save writes one since PyTorch 1.6); it starts with {Convert.ToHexString(head[..n])}");
+            throw Error(path, $"it is not a zip archive (torch.save writes one since PyTorch 1.6); it starts with {(n == 0 ? "nothing: the file is empty" : Convert.ToHexString(head[..n]))}");
     }
 
     static string FindPickle(string path, IEnumerable<string> names)
@@ -137,6 +137,7 @@ public static class PyTorchCheckpoint
         {
             throw Error(path, $"entry '{entry.FullName}' cannot be read ({e.Message})", e);
         }
+        CheckCrc(path, entry, ZipCrc32.Append(0, bytes));
         return bytes;
     }
 
@@ -147,15 +148,33 @@ public static class PyTorchCheckpoint
         CheckPlausibleSize(path, file, entry);
         if (entry.Length != storage.ByteCount)
             throw Error(path, $"storage '{storage.Key}' should hold {storage.ElementCount} x {storage.ElementSize} = {storage.ByteCount} bytes, its zip entry has {entry.Length}");
-        using var stream = entry.Open();
+        using var stream = new Crc32ReadStream(entry.Open());
+        torch.Tensor tensor;
         try
         {
-            return TensorReader.Read(stream, new[] { storage.ElementCount }, storage.Type, storage.ElementSize);
+            tensor = TensorReader.Read(stream, new[] { storage.ElementCount }, storage.Type, storage.ElementSize);
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
             throw Error(path, $"storage entry '{name}' cannot be read ({e.Message})", e);
         }
+        try
+        {
+            CheckCrc(path, entry, stream.Crc);
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+        return tensor;
+    }
+
+    /// <summary>Compares the CRC-32 of an entry's bytes with the one the archive recorded (0 means none was recorded).</summary>
+    static void CheckCrc(string path, ZipArchiveEntry entry, uint actual)
+    {
+        if (entry.Crc32 != 0 && actual != entry.Crc32)
+            throw Error(path, $"entry '{entry.FullName}' is corrupted: its bytes have CRC-32 {actual:x8}, the archive recorded {entry.Crc32:x8}");
     }
 
     /// <summary>Rejects an entry whose declared sizes cannot come from this file, before anything is allocated for it.</summary>

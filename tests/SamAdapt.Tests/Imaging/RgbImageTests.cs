@@ -187,4 +187,17 @@ public class RgbImageTests
         var error = Assert.Throws<ArgumentException>(() => new RgbImage(4, 3, new byte[35]));
         Assert.Contains("4x3", error.Message);
     }
+
+    [Fact]
+    public void ToTensorIsHwcAndDoesNotShareThePixels()
+    {
+        var pixels = Enumerable.Range(0, 2 * 3 * 3).Select(i => (byte)i).ToArray();
+        var image = new RgbImage(3, 2, pixels);
+        using var tensor = image.ToTensor();
+        Assert.Equal(new long[] { 2, 3, 3 }, tensor.shape);
+        using var element = tensor[1, 2, 2];
+        Assert.Equal(image[2, 1].B, element.item<byte>());
+        tensor.fill_(9);
+        Assert.Equal(pixels, image.Pixels.ToArray());
+    }
 }

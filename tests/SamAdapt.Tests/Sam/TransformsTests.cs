@@ -20,11 +20,13 @@ public class TransformsTests(ITestOutputHelper output)
         return new RgbImage((int)image.shape[1], (int)image.shape[0], image.bytes);
     }
 
-    static void ResizeMatchesPil(string fixture)
+    void ResizeMatchesPil(string fixture)
     {
         using var cases = SafeTensors.Load(Path.Combine(fixture, "cases.safetensors"));
         var image = FixtureImage(cases);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var resized = new ResizeLongestSide(FrameOf(fixture)).ApplyImage(image);
+        output.WriteLine($"resize {image.Width}x{image.Height} -> {resized.Width}x{resized.Height}: {clock.ElapsedMilliseconds} ms");
         using var expected = cases["resized_image"];
         using var actual = resized.ToTensor().permute(2, 0, 1).unsqueeze(0).to(torch.float32);
         Assert.Equal(expected.shape, actual.shape);
@@ -37,7 +39,9 @@ public class TransformsTests(ITestOutputHelper output)
         using var cases = SafeTensors.Load(Path.Combine(fixture, "cases.safetensors"));
         var image = FixtureImage(cases);
         int frame = FrameOf(fixture);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         using var result = new SamPreprocessor(frame).Preprocess(image);
+        output.WriteLine($"preprocess: {clock.ElapsedMilliseconds} ms");
         output.WriteLine($"preprocessed: relative error {Relative.Error(result.Pixels, cases["preprocessed"]):E3}");
         Relative.AssertClose(result.Pixels, cases["preprocessed"], 1e-6, "preprocessed");
         var resizedShape = cases["resized_image"].shape;
@@ -56,13 +60,38 @@ public class TransformsTests(ITestOutputHelper output)
         {
             using var scope = torch.NewDisposeScope();
             var lowRes = cases[$"{name}.low_res_logits"].unsqueeze(0);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var masks = MaskPostprocessor.Postprocess(lowRes, inputSize, originalSize, frame).squeeze(0);
+            output.WriteLine($"{name}: postprocess {lowRes.shape[1]} masks in {clock.ElapsedMilliseconds} ms");
             var expected = cases[$"{name}.mask_logits"];
             Relative.AssertClose(masks, expected, 1e-3, $"{name}.mask_logits");
             double agreement = Relative.BinaryAgreement(masks, expected);
             output.WriteLine($"{name}: relative error {Relative.Error(masks, expected):E3}, binary agreement {agreement:P4}");
             Assert.True(agreement >= 0.999, $"{name}: binary agreement {agreement:P3} is below 99.9%");
         }
+    }
+
+    [Fact]
+    public void MiniPromptCoordsMapLikeTheOnnxInputs()
+    {
+        // onnx.point_coords holds case point's click after SamPredictor's transform, then the padding point.
+        using var cases = SafeTensors.Load(Path.Combine(TestPaths.MiniFixture, "cases.safetensors"));
+        var transform = new ResizeLongestSide(FrameOf(TestPaths.MiniFixture));
+        using var mapped = transform.ApplyCoords(cases["point.point_coords"], (150, 200));
+        using var expected = cases["onnx.point_coords"][0, ..1, ..];
+        Assert.Equal(expected.data<float>().ToArray(), mapped.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void MiniPostprocessMatchesTheOnnxExport()
+    {
+        using var cases = SafeTensors.Load(Path.Combine(TestPaths.MiniFixture, "cases.safetensors"));
+        int frame = FrameOf(TestPaths.MiniFixture);
+        using var masks = MaskPostprocessor.Postprocess(cases["onnx.low_res_masks"], ResizeLongestSide.GetPreprocessShape(150, 200, frame), (150, 200), frame);
+        var expected = cases["onnx.masks"];
+        output.WriteLine($"onnx.masks: relative error {Relative.Error(masks, expected):E3}");
+        Relative.AssertClose(masks, expected, 1e-3, "onnx.masks");
+        Assert.True(Relative.BinaryAgreement(masks, expected) >= 0.999);
     }
 
     [Fact]
@@ -168,8 +197,8 @@ public class TransformsTests(ITestOutputHelper output)
     [Fact]
     public void PostprocessCropsThePadding()
     {
-        // Logits positive in the top half of the frame only; the input area is that top half,
-        // so after cropping every pixel of the original-size mask is positive except near none.
+        // Logits positive in the top half of the frame only (rows 0..31 of 64 after upsampling); the
+        // input area is the top 24 rows, so once the padding is cropped every pixel is positive.
         using var logits = torch.full(new long[] { 1, 1, 16, 16 }, -10f);
         logits[.., .., ..8, ..].fill_(10f);
         using var masks = MaskPostprocessor.Postprocess(logits, (24, 64), (12, 32), 64);
