@@ -122,6 +122,25 @@ public class UNetTrainerTests
     }
 
     [Fact]
+    public void WithoutAValidationSplitTheLastWeightsAreReturned()
+    {
+        var samples = ToyDisks.Make(4, 32, seed: 6);
+        try
+        {
+            var options = SmallOptions();
+            options.Epochs = 2;
+            options.ValidationFraction = 0;
+            var result = new UNetTrainer(options).Train(samples);
+            result.Model.Dispose();
+            Assert.Null(result.BestValidationIoU);
+            Assert.Equal(2, result.BestEpoch);
+            Assert.All(result.History, r => Assert.Null(r.ValidationIoU));
+            Assert.False(result.StoppedEarly);
+        }
+        finally { ToyDisks.Dispose(samples); }
+    }
+
+    [Fact]
     public void BadSamplesAndOptionsAreClearErrors()
     {
         var samples = ToyDisks.Make(2, 32, seed: 4);
