@@ -13,6 +13,8 @@ public static class CliApp
         root.Add(SamPredictCommand.Create());
         root.Add(ModelsCommand.Create());
         root.Add(DataCommand.Create());
+        root.Add(TrainUNetCommand.Create());
+        root.Add(PredictUNetCommand.Create());
         return root;
     }
 }

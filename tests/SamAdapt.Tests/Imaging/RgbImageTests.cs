@@ -62,7 +62,7 @@ public class RgbImageTests
         // 1-bit palette mask, as in CVPPP label files: index 0 black, index 1 a green with a tRNS entry.
         var path = Path.Combine(TestPaths.NewTempDirectory(), "palette.png");
         byte[][] rows = { new byte[] { 0b1010_0000 }, new byte[] { 0b0101_0000 } }; // 4 x 2 pixels
-        PngWriter.Write(path, 4, 2, 1, PngWriter.ColorType.Palette, rows,
+        HandMadePng.Write(path, 4, 2, 1, HandMadePng.ColorType.Palette, rows,
             palette: new byte[] { 0, 0, 0, 20, 200, 60 }, transparency: new byte[] { 255, 100 });
         var image = RgbImage.Load(path);
         Assert.Equal((4, 2), (image.Width, image.Height));
@@ -79,7 +79,7 @@ public class RgbImageTests
         var path = Path.Combine(TestPaths.NewTempDirectory(), "deep.png");
         var rows = Enumerable.Range(0, 2).Select(y => Enumerable.Range(0, 3)
             .SelectMany(x => Noise(x, y).SelectMany(b => new[] { b, b })).ToArray()).ToArray();
-        PngWriter.Write(path, 3, 2, 16, PngWriter.ColorType.Rgb, rows);
+        HandMadePng.Write(path, 3, 2, 16, HandMadePng.ColorType.Rgb, rows);
         var image = RgbImage.Load(path);
         for (int y = 0; y < 2; y++)
             for (int x = 0; x < 3; x++)

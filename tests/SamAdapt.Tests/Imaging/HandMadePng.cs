@@ -7,7 +7,7 @@ namespace SamAdapt.Tests.Imaging;
 /// Writes minimal PNG files byte by byte (IHDR, optional PLTE/tRNS, one IDAT, IEND), for the
 /// layouts SkiaSharp's encoder cannot produce: palette and 16-bit images.
 /// </summary>
-public static class PngWriter
+public static class HandMadePng
 {
     /// <summary>PNG colour types.</summary>
     public enum ColorType : byte { Gray = 0, Rgb = 2, Palette = 3, GrayAlpha = 4, Rgba = 6 }

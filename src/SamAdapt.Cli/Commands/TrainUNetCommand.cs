@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using SamAdapt.Data;
+using SamAdapt.UNet;
+
+namespace SamAdapt.Cli.Commands;
+
+/// <summary><c>samadapt train-unet</c>: trains the U-Net baseline on a dataset and reports its test IoU.</summary>
+public static class TrainUNetCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var data = DatasetOptions.Create();
+        var imageSize = new Option<int>("--image-size") { Description = "Side the images are resized to for the U-Net (a multiple of 2^depth; depth is chosen so the bottleneck is 64x64).", DefaultValueFactory = _ => new UNetTrainerOptions().ImageSize };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs (early stopping may end sooner).", DefaultValueFactory = _ => new UNetTrainerOptions().Epochs };
+        var batchSize = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => 4 };
+        var output = new Option<string>("--out") { Description = "Output folder: unet.safetensors, unet.json, report.json, report.md.", Required = true };
+        var command = new Command("train-unet", "Train the U-Net baseline on a dataset (default: the built-in synthetic plants) and report its test IoU.")
+        {
+            imageSize, epochs, batchSize, output,
+        };
+        data.AddTo(command);
+        command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
+        {
+            var console = parse.InvocationConfiguration.Output;
+            var outDir = parse.GetValue(output)!;
+            var options = new UNetTrainerOptions
+            {
+                ImageSize = Positive(parse.GetValue(imageSize), "--image-size"),
+                Epochs = Positive(parse.GetValue(epochs), "--epochs"),
+                BatchSize = Positive(parse.GetValue(batchSize), "--batch-size"),
+                Seed = parse.GetValue(data.Seed),
+                CheckpointDirectory = Path.Combine(outDir, "checkpoints"),
+            };
+            options.Validate();
+            var clock = Stopwatch.StartNew();
+            var (dataset, split) = data.LoadAndSplit(parse, console);
+
+            console.WriteLine($"loading {split.Train.Count} training images at {options.ImageSize}x{options.ImageSize} ...");
+            var samples = UNetWorkflow.LoadTrainingSamples(split.Train, options.ImageSize);
+            var trainClock = Stopwatch.StartNew();
+            var result = new UNetTrainer(options).Train(samples, new EpochPrinter(console), cancellation);
+            double trainSeconds = trainClock.Elapsed.TotalSeconds;
+            foreach (var s in samples) { s.Image.Dispose(); s.Mask.Dispose(); }
+
+            console.WriteLine($"evaluating on {split.Test.Count} test images ...");
+            var evalClock = Stopwatch.StartNew();
+            var perImage = UNetWorkflow.Evaluate(result.Model, split.Test);
+            double meanIoU = perImage.Count == 0 ? double.NaN : perImage.Average(p => p.IoU);
+            double evalSeconds = evalClock.Elapsed.TotalSeconds;
+
+            UNetFile.Save(result.Model, outDir);
+            var report = new
+            {
+                dataset = new { path = dataset.Folder, layout = dataset.Layout.ToString().ToLowerInvariant(), images = dataset.Samples.Count, train = split.Train.Count, test = split.Test.Count, skipped = dataset.Report.Skipped.Count },
+                settings = new { image_size = options.ImageSize, base_width = options.BaseWidth, depth = result.Model.Config.Depth, epochs = options.Epochs, batch_size = options.BatchSize, learning_rate = options.LearningRate, seed = options.Seed, best_epoch = result.BestEpoch, stopped_early = result.StoppedEarly },
+                test = new { mean_iou = meanIoU, per_image = perImage.Select(p => new { name = p.Name, iou = p.IoU }) },
+                timings_s = new { train = trainSeconds, evaluate = evalSeconds, total = clock.Elapsed.TotalSeconds },
+                threads = TorchSharp.torch.get_num_threads(),
+            };
+            AtomicFile.WriteAllText(Path.Combine(outDir, "report.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), Markdown(dataset, split, options, result, meanIoU, trainSeconds, evalSeconds, clock.Elapsed.TotalSeconds));
+            console.WriteLine(FormattableString.Invariant($"test mean IoU {meanIoU:F4} on {perImage.Count} images; training {trainSeconds:F0} s, total {clock.Elapsed.TotalSeconds:F0} s"));
+            console.WriteLine($"wrote {outDir}");
+            return 0;
+        })));
+        return command;
+    }
+
+    static int Positive(int value, string option) =>
+        value > 0 ? value : throw new ArgumentException($"{option} must be a positive integer; got {value}.");
+
+    static string Markdown(SegmentationDataset dataset, TrainTestSplit split, UNetTrainerOptions options, UNetTrainingResult result, double meanIoU, double train, double evaluate, double total)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# U-Net baseline").AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Test mean IoU: **{meanIoU:F4}** ({split.Test.Count} images).").AppendLine();
+        text.AppendLine("| setting | value |").AppendLine("| --- | --- |");
+        text.AppendLine($"| dataset | {dataset.Folder} ({dataset.Layout.ToString().ToLowerInvariant()}, {dataset.Samples.Count} images, {split.Train.Count} train / {split.Test.Count} test) |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| image size, base width, depth | {options.ImageSize}, {options.BaseWidth}, {result.Model.Config.Depth} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| epochs (best), batch, learning rate, seed | {options.Epochs} ({result.BestEpoch}), {options.BatchSize}, {options.LearningRate}, {options.Seed} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| time: training, evaluation, total | {train:F0} s, {evaluate:F0} s, {total:F0} s on {Environment.ProcessorCount} cores ({TorchSharp.torch.get_num_threads()} threads) |");
+        return text.ToString();
+    }
+
+    /// <summary>Prints one line per epoch: loss, validation IoU, elapsed and remaining time.</summary>
+    sealed class EpochPrinter(TextWriter console) : IProgress<UNetEpochReport>
+    {
+        public void Report(UNetEpochReport r) => console.WriteLine(FormattableString.Invariant(
+            $"epoch {r.Epoch}/{r.Epochs}  loss {r.TrainLoss:F4}  val IoU {(r.ValidationIoU is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-")}{(r.IsBest ? " *" : "")}  elapsed {r.Elapsed:mm\\:ss}  left ~{r.EstimatedRemaining:mm\\:ss}"));
+    }
+}
