@@ -47,7 +47,7 @@ public static class RelativePosition
     /// The two terms of the decomposed bias for an attention over a (qH, qW) query grid and a (kH, kW) key grid:
     /// <paramref name="query"/> [..., qH * qW, C] (unscaled) -> rows [N, qH, qW, kH] (q . rel_pos_h[qh - kh], offset
     /// into the table) and columns [N, qH, qW, kW] (q . rel_pos_w[qw - kw]), N being the product of the leading
-    /// dimensions. <see cref="Bias"/> adds them into the attention bias.
+    /// dimensions. <see cref="FillBias"/> adds them into the attention bias.
     /// </summary>
     public static (Tensor Rows, Tensor Columns) DecomposedTerms(Tensor query, Tensor relPosH, Tensor relPosW,
         (long Height, long Width) querySize, (long Height, long Width) keySize)
@@ -66,16 +66,19 @@ public static class RelativePosition
     }
 
     /// <summary>
-    /// The attention bias for query grid rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="rowCount"/>):
-    /// rows [N, qH, qW, kH] and columns [N, qH, qW, kW] from <see cref="DecomposedTerms"/> ->
-    /// [N, rowCount * qW, kH * kW], where bias[q, (i, j)] = rows[q, i] + columns[q, j].
+    /// Writes the attention bias for query grid rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + r) into
+    /// <paramref name="destination"/> [N, r, qW, kH, kW], from rows [N, qH, qW, kH] and columns [N, qH, qW, kW] of
+    /// <see cref="DecomposedTerms"/>: bias[q, (i, j)] = rows[q, i] + columns[q, j]. Returns the destination viewed as
+    /// [N, r * qW, kH * kW]. Reusing one destination for every chunk of rows avoids mapping fresh memory each time.
     /// </summary>
-    public static Tensor Bias(Tensor rows, Tensor columns, long firstRow, long rowCount)
+    public static Tensor FillBias(Tensor rows, Tensor columns, long firstRow, Tensor destination)
     {
-        long n = rows.shape[0], queryWidth = rows.shape[2], keyHeight = rows.shape[3], keyWidth = columns.shape[3];
+        long n = destination.shape[0], rowCount = destination.shape[1], queryWidth = destination.shape[2];
+        long keyHeight = destination.shape[3], keyWidth = destination.shape[4];
         using var rowTerms = rows.narrow(1, firstRow, rowCount).unsqueeze(-1);       // [N, r, qW, kH, 1]
         using var columnTerms = columns.narrow(1, firstRow, rowCount).unsqueeze(-2); // [N, r, qW, 1, kW]
-        using var bias = rowTerms + columnTerms;                                   // [N, r, qW, kH, kW], contiguous
-        return bias.view(n, rowCount * queryWidth, keyHeight * keyWidth);
+        destination.copy_(rowTerms);
+        destination.add_(columnTerms);
+        return destination.view(n, rowCount * queryWidth, keyHeight * keyWidth);
     }
 }

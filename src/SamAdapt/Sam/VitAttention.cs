@@ -24,10 +24,11 @@ public sealed class VitAttention : nn.Module<Tensor, Tensor>
     readonly long _numHeads;
 
     /// <summary>
-    /// The most bytes of attention bias built at once: the [tokens x tokens] bias per head is made and used a
-    /// few query rows at a time, so it stays small and its memory is reused instead of freshly mapped.
+    /// The most bytes of attention bias held at once: the [tokens x tokens] bias per head is built and used a
+    /// few query rows at a time in one reused buffer, instead of all at once in freshly mapped memory
+    /// (for ViT-B's global blocks the whole bias is 800 MB; building it cost more than the attention itself).
     /// </summary>
-    const long BiasChunkBytes = 16L << 20;
+    const long BiasChunkBytes = 64L << 20;
 
     /// <summary>
     /// Creates the attention for <paramref name="dim"/> channels split over <paramref name="numHeads"/> heads.
@@ -80,17 +81,25 @@ public sealed class VitAttention : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var (rows, columns) = RelativePosition.DecomposedTerms(q, rel_pos_h!, rel_pos_w!, (height, width), (height, width));
         long bytesPerRow = batch * _numHeads * width * tokens * q.ElementSize;
-        long rowsPerChunk = Math.Clamp(BiasChunkBytes / bytesPerRow, 1, height);
+        long rowsPerChunk = LargestDivisorAtMost(height, Math.Max(1, BiasChunkBytes / bytesPerRow));
+        var buffer = empty(new[] { batch * _numHeads, rowsPerChunk, width, height, width }, dtype: q.dtype, device: q.device);
         var chunks = new List<Tensor>();
         for (long row = 0; row < height; row += rowsPerChunk)
         {
             using var chunkScope = NewDisposeScope();
-            long rowCount = Math.Min(rowsPerChunk, height - row);
-            var bias = RelativePosition.Bias(rows, columns, row, rowCount).view(batch, _numHeads, rowCount * width, tokens);
-            var queries = q.narrow(2, row * width, rowCount * width);
+            var bias = RelativePosition.FillBias(rows, columns, row, buffer).view(batch, _numHeads, rowsPerChunk * width, tokens);
+            var queries = q.narrow(2, row * width, rowsPerChunk * width);
             var output = nn.functional.scaled_dot_product_attention(queries, k, v, bias);
             chunks.Add(output.transpose(1, 2).MoveToOuterDisposeScope());
         }
         return cat(chunks, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The largest divisor of <paramref name="n"/> not above <paramref name="limit"/> (at least 1), so chunks are equal.</summary>
+    static long LargestDivisorAtMost(long n, long limit)
+    {
+        for (long d = Math.Min(n, limit); d > 1; d--)
+            if (n % d == 0) return d;
+        return 1;
     }
 }

@@ -173,7 +173,8 @@ public class ImageEncoderTests
         Assert.Equal(new long[] { 6, 3, 4, 3 }, rows.shape);
         Assert.Equal(new long[] { 6, 3, 4, 4 }, columns.shape);
         // Query grid rows 1..2 only: [6, 2 * 4 queries, 3 * 4 keys].
-        var bias = RelativePosition.Bias(rows, columns, 1, 2);
+        var destination = full(new long[] { 6, 2, 4, 3, 4 }, float.NaN);
+        var bias = RelativePosition.FillBias(rows, columns, 1, destination);
         Assert.Equal(new long[] { 6, 8, 12 }, bias.shape);
         // bias[b * heads + h, (qh - 1, qw), (kh, kw)] = q . rel_pos_h[qh - kh + 2] + q . rel_pos_w[qw - kw + 3]
         foreach (var (qh, qw, kh, kw) in new[] { (1, 0, 0, 3), (2, 3, 2, 1), (2, 1, 0, 0) })
