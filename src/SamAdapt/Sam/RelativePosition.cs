@@ -44,26 +44,41 @@ public static class RelativePosition
     }
 
     /// <summary>
-    /// The decomposed bias for an attention over a (qH, qW) query grid and a (kH, kW) key grid:
-    /// <paramref name="query"/> [..., qH * qW, C] (unscaled) -> bias [..., qH * qW, kH * kW], where
-    /// bias[q, (i, j)] = q . rel_pos_h[qh - i] + q . rel_pos_w[qw - j] (offsets shifted into the table).
+    /// The two terms of the decomposed bias for an attention over a (qH, qW) query grid and a (kH, kW) key grid:
+    /// <paramref name="query"/> [..., qH * qW, C] (unscaled) -> rows [N, qH, qW, kH] (q . rel_pos_h[qh - kh], offset
+    /// into the table) and columns [N, qH, qW, kW] (q . rel_pos_w[qw - kw]), N being the product of the leading
+    /// dimensions. <see cref="FillBias"/> adds them into the attention bias.
     /// </summary>
-    public static Tensor DecomposedBias(Tensor query, Tensor relPosH, Tensor relPosW,
+    public static (Tensor Rows, Tensor Columns) DecomposedTerms(Tensor query, Tensor relPosH, Tensor relPosW,
         (long Height, long Width) querySize, (long Height, long Width) keySize)
     {
         long channels = query.shape[^1];
         if (query.shape[^2] != querySize.Height * querySize.Width)
             throw new SamAdaptException(
                 $"The query has {query.shape[^2]} tokens, not the {querySize.Height}x{querySize.Width} grid it is said to be.");
-        var leading = query.shape[..^2];
         using var scope = NewDisposeScope();
         var rh = Get(querySize.Height, keySize.Height, relPosH); // [qH, kH, C]
         var rw = Get(querySize.Width, keySize.Width, relPosW);   // [qW, kW, C]
         var grid = query.reshape(-1, querySize.Height, querySize.Width, channels);
-        var relH = einsum("bhwc,hkc->bhwk", grid, rh).contiguous(); // [N, qH, qW, kH]
-        var relW = einsum("bhwc,wkc->bhwk", grid, rw).contiguous(); // [N, qH, qW, kW]
-        var bias = relH.unsqueeze(-1) + relW.unsqueeze(-2); // [N, qH, qW, kH, kW], contiguous
-        var shape = leading.Concat(new[] { querySize.Height * querySize.Width, keySize.Height * keySize.Width }).ToArray();
-        return bias.reshape(shape).MoveToOuterDisposeScope();
+        var rows = einsum("bhwc,hkc->bhwk", grid, rh).contiguous();
+        var columns = einsum("bhwc,wkc->bhwk", grid, rw).contiguous();
+        return (rows.MoveToOuterDisposeScope(), columns.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Writes the attention bias for query grid rows [<paramref name="firstRow"/>, <paramref name="firstRow"/> + r) into
+    /// <paramref name="destination"/> [N, r, qW, kH, kW], from rows [N, qH, qW, kH] and columns [N, qH, qW, kW] of
+    /// <see cref="DecomposedTerms"/>: bias[q, (i, j)] = rows[q, i] + columns[q, j]. Returns the destination viewed as
+    /// [N, r * qW, kH * kW]. Reusing one destination for every chunk of rows avoids mapping fresh memory each time.
+    /// </summary>
+    public static Tensor FillBias(Tensor rows, Tensor columns, long firstRow, Tensor destination)
+    {
+        long n = destination.shape[0], rowCount = destination.shape[1], queryWidth = destination.shape[2];
+        long keyHeight = destination.shape[3], keyWidth = destination.shape[4];
+        using var rowTerms = rows.narrow(1, firstRow, rowCount).unsqueeze(-1);       // [N, r, qW, kH, 1]
+        using var columnTerms = columns.narrow(1, firstRow, rowCount).unsqueeze(-2); // [N, r, qW, 1, kW]
+        destination.copy_(rowTerms);
+        destination.add_(columnTerms);
+        return destination.view(n, rowCount * queryWidth, keyHeight * keyWidth);
     }
 }

@@ -24,6 +24,13 @@ public sealed class VitAttention : nn.Module<Tensor, Tensor>
     readonly long _numHeads;
 
     /// <summary>
+    /// The most bytes of attention bias held at once: the [tokens x tokens] bias per head is built and used a
+    /// few query rows at a time in one reused buffer, instead of all at once in freshly mapped memory
+    /// (for ViT-B's global blocks the whole bias is 800 MB; building it cost more than the attention itself).
+    /// </summary>
+    const long BiasChunkBytes = 64L << 20;
+
+    /// <summary>
     /// Creates the attention for <paramref name="dim"/> channels split over <paramref name="numHeads"/> heads.
     /// <paramref name="inputSize"/> is the token grid it attends over (the window, or the whole image grid),
     /// which sizes the relative position tables; they start at zero, as in SAM.
@@ -56,12 +63,43 @@ public sealed class VitAttention : nn.Module<Tensor, Tensor>
             .view(batch, tokens, 3, _numHeads, -1)
             .permute(2, 0, 3, 1, 4)
             .unbind(0) switch { var t => (t[0], t[1], t[2]) };
-        Tensor? bias = rel_pos_h is null || rel_pos_w is null
-            ? null
-            : RelativePosition.DecomposedBias(q, rel_pos_h, rel_pos_w, (height, width), (height, width)); // [B, heads, tokens, tokens]
-        // softmax(q k^T / sqrt(headDim) + bias) v
-        var attended = nn.functional.scaled_dot_product_attention(q, k, v, bias); // [B, heads, tokens, headDim]
-        var merged = attended.transpose(1, 2).reshape(batch, height, width, dim);
+        // softmax(q k^T / sqrt(headDim) + bias) v, as [B, tokens, heads, headDim]
+        var attended = rel_pos_h is null || rel_pos_w is null
+            ? nn.functional.scaled_dot_product_attention(q, k, v).transpose(1, 2)
+            : AttendWithRelativePositions(q, k, v, height, width);
+        var merged = attended.reshape(batch, height, width, dim);
         return proj.forward(merged).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Attention with the decomposed relative position bias, a few query grid rows at a time:
+    /// q, k, v [B, heads, H * W, headDim] -> [B, H * W, heads, headDim].
+    /// </summary>
+    Tensor AttendWithRelativePositions(Tensor q, Tensor k, Tensor v, long height, long width)
+    {
+        long batch = q.shape[0], tokens = height * width;
+        using var scope = NewDisposeScope();
+        var (rows, columns) = RelativePosition.DecomposedTerms(q, rel_pos_h!, rel_pos_w!, (height, width), (height, width));
+        long bytesPerRow = batch * _numHeads * width * tokens * q.ElementSize;
+        long rowsPerChunk = LargestDivisorAtMost(height, Math.Max(1, BiasChunkBytes / bytesPerRow));
+        var buffer = empty(new[] { batch * _numHeads, rowsPerChunk, width, height, width }, dtype: q.dtype, device: q.device);
+        var chunks = new List<Tensor>();
+        for (long row = 0; row < height; row += rowsPerChunk)
+        {
+            using var chunkScope = NewDisposeScope();
+            var bias = RelativePosition.FillBias(rows, columns, row, buffer).view(batch, _numHeads, rowsPerChunk * width, tokens);
+            var queries = q.narrow(2, row * width, rowsPerChunk * width);
+            var output = nn.functional.scaled_dot_product_attention(queries, k, v, bias);
+            chunks.Add(output.transpose(1, 2).MoveToOuterDisposeScope());
+        }
+        return cat(chunks, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The largest divisor of <paramref name="n"/> not above <paramref name="limit"/> (at least 1), so chunks are equal.</summary>
+    static long LargestDivisorAtMost(long n, long limit)
+    {
+        for (long d = Math.Min(n, limit); d > 1; d--)
+            if (n % d == 0) return d;
+        return 1;
     }
 }

@@ -166,15 +166,22 @@ public class ImageEncoderTests
     {
         using var scope = NewDisposeScope();
         var generator = new Generator(7);
-        var query = randn(new long[] { 2, 3, 2 * 3, 4 }, generator: generator); // [batch, heads, 2x3 grid, C]
-        var relPosH = randn(new long[] { 3, 4 }, generator: generator);
-        var relPosW = randn(new long[] { 5, 4 }, generator: generator);
-        var bias = RelativePosition.DecomposedBias(query, relPosH, relPosW, (2, 3), (2, 3));
-        Assert.Equal(new long[] { 2, 3, 6, 6 }, bias.shape);
-        // bias[b, h, (qh, qw), (kh, kw)] = q . rel_pos_h[qh - kh + 1] + q . rel_pos_w[qw - kw + 2]
-        int qh = 1, qw = 0, kh = 0, kw = 2;
-        var q = query[1, 2, qh * 3 + qw];
-        float expected = q.dot(relPosH[qh - kh + 1]).item<float>() + q.dot(relPosW[qw - kw + 2]).item<float>();
-        Assert.Equal(expected, bias[1, 2, qh * 3 + qw, kh * 3 + kw].item<float>(), 5);
+        var query = randn(new long[] { 2, 3, 3 * 4, 5 }, generator: generator); // [batch, heads, 3x4 grid, C]
+        var relPosH = randn(new long[] { 5, 5 }, generator: generator);
+        var relPosW = randn(new long[] { 7, 5 }, generator: generator);
+        var (rows, columns) = RelativePosition.DecomposedTerms(query, relPosH, relPosW, (3, 4), (3, 4));
+        Assert.Equal(new long[] { 6, 3, 4, 3 }, rows.shape);
+        Assert.Equal(new long[] { 6, 3, 4, 4 }, columns.shape);
+        // Query grid rows 1..2 only: [6, 2 * 4 queries, 3 * 4 keys].
+        var destination = full(new long[] { 6, 2, 4, 3, 4 }, float.NaN);
+        var bias = RelativePosition.FillBias(rows, columns, 1, destination);
+        Assert.Equal(new long[] { 6, 8, 12 }, bias.shape);
+        // bias[b * heads + h, (qh - 1, qw), (kh, kw)] = q . rel_pos_h[qh - kh + 2] + q . rel_pos_w[qw - kw + 3]
+        foreach (var (qh, qw, kh, kw) in new[] { (1, 0, 0, 3), (2, 3, 2, 1), (2, 1, 0, 0) })
+        {
+            var q = query[1, 2, qh * 4 + qw];
+            float expected = q.dot(relPosH[qh - kh + 2]).item<float>() + q.dot(relPosW[qw - kw + 3]).item<float>();
+            Assert.Equal(expected, bias[1 * 3 + 2, (qh - 1) * 4 + qw, kh * 4 + kw].item<float>(), 5);
+        }
     }
 }
