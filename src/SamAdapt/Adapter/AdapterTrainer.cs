@@ -42,7 +42,7 @@ public sealed class AdapterTrainer
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var prepared = Prepare(adapter, samples);
+        using var prepared = Prepare(adapter, samples);
         var (trainIndexes, validationIndexes) = Split(samples.Count, options);
 
         using var optimizer = optim.AdamW(adapter.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
@@ -111,7 +111,7 @@ public sealed class AdapterTrainer
     /// <summary>Mean over <paramref name="samples"/> of the lowest per-mask loss (BCE + Dice), without gradients.</summary>
     public double EvaluateLoss(EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples, int batchSize = 8)
     {
-        var prepared = Prepare(adapter, samples);
+        using var prepared = Prepare(adapter, samples);
         using var _ = no_grad();
         double sum = 0;
         foreach (var batch in Batches(samples.Count, batchSize))
@@ -129,7 +129,7 @@ public sealed class AdapterTrainer
     /// </summary>
     public double EvaluateOracleIoU(EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples, int batchSize = 8)
     {
-        var prepared = Prepare(adapter, samples);
+        using var prepared = Prepare(adapter, samples);
         return OracleIoU(adapter, prepared, Enumerable.Range(0, samples.Count).ToArray(), batchSize);
     }
 
@@ -139,7 +139,7 @@ public sealed class AdapterTrainer
     /// </summary>
     public Tensor PredictLowResLogits(EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples)
     {
-        var prepared = Prepare(adapter, samples);
+        using var prepared = Prepare(adapter, samples);
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         return MultimaskLogits(adapter, prepared, Enumerable.Range(0, samples.Count).ToArray()).MoveToOuterDisposeScope();
@@ -179,10 +179,10 @@ public sealed class AdapterTrainer
         int low = config.LowResMaskSize;
         var transform = new ResizeLongestSide(config.ImageSize);
         var sparse = new List<Tensor>();
+        Tensor? dense = null;
         using var _ = no_grad();
         try
         {
-            Tensor? dense = null;
             for (int i = 0; i < samples.Count; i++)
             {
                 var s = samples[i] ?? throw new ArgumentException($"samples[{i}] is null.", nameof(samples));
@@ -211,6 +211,7 @@ public sealed class AdapterTrainer
         catch
         {
             foreach (var t in sparse) t.Dispose();
+            dense?.Dispose();
             throw;
         }
     }
