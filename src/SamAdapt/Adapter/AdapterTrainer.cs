@@ -152,13 +152,11 @@ public sealed class AdapterTrainer
         public required List<Tensor> Sparse { get; init; }   // per sample [N', D]
         public required Tensor Dense { get; init; }          // [1, D, G, G]
         public required Tensor PositionalEncoding { get; init; } // [1, D, G, G]
-        public required Tensor Padding { get; init; }        // [1, D]: the embedding of a padding point
         public void Dispose()
         {
             foreach (var t in Sparse) t.Dispose();
             Dense.Dispose();
             PositionalEncoding.Dispose();
-            Padding.Dispose();
         }
     }
 
@@ -205,8 +203,7 @@ public sealed class AdapterTrainer
                 sp.Dispose();
                 if (dense is null) dense = de; else de.Dispose();
             }
-            var padding = _decoder.prompt_encoder.not_a_point_embed.weight!.detach().clone();
-            return new Prepared { Samples = samples, Sparse = sparse, Dense = dense!, PositionalEncoding = _decoder.prompt_encoder.GetDensePe(), Padding = padding };
+            return new Prepared { Samples = samples, Sparse = sparse, Dense = dense!, PositionalEncoding = _decoder.prompt_encoder.GetDensePe() };
         }
         catch
         {
@@ -216,20 +213,31 @@ public sealed class AdapterTrainer
         }
     }
 
-    /// <summary>Multimask logits [B, 3, 4G, 4G] for the samples at <paramref name="batch"/>.</summary>
+    /// <summary>
+    /// Multimask logits [B, 3, 4G, 4G] for the samples at <paramref name="batch"/>. Samples with different
+    /// numbers of prompt tokens are decoded in separate groups (padding tokens would change the attention),
+    /// so every sample gets exactly what <see cref="TorchPromptDecoder.Decode"/> gives it alone.
+    /// </summary>
     Tensor MultimaskLogits(EmbeddingAdapter adapter, Prepared prepared, int[] batch)
     {
         var device = adapter.proj.weight!.device;
         var features = stack(batch.Select(i => prepared.Samples[i].Features.to(float32).to(device)), 0);
         var embedding = adapter.forward(features);
-        long tokens = batch.Max(i => prepared.Sparse[i].shape[0]);
-        var sparse = stack(batch.Select(i =>
+        var groups = batch.Select((sample, position) => (Sample: sample, Position: (long)position))
+            .GroupBy(p => prepared.Sparse[p.Sample].shape[0]).ToList();
+        var parts = new List<Tensor>();
+        var positions = new List<long>();
+        foreach (var group in groups)
         {
-            var s = prepared.Sparse[i];
-            return s.shape[0] == tokens ? s : cat(new[] { s, prepared.Padding.expand(tokens - s.shape[0], -1) }, 0);
-        }), 0);
-        var (masks, _) = _decoder.mask_decoder.PredictMasks(embedding, prepared.PositionalEncoding, sparse, prepared.Dense);
-        return masks[.., TensorIndex.Slice(1, null)];
+            var members = group.ToArray();
+            var groupEmbedding = groups.Count == 1 ? embedding : embedding.index_select(0, tensor(members.Select(m => m.Position).ToArray(), device: device));
+            var sparse = stack(members.Select(m => prepared.Sparse[m.Sample]), 0);
+            var (masks, _) = _decoder.mask_decoder.PredictMasks(groupEmbedding, prepared.PositionalEncoding, sparse, prepared.Dense);
+            parts.Add(masks);
+            positions.AddRange(members.Select(m => m.Position));
+        }
+        var all = parts.Count == 1 ? parts[0] : cat(parts, 0).index_select(0, tensor(positions.ToArray(), device: device).argsort());
+        return all[.., TensorIndex.Slice(1, null)];
     }
 
     (Tensor Loss, Tensor Chosen) BatchLoss(EmbeddingAdapter adapter, Prepared prepared, int[] batch)

@@ -62,6 +62,32 @@ public sealed class AdapterTrainerTests : IDisposable
     }
 
     [Fact]
+    public void BatchedLogitsMatchTheTorchPromptDecoderPerSample()
+    {
+        var trainer = new AdapterTrainer(_decoder);
+        using var adapter = NewAdapter();
+        var mixed = _samples.Take(4).ToList();
+        mixed[1] = mixed[1] with { Points = new[] { mixed[1].Points[0], new PromptPoint(5, 7, 0) } }; // a second, negative click
+
+        using var batched = trainer.PredictLowResLogits(adapter, mixed);
+
+        using var decoder = _decoder.AsPromptDecoder();
+        var transform = new ResizeLongestSide(_decoder.Config.ImageSize);
+        using var _ = no_grad();
+        for (int i = 0; i < mixed.Count; i++)
+        {
+            using var scope = NewDisposeScope();
+            var s = mixed[i];
+            var embedding = adapter.forward(s.Features.unsqueeze(0));
+            var points = tensor(s.Points.SelectMany(p => new[] { p.X, p.Y }).ToArray(), new long[] { 1, s.Points.Count, 2 });
+            var coords = transform.ApplyCoords(points, s.OriginalSize);
+            var labels = tensor(s.Points.Select(p => (long)p.Label).ToArray(), new long[] { 1, s.Points.Count });
+            var (lowRes, _) = decoder.Decode(embedding, new PromptBatch(coords, labels, null, null));
+            Relative.AssertClose(batched[i], lowRes[0, TensorIndex.Slice(1, 4)], 1e-5, $"sample {i} ({s.Points.Count} clicks)");
+        }
+    }
+
+    [Fact]
     public void FrozenDecoderIsBitIdenticalAfterTraining()
     {
         var before = _decoder.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
