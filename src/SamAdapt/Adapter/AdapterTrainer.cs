@@ -62,6 +62,7 @@ public sealed class AdapterTrainer
         }
 
         var reports = history.Select(h => new AdapterEpochReport(h.Epoch, options.Epochs, h.TrainLoss, h.ValidationIoU, TimeSpan.FromSeconds(h.ElapsedSeconds), TimeSpan.Zero)).ToList();
+        var earlier = TimeSpan.FromSeconds(history.Count == 0 ? 0 : history[^1].ElapsedSeconds);
         var clock = Stopwatch.StartNew();
         adapter.train();
         try
@@ -91,8 +92,8 @@ public sealed class AdapterTrainer
                 }
 
                 double? validationIoU = validationIndexes.Length == 0 ? null : OracleIoU(adapter, prepared, validationIndexes, options.BatchSize);
-                var elapsed = clock.Elapsed;
-                var remaining = elapsed / (epoch - startEpoch) * (options.Epochs - epoch);
+                var elapsed = earlier + clock.Elapsed;
+                var remaining = clock.Elapsed / (epoch - startEpoch) * (options.Epochs - epoch);
                 var entry = new AdapterCheckpoint.HistoryEntry(epoch, lossSum / order.Length, validationIoU, elapsed.TotalSeconds);
                 history.Add(entry);
                 checkpoint?.Save(new AdapterCheckpoint.State(epoch, AdapterCheckpoint.FolderFor(epoch), settings, history), adapter, optimizer);
