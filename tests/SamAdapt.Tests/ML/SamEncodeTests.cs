@@ -65,7 +65,7 @@ public class SamEncodeTests
     }
 
     [Fact]
-    public void PredictionEngineEncodesOneImage()
+    public void PredictionEngineEncodesEachImageItIsGiven()
     {
         var folder = TestPaths.NewTempDirectory();
         var paths = MLTestImages.Write(folder);
@@ -74,12 +74,16 @@ public class SamEncodeTests
         var model = MLTestImages.LoadImages(mlContext).Append(mlContext.Segmentation().Transforms.SamEncode(TestPaths.MiniFixture)).Fit(data);
 
         var engine = mlContext.Model.CreatePredictionEngine<ImagePathRow, EncodedRow>(model);
-        var row = engine.Predict(new ImagePathRow { ImagePath = paths[1] });
+        var rows = new[] { 1, 0, 1 }.Select(i => engine.Predict(new ImagePathRow { ImagePath = paths[i] })).ToArray();
 
-        Assert.Equal((36, 24), (row.OriginalHeight, row.OriginalWidth));
+        Assert.Equal((36, 24), (rows[0].OriginalHeight, rows[0].OriginalWidth));
+        Assert.Equal((30, 40), (rows[1].OriginalHeight, rows[1].OriginalWidth));
         using var predictor = SamLoader.OpenPredictor(TestPaths.MiniFixture);
         using var scope = torch.NewDisposeScope();
-        Relative.AssertClose(torch.tensor(row.Embedding, MiniShape), PredictorEmbedding(predictor, paths[1]), 1e-6, "prediction engine");
+        var expected1 = PredictorEmbedding(predictor, paths[1]);
+        Relative.AssertClose(torch.tensor(rows[0].Embedding, MiniShape), expected1, 1e-6, "prediction engine, image 1");
+        Relative.AssertClose(torch.tensor(rows[1].Embedding, MiniShape), PredictorEmbedding(predictor, paths[0]), 1e-6, "prediction engine, image 0");
+        Relative.AssertClose(torch.tensor(rows[2].Embedding, MiniShape), expected1, 1e-6, "prediction engine, image 1 again");
         ((IDisposable)model.LastTransformer).Dispose();
     }
 
