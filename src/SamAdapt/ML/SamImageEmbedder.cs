@@ -17,6 +17,7 @@ public sealed class SamImageEmbedder : IDisposable
     readonly SamPreprocessor _preprocessor;
     readonly IDisposable? _owned;
     readonly object _gate = new();
+    bool _disposed;
 
     /// <summary>Embedding channels D (256 for SAM).</summary>
     public int EmbeddingDim { get; }
@@ -88,6 +89,7 @@ public sealed class SamImageEmbedder : IDisposable
     {
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             using var scope = torch.NewDisposeScope();
             using var preprocessed = _preprocessor.Preprocess(image);
             var embedding = _encoder.Encode(preprocessed.Pixels);
@@ -98,10 +100,15 @@ public sealed class SamImageEmbedder : IDisposable
         }
     }
 
-    /// <summary>Disposes the encoder (and the model it came from).</summary>
+    /// <summary>Disposes the encoder (and the model it came from); a second call does nothing.</summary>
     public void Dispose()
     {
-        if (_owned is not null) _owned.Dispose();
-        else _encoder.Dispose();
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            if (_owned is not null) _owned.Dispose();
+            else _encoder.Dispose();
+        }
     }
 }
