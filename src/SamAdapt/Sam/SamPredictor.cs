@@ -39,6 +39,12 @@ public sealed class SamPredictor : IDisposable
     public static SamPredictor FromModel(SamModel model, bool ownsModel = true) =>
         new(model.Config, new TorchImageEncoder(model.image_encoder), new TorchPromptDecoder(model.prompt_encoder, model.mask_decoder), ownsModel ? model : null);
 
+    /// <summary>The image encoder (owned by this predictor), for components that embed images without prompting.</summary>
+    internal ISamImageEncoder ImageEncoder => _encoder;
+
+    /// <summary>The pre-processing <see cref="SetImage(RgbImage)"/> applies before the encoder.</summary>
+    internal SamPreprocessor Preprocessor => _preprocessor;
+
     /// <summary>Whether an image (or embedding) has been set.</summary>
     public bool IsImageSet => _embedding is not null;
 

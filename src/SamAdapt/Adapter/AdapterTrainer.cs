@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Globalization;
+using SamAdapt.Sam;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SamAdapt.Adapter;
+
+/// <summary>
+/// Trains an <see cref="EmbeddingAdapter"/> through SAM's frozen prompt encoder and mask decoder:
+/// features -> adapter -> embedding -> mask decoder (multimask tokens 1..3) -> per sample the lowest
+/// BCE + Dice loss of the 3 masks (<see cref="AdapterLoss"/>) -> AdamW on the adapter only.
+/// </summary>
+public sealed class AdapterTrainer
+{
+    readonly SamDecoderModel _decoder;
+
+    /// <summary>
+    /// Uses <paramref name="decoder"/> frozen: every parameter gets <c>requires_grad = false</c> and the
+    /// modules are put in eval mode (the model is changed in place, not owned).
+    /// </summary>
+    public AdapterTrainer(SamDecoderModel decoder)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        _decoder = decoder;
+        foreach (var parameter in decoder.parameters()) parameter.requires_grad = false;
+        decoder.eval();
+    }
+
+    /// <summary>The frozen decoder.</summary>
+    public SamDecoderModel Decoder => _decoder;
+
+    /// <summary>
+    /// Trains <paramref name="adapter"/> in place on <paramref name="samples"/> (a seeded
+    /// <see cref="AdapterTrainingOptions.ValidationFraction"/> of them held out) and reports each epoch.
+    /// With a checkpoint folder, resumes from its last epoch and saves a checkpoint after each epoch.
+    /// </summary>
+    /// <exception cref="SamAdaptException">The loss became NaN or infinite (the last checkpoint is kept), or the checkpoint does not fit.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the last checkpoint is kept).</exception>
+    public AdapterTrainingResult Train(EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples, AdapterTrainingOptions options,
+        IProgress<AdapterEpochReport>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        using var prepared = Prepare(adapter, samples);
+        var (trainIndexes, validationIndexes) = Split(samples.Count, options);
+
+        using var optimizer = optim.AdamW(adapter.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        var checkpoint = options.CheckpointDirectory is null ? null : new AdapterCheckpoint(options.CheckpointDirectory);
+        string settings = Settings(adapter, samples.Count, options);
+        var history = new List<AdapterCheckpoint.HistoryEntry>();
+        int startEpoch = 0;
+        if (checkpoint?.TryReadState() is { } state)
+        {
+            if (state.Settings != settings)
+                throw new SamAdaptException($"{checkpoint}: the checkpoint was made with other settings ({state.Settings}) than this run ({settings}); use another checkpoint folder or delete it.");
+            if (state.Epoch > options.Epochs)
+                throw new SamAdaptException($"{checkpoint}: the checkpoint is after epoch {state.Epoch}, beyond the {options.Epochs} epochs asked for.");
+            checkpoint.Restore(state, adapter, optimizer);
+            startEpoch = state.Epoch;
+            history.AddRange(state.History);
+        }
+
+        var reports = history.Select(h => new AdapterEpochReport(h.Epoch, options.Epochs, h.TrainLoss, h.ValidationIoU, TimeSpan.FromSeconds(h.ElapsedSeconds), TimeSpan.Zero)).ToList();
+        var earlier = TimeSpan.FromSeconds(history.Count == 0 ? 0 : history[^1].ElapsedSeconds);
+        var clock = Stopwatch.StartNew();
+        adapter.train();
+        try
+        {
+            for (int epoch = startEpoch + 1; epoch <= options.Epochs; epoch++)
+            {
+                var order = Shuffle(trainIndexes, options.Seed, epoch);
+                double lossSum = 0;
+                for (int start = 0, step = 1; start < order.Length; start += options.BatchSize, step++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var batch = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start)).ToArray();
+                    using var scope = NewDisposeScope();
+                    var (loss, _) = BatchLoss(adapter, prepared, batch);
+                    double value = loss.item<float>();
+                    if (!double.IsFinite(value))
+                        throw new SamAdaptException(
+                            $"The adapter loss became {value.ToString(CultureInfo.InvariantCulture)} at epoch {epoch}, step {step}; the adapter keeps its weights from before this step" +
+                            (checkpoint is null ? "" : history.Count == 0
+                                ? $" and no checkpoint was written to {checkpoint} yet"
+                                : $" and the last good checkpoint (epoch {history[^1].Epoch}) in {checkpoint} is kept") +
+                            ". Lower the learning rate, or check the features and targets for NaN/infinite values.");
+                    optimizer.zero_grad();
+                    loss.backward();
+                    optimizer.step();
+                    lossSum += value * batch.Length;
+                }
+
+                double? validationIoU = validationIndexes.Length == 0 ? null : OracleIoU(adapter, prepared, validationIndexes, options.BatchSize);
+                var elapsed = earlier + clock.Elapsed;
+                var remaining = clock.Elapsed / (epoch - startEpoch) * (options.Epochs - epoch);
+                var entry = new AdapterCheckpoint.HistoryEntry(epoch, lossSum / order.Length, validationIoU, elapsed.TotalSeconds);
+                history.Add(entry);
+                checkpoint?.Save(new AdapterCheckpoint.State(epoch, AdapterCheckpoint.FolderFor(epoch), settings, history), adapter, optimizer);
+                var report = new AdapterEpochReport(epoch, options.Epochs, entry.TrainLoss, validationIoU, elapsed, remaining);
+                reports.Add(report);
+                progress?.Report(report);
+            }
+        }
+        finally
+        {
+            adapter.eval();
+        }
+        return new AdapterTrainingResult(reports, startEpoch, trainIndexes.Length, validationIndexes.Length);
+    }
+
+    /// <summary>Mean over <paramref name="samples"/> of the lowest per-mask loss (BCE + Dice), without gradients.</summary>
+    public double EvaluateLoss(EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples, int batchSize = 8)
+    {
+        using var prepared = Prepare(adapter, samples);
+        using var _ = no_grad();
+        double sum = 0;
+        foreach (var batch in Batches(samples.Count, batchSize))
+        {
+            using var scope = NewDisposeScope();
+            var (loss, _) = BatchLoss(adapter, prepared, batch);
+            sum += loss.item<float>() * batch.Length;
+        }
+        return sum / samples.Count;
+    }
+
+    /// <summary>
+    /// Mean IoU over <paramref name="samples"/> of the oracle mask: the best of the 3 multimask outputs
+    /// (logits &gt; 0) against the target, both in the low-res frame. Both empty counts as IoU 1.
+    /// </summary>
+    public double EvaluateOracleIoU(EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples, int batchSize = 8)
+    {
+        using var prepared = Prepare(adapter, samples);
+        return OracleIoU(adapter, prepared, Enumerable.Range(0, samples.Count).ToArray(), batchSize);
+    }
+
+    /// <summary>
+    /// The multimask low-res logits [B, 3, 4G, 4G] of <paramref name="samples"/> through the adapter and
+    /// the frozen decoder, without gradients.
+    /// </summary>
+    public Tensor PredictLowResLogits(EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples)
+    {
+        using var prepared = Prepare(adapter, samples);
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        return MultimaskLogits(adapter, prepared, Enumerable.Range(0, samples.Count).ToArray()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Samples with their prompt embeddings computed once (they do not depend on the adapter).</summary>
+    sealed class Prepared : IDisposable
+    {
+        public required IReadOnlyList<AdapterSample> Samples { get; init; }
+        public required List<Tensor> Sparse { get; init; }   // per sample [N', D]
+        public required Tensor Dense { get; init; }          // [1, D, G, G]
+        public required Tensor PositionalEncoding { get; init; } // [1, D, G, G]
+        public void Dispose()
+        {
+            foreach (var t in Sparse) t.Dispose();
+            Dense.Dispose();
+            PositionalEncoding.Dispose();
+        }
+    }
+
+    Prepared Prepare(EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        ArgumentNullException.ThrowIfNull(samples);
+        var config = _decoder.Config;
+        var a = adapter.Config;
+        if (a.OutChannels != config.PromptEmbedDim || a.SamGrid != config.EmbeddingGrid)
+            throw new ArgumentException($"The adapter outputs [{a.OutChannels}, {a.SamGrid}, {a.SamGrid}], but the SAM decoder expects embeddings [{config.PromptEmbedDim}, {config.EmbeddingGrid}, {config.EmbeddingGrid}].", nameof(adapter));
+        if (samples.Count == 0) throw new ArgumentException("No samples were given; the adapter needs at least one image.", nameof(samples));
+        var device = adapter.proj.weight!.device;
+        var decoderDevice = _decoder.mask_decoder.iou_token.weight!.device;
+        if (device.type != decoderDevice.type || device.index != decoderDevice.index)
+            throw new ArgumentException($"The adapter is on {device} but the SAM decoder is on {decoderDevice}; move both to the same device.", nameof(adapter));
+
+        int low = config.LowResMaskSize;
+        var transform = new ResizeLongestSide(config.ImageSize);
+        var sparse = new List<Tensor>();
+        Tensor? dense = null;
+        using var _ = no_grad();
+        try
+        {
+            for (int i = 0; i < samples.Count; i++)
+            {
+                var s = samples[i] ?? throw new ArgumentException($"samples[{i}] is null.", nameof(samples));
+                if (s.Features is null || s.Features.dim() != 3 || s.Features.shape[0] != a.InChannels || s.Features.shape[1] != a.Grid || s.Features.shape[2] != a.Grid)
+                    throw new ArgumentException($"samples[{i}].Features has shape [{(s.Features is null ? "null" : string.Join(", ", s.Features.shape))}]; expected [{a.InChannels}, {a.Grid}, {a.Grid}] (the adapter's C, g, g).", nameof(samples));
+                if (s.Target is null || !s.Target.shape.SequenceEqual(new long[] { low, low }))
+                    throw new ArgumentException($"samples[{i}].Target has shape [{(s.Target is null ? "null" : string.Join(", ", s.Target.shape))}]; expected [{low}, {low}] (SAM's low-res frame; build it with AdapterTargets.FromMask).", nameof(samples));
+                if (s.Points is null || s.Points.Count == 0)
+                    throw new ArgumentException($"samples[{i}] has no prompt point; expected at least one click.", nameof(samples));
+                var prompt = new SamPrompt { Points = s.Points };
+                try { prompt.Validate(low); }
+                catch (ArgumentException e) { throw new ArgumentException($"samples[{i}]: {e.Message}", nameof(samples), e); }
+                var (x, y) = transform.ApplyCoords(s.Points.Select(p => p.X).ToArray(), s.Points.Select(p => p.Y).ToArray(), s.OriginalSize);
+                var coords = new float[2 * x.Length];
+                for (int p = 0; p < x.Length; p++) (coords[2 * p], coords[2 * p + 1]) = (x[p], y[p]);
+                using var coordTensor = tensor(coords, new long[] { 1, x.Length, 2 }, device: device);
+                using var labelTensor = tensor(s.Points.Select(p => (long)p.Label).ToArray(), new long[] { 1, x.Length }, device: device);
+                var (sp, de) = _decoder.prompt_encoder.forward((coordTensor, labelTensor), null, null);
+                sparse.Add(sp.squeeze(0));
+                sp.Dispose();
+                if (dense is null) dense = de; else de.Dispose();
+            }
+            return new Prepared { Samples = samples, Sparse = sparse, Dense = dense!, PositionalEncoding = _decoder.prompt_encoder.GetDensePe() };
+        }
+        catch
+        {
+            foreach (var t in sparse) t.Dispose();
+            dense?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Multimask logits [B, 3, 4G, 4G] for the samples at <paramref name="batch"/>. Samples with different
+    /// numbers of prompt tokens are decoded in separate groups (padding tokens would change the attention),
+    /// so every sample gets exactly what <see cref="TorchPromptDecoder.Decode"/> gives it alone.
+    /// </summary>
+    Tensor MultimaskLogits(EmbeddingAdapter adapter, Prepared prepared, int[] batch)
+    {
+        var device = adapter.proj.weight!.device;
+        var features = stack(batch.Select(i => prepared.Samples[i].Features.to(float32).to(device)), 0);
+        var embedding = adapter.forward(features);
+        var groups = batch.Select((sample, position) => (Sample: sample, Position: (long)position))
+            .GroupBy(p => prepared.Sparse[p.Sample].shape[0]).ToList();
+        var parts = new List<Tensor>();
+        var positions = new List<long>();
+        foreach (var group in groups)
+        {
+            var members = group.ToArray();
+            var groupEmbedding = groups.Count == 1 ? embedding : embedding.index_select(0, tensor(members.Select(m => m.Position).ToArray(), device: device));
+            var sparse = stack(members.Select(m => prepared.Sparse[m.Sample]), 0);
+            var (masks, _) = _decoder.mask_decoder.PredictMasks(groupEmbedding, prepared.PositionalEncoding, sparse, prepared.Dense);
+            parts.Add(masks);
+            positions.AddRange(members.Select(m => m.Position));
+        }
+        var all = parts.Count == 1 ? parts[0] : cat(parts, 0).index_select(0, tensor(positions.ToArray(), device: device).argsort());
+        return all[.., TensorIndex.Slice(1, null)];
+    }
+
+    (Tensor Loss, Tensor Chosen) BatchLoss(EmbeddingAdapter adapter, Prepared prepared, int[] batch)
+    {
+        var logits = MultimaskLogits(adapter, prepared, batch);
+        var target = stack(batch.Select(i => prepared.Samples[i].Target.to(float32).to(logits.device)), 0);
+        return AdapterLoss.MinOverMasks(logits, target);
+    }
+
+    double OracleIoU(EmbeddingAdapter adapter, Prepared prepared, int[] indexes, int batchSize)
+    {
+        using var _ = no_grad();
+        double sum = 0;
+        for (int start = 0; start < indexes.Length; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var batch = indexes.AsSpan(start, Math.Min(batchSize, indexes.Length - start)).ToArray();
+            var predicted = MultimaskLogits(adapter, prepared, batch).gt(0);
+            var truth = stack(batch.Select(i => prepared.Samples[i].Target.to(predicted.device)), 0).gt(0.5).unsqueeze(1);
+            var intersection = predicted.logical_and(truth).sum(new long[] { 2, 3 }).to(float64);
+            var union = predicted.logical_or(truth).sum(new long[] { 2, 3 }).to(float64);
+            var iou = where(union.eq(0), ones_like(union), intersection / union.clamp_min(1));
+            sum += iou.amax(new long[] { 1 }).sum().item<double>();
+        }
+        return sum / indexes.Length;
+    }
+
+    static IEnumerable<int[]> Batches(int count, int batchSize)
+    {
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), $"batchSize is {batchSize}; expected at least 1.");
+        for (int start = 0; start < count; start += batchSize)
+            yield return Enumerable.Range(start, Math.Min(batchSize, count - start)).ToArray();
+    }
+
+    /// <summary>A seeded split: the validation indexes are a shuffled prefix, at least one training sample is left.</summary>
+    static (int[] Train, int[] Validation) Split(int count, AdapterTrainingOptions options)
+    {
+        var order = Enumerable.Range(0, count).ToArray();
+        new Random(options.Seed).Shuffle(order);
+        int validation = Math.Min((int)Math.Round(options.ValidationFraction * count, MidpointRounding.AwayFromZero), count - 1);
+        return (order[validation..], order[..validation]);
+    }
+
+    /// <summary>The training order of <paramref name="epoch"/>: depends only on the seed and the epoch, so a resumed run sees the same order.</summary>
+    static int[] Shuffle(int[] indexes, int seed, int epoch)
+    {
+        var order = (int[])indexes.Clone();
+        new Random(unchecked(seed * 1_000_003 + epoch)).Shuffle(order);
+        return order;
+    }
+
+    static string Settings(EmbeddingAdapter adapter, int sampleCount, AdapterTrainingOptions o) => string.Create(CultureInfo.InvariantCulture,
+        $"adapter {adapter.Config.InChannels}x{adapter.Config.Grid}->{adapter.Config.OutChannels}x{adapter.Config.SamGrid}, samples {sampleCount}, batch {o.BatchSize}, lr {o.LearningRate:R}, weight decay {o.WeightDecay:R}, seed {o.Seed}, validation {o.ValidationFraction:R}");
+}

@@ -1,0 +1,33 @@
+namespace SamAdapt.Adapter;
+
+/// <summary>Settings of <see cref="AdapterTrainer.Train"/>.</summary>
+public sealed record AdapterTrainingOptions
+{
+    /// <summary>Passes over the training samples (default 20).</summary>
+    public int Epochs { get; init; } = 20;
+    /// <summary>Samples per optimiser step (default 4).</summary>
+    public int BatchSize { get; init; } = 4;
+    /// <summary>AdamW learning rate (default 1e-3).</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>AdamW decoupled weight decay (default 1e-4).</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+    /// <summary>Seed of the validation split and of the per-epoch shuffles (default 0).</summary>
+    public int Seed { get; init; }
+    /// <summary>Fraction of the samples held out for the per-epoch validation IoU, in [0, 1) (default 0.1; 0 disables validation).</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+    /// <summary>
+    /// Folder for a checkpoint written after every epoch, or null for none. When it already holds a
+    /// checkpoint of a run with the same settings, training resumes after its last epoch.
+    /// </summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>Throws naming the first setting out of range.</summary>
+    public void Validate()
+    {
+        if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), $"Epochs is {Epochs}; expected at least 1.");
+        if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize is {BatchSize}; expected at least 1.");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), $"LearningRate is {LearningRate}; expected a positive number such as 1e-3.");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), $"WeightDecay is {WeightDecay}; expected 0 or more.");
+        if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw new ArgumentOutOfRangeException(nameof(ValidationFraction), $"ValidationFraction is {ValidationFraction}; expected a value in [0, 1).");
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace SamAdapt.ML;
+
+/// <summary>The data view <see cref="RowMappingTransformer{TOutput}.Transform"/> returns: the input plus the added columns, computed lazily.</summary>
+internal sealed class MappedDataView<TOutput> : IDataView where TOutput : class, new()
+{
+    readonly IDataView _input;
+    readonly MappedColumns<TOutput> _columns;
+    readonly Func<DataViewRow, IReadOnlyList<DataViewSchema.Column>, Action<TOutput>> _createMapper;
+
+    public MappedDataView(IDataView input, MappedColumns<TOutput> columns, Func<DataViewRow, IReadOnlyList<DataViewSchema.Column>, Action<TOutput>> createMapper)
+    {
+        _input = input;
+        _columns = columns;
+        _createMapper = createMapper;
+    }
+
+    public bool CanShuffle => _input.CanShuffle;
+    public DataViewSchema Schema => _columns.OutputSchema;
+    public long? GetRowCount() => _input.GetRowCount();
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        var needed = columnsNeeded.ToList();
+        return new MappedCursor<TOutput>(_columns, _input.GetRowCursor(_columns.Dependencies(needed), rand), needed, _createMapper);
+    }
+
+    /// <summary>One cursor: the mapping serialises on its model anyway.</summary>
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+        [GetRowCursor(columnsNeeded, rand)];
+}

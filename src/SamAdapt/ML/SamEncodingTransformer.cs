@@ -1,0 +1,72 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SamAdapt.Imaging;
+
+namespace SamAdapt.ML;
+
+/// <summary>
+/// Image (MLImage) -> SAM image embedding, a float vector [D, G, G], plus the original image height and
+/// width (int32). Embeddings are read from the cache when present. Disposing it disposes the model.
+/// </summary>
+public sealed class SamEncodingTransformer : RowMappingTransformer<SamEncodeOutput>, IDisposable
+{
+    readonly SamImageEmbedder _embedder;
+    readonly EmbeddingCache? _cache;
+
+    /// <summary>The column names in use.</summary>
+    public SamEncodeOptions Options { get; }
+
+    internal SamEncodingTransformer(MLContext mlContext, SamImageEmbedder embedder, SamEncodeOptions options) : base(mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.InputColumnName, nameof(options.InputColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.OutputColumnName, nameof(options.OutputColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.OriginalHeightColumnName, nameof(options.OriginalHeightColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.OriginalWidthColumnName, nameof(options.OriginalWidthColumnName));
+        _embedder = embedder;
+        Options = options;
+        _cache = options.CacheFolder is null ? null : new EmbeddingCache(options.CacheFolder);
+        InputColumns = [InputColumn.Image(options.InputColumnName)];
+    }
+
+    /// <summary>Embedding channels D.</summary>
+    public int EmbeddingDim => _embedder.EmbeddingDim;
+
+    /// <summary>Embedding grid side G.</summary>
+    public int Grid => _embedder.Grid;
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+
+    /// <inheritdoc/>
+    protected override SchemaDefinition CreateOutputDefinition()
+    {
+        var definition = SchemaDefinition.Create(typeof(SamEncodeOutput), SchemaDefinition.Direction.Read);
+        var embedding = definition[nameof(SamEncodeOutput.Embedding)];
+        embedding.ColumnName = Options.OutputColumnName;
+        embedding.ColumnType = new VectorDataViewType(NumberDataViewType.Single, EmbeddingDim, Grid, Grid);
+        definition[nameof(SamEncodeOutput.OriginalHeight)].ColumnName = Options.OriginalHeightColumnName;
+        definition[nameof(SamEncodeOutput.OriginalWidth)].ColumnName = Options.OriginalWidthColumnName;
+        return definition;
+    }
+
+    /// <inheritdoc/>
+    protected override Action<SamEncodeOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    {
+        var getImage = input.GetGetter<MLImage>(inputColumns[0]);
+        return output =>
+        {
+            MLImage mlImage = null!;
+            getImage(ref mlImage);
+            var image = RgbImage.FromMLImage((MLImage?)mlImage
+                ?? throw new SamAdaptException($"Column '{Options.InputColumnName}' has no image in row {input.Position}; SamEncode needs an image in every row."));
+            output.Embedding = _embedder.Embed(image, _cache);
+            output.OriginalHeight = image.Height;
+            output.OriginalWidth = image.Width;
+        };
+    }
+
+    /// <summary>Disposes the model.</summary>
+    public void Dispose() => _embedder.Dispose();
+}

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using SamAdapt.Adapter;
+using SamAdapt.Sam;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace SamAdapt.Tests.Adapter;
+
+public sealed class AdapterTrainerTests : IDisposable
+{
+    readonly ITestOutputHelper _output;
+    readonly SamDecoderModel _decoder = ToyDisks.LoadDecoder();
+    readonly List<AdapterSample> _samples;
+
+    public AdapterTrainerTests(ITestOutputHelper output)
+    {
+        _output = output;
+        _samples = ToyDisks.Create(_decoder.Config, count: 16, seed: 11, grid: 16);
+    }
+
+    public void Dispose()
+    {
+        ToyDisks.Dispose(_samples);
+        _decoder.Dispose();
+    }
+
+    static AdapterTrainingOptions Options(int epochs, string? checkpoint = null) => new()
+    {
+        Epochs = epochs, BatchSize = 4, LearningRate = 1e-1, WeightDecay = 1e-4, Seed = 5, ValidationFraction = 0.25, CheckpointDirectory = checkpoint,
+    };
+
+    EmbeddingAdapter NewAdapter(long seed = 1, int grid = 16) => new(ToyDisks.AdapterConfig(_decoder.Config, grid), seed);
+
+    [Fact]
+    public void TrainingLowersTheLossOnDisks()
+    {
+        var trainer = new AdapterTrainer(_decoder);
+        using var adapter = NewAdapter();
+        double lossBefore = trainer.EvaluateLoss(adapter, _samples);
+        double iouBefore = trainer.EvaluateOracleIoU(adapter, _samples);
+        var progress = new RecordingEpochs();
+
+        var clock = Stopwatch.StartNew();
+        var result = trainer.Train(adapter, _samples, Options(epochs: 12), progress);
+        clock.Stop();
+
+        double lossAfter = trainer.EvaluateLoss(adapter, _samples);
+        using (var logits = trainer.PredictLowResLogits(adapter, _samples))
+            _output.WriteLine($"largest |logit| after training: {logits.abs().max().item<float>():F3}");
+        double iouAfter = trainer.EvaluateOracleIoU(adapter, _samples);
+        _output.WriteLine($"loss {lossBefore:F4} -> {lossAfter:F4}; oracle IoU {iouBefore:F3} -> {iouAfter:F3}; {clock.Elapsed.TotalMilliseconds / 12:F0} ms per epoch (12 train + 4 validation samples)");
+        foreach (var r in result.History) _output.WriteLine($"epoch {r.Epoch}: train loss {r.TrainLoss:F4}, validation IoU {r.ValidationIoU:F3}, elapsed {r.Elapsed.TotalSeconds:F2}s, left {r.Remaining.TotalSeconds:F2}s");
+
+        Assert.Equal((12, 4, 0), (result.TrainingCount, result.ValidationCount, result.ResumedFromEpoch));
+        Assert.Equal(Enumerable.Range(1, 12), progress.Reports.Select(r => r.Epoch));
+        Assert.All(progress.Reports, r => Assert.NotNull(r.ValidationIoU));
+        Assert.Equal(TimeSpan.Zero, progress.Reports[^1].Remaining);
+        // The fixture decoder is untrained and its logits stay small (|logit| of a few tenths), so BCE
+        // stays near ln 2 and the loss can fall only a little; the masks' signs, and so the IoU, change a lot.
+        Assert.True(lossAfter < lossBefore - 0.01, $"loss {lossBefore} -> {lossAfter}: expected at least 0.01 lower");
+        Assert.True(iouBefore < 0.2 && iouAfter > 0.5, $"oracle IoU {iouBefore} -> {iouAfter}: expected from below 0.2 to above 0.5");
+    }
+
+    [Fact]
+    public void BatchedLogitsMatchTheTorchPromptDecoderPerSample()
+    {
+        var trainer = new AdapterTrainer(_decoder);
+        using var adapter = NewAdapter();
+        var mixed = _samples.Take(4).ToList();
+        mixed[1] = mixed[1] with { Points = new[] { mixed[1].Points[0], new PromptPoint(5, 7, 0) } }; // a second, negative click
+
+        using var batched = trainer.PredictLowResLogits(adapter, mixed);
+
+        using var decoder = _decoder.AsPromptDecoder();
+        var transform = new ResizeLongestSide(_decoder.Config.ImageSize);
+        using var _ = no_grad();
+        for (int i = 0; i < mixed.Count; i++)
+        {
+            using var scope = NewDisposeScope();
+            var s = mixed[i];
+            var embedding = adapter.forward(s.Features.unsqueeze(0));
+            var points = tensor(s.Points.SelectMany(p => new[] { p.X, p.Y }).ToArray(), new long[] { 1, s.Points.Count, 2 });
+            var coords = transform.ApplyCoords(points, s.OriginalSize);
+            var labels = tensor(s.Points.Select(p => (long)p.Label).ToArray(), new long[] { 1, s.Points.Count });
+            var (lowRes, _) = decoder.Decode(embedding, new PromptBatch(coords, labels, null, null));
+            Relative.AssertClose(batched[i], lowRes[0, TensorIndex.Slice(1, 4)], 1e-5, $"sample {i} ({s.Points.Count} clicks)");
+        }
+    }
+
+    [Fact]
+    public void FrozenDecoderIsBitIdenticalAfterTraining()
+    {
+        var before = _decoder.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        var trainer = new AdapterTrainer(_decoder);
+        using var adapter = NewAdapter();
+        var adapterBefore = adapter.proj.weight!.clone();
+
+        trainer.Train(adapter, _samples, Options(epochs: 2));
+
+        Assert.All(_decoder.parameters(), p => Assert.False(p.requires_grad));
+        Assert.False(_decoder.training);
+        Assert.False(ToyDisks.Identical(adapterBefore, adapter.proj.weight!), "the adapter should have changed");
+        var after = _decoder.state_dict();
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        foreach (var (name, tensor) in before)
+            Assert.True(ToyDisks.Identical(tensor, after[name]), $"decoder tensor '{name}' changed during training");
+        foreach (var t in before.Values) t.Dispose();
+        adapterBefore.Dispose();
+    }
+
+    [Fact]
+    public void ResumingAfterCancellationGivesTheUninterruptedResult()
+    {
+        var trainer = new AdapterTrainer(_decoder);
+        using var uninterrupted = NewAdapter();
+        var reference = trainer.Train(uninterrupted, _samples, Options(epochs: 4));
+
+        var dir = TestPaths.NewTempDirectory();
+        using var cancellation = new CancellationTokenSource();
+        using var first = NewAdapter();
+        var progress = new RecordingEpochs(r => { if (r.Epoch == 2) cancellation.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Train(first, _samples, Options(epochs: 4, dir), progress, cancellation.Token));
+        Assert.Equal(2, progress.Reports.Count);
+
+        using var resumed = NewAdapter(seed: 99); // different start: the checkpoint must overwrite it
+        var result = trainer.Train(resumed, _samples, Options(epochs: 4, dir));
+
+        Assert.Equal(2, result.ResumedFromEpoch);
+        Assert.Equal(reference.History.Select(r => r.TrainLoss), result.History.Select(r => r.TrainLoss));
+        Assert.Equal(reference.History.Select(r => r.ValidationIoU), result.History.Select(r => r.ValidationIoU));
+        Assert.True(ToyDisks.Identical(uninterrupted.proj.weight!, resumed.proj.weight!), $"weights differ, relative error {Relative.Error(resumed.proj.weight!, uninterrupted.proj.weight!)}");
+        Assert.True(ToyDisks.Identical(uninterrupted.proj.bias!, resumed.proj.bias!));
+        Assert.Equal(new[] { "epoch-0004" }, Directory.GetDirectories(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void CheckpointWithOtherSettingsIsRefused()
+    {
+        var trainer = new AdapterTrainer(_decoder);
+        var dir = TestPaths.NewTempDirectory();
+        using (var adapter = NewAdapter()) trainer.Train(adapter, _samples, Options(epochs: 1, dir));
+
+        using var other = NewAdapter();
+        var error = Assert.Throws<SamAdaptException>(() => trainer.Train(other, _samples, Options(epochs: 2, dir) with { LearningRate = 1e-3 }));
+        Assert.Contains(dir, error.Message);
+        Assert.Contains("other settings", error.Message);
+    }
+
+    [Fact]
+    public void NonFiniteLossRaisesAndKeepsTheLastGoodCheckpoint()
+    {
+        var trainer = new AdapterTrainer(_decoder);
+        var dir = TestPaths.NewTempDirectory();
+        using var adapter = NewAdapter();
+        trainer.Train(adapter, _samples, Options(epochs: 1, dir));
+        var goodWeights = adapter.proj.weight!.clone();
+
+        var poisoned = _samples.Select(s => s with { Features = full_like(s.Features, double.NaN) }).ToList();
+        var error = Assert.Throws<SamAdaptException>(() => trainer.Train(adapter, poisoned, Options(epochs: 2, dir)));
+
+        Assert.Contains("NaN", error.Message);
+        Assert.Contains("epoch 2", error.Message);
+        Assert.Contains("checkpoint (epoch 1)", error.Message);
+        Assert.True(ToyDisks.Identical(goodWeights, adapter.proj.weight!), "the failed step must not change the adapter");
+        using var kept = EmbeddingAdapter.Load(Path.Combine(dir, "epoch-0001"));
+        Assert.True(ToyDisks.Identical(goodWeights, kept.proj.weight!));
+        foreach (var s in poisoned) s.Features.Dispose();
+        goodWeights.Dispose();
+    }
+
+    [Fact]
+    public void CoarserUNetGridTrainsThroughTheResize()
+    {
+        var coarse = ToyDisks.Create(_decoder.Config, count: 8, seed: 12, grid: 8);
+        try
+        {
+            var trainer = new AdapterTrainer(_decoder);
+            using var adapter = NewAdapter(grid: 8);
+            Assert.True(adapter.Config.Resizes);
+            double before = trainer.EvaluateLoss(adapter, coarse);
+            var result = trainer.Train(adapter, coarse, Options(epochs: 6) with { ValidationFraction = 0 });
+            double after = trainer.EvaluateLoss(adapter, coarse);
+            _output.WriteLine($"g = 8 -> G = 16: loss {before:F4} -> {after:F4}");
+
+            Assert.Equal((8, 0), (result.TrainingCount, result.ValidationCount));
+            Assert.All(result.History, r => Assert.Null(r.ValidationIoU));
+            Assert.True(after < before, $"loss {before} -> {after}: expected lower");
+            using var logits = trainer.PredictLowResLogits(adapter, coarse.Take(2).ToList());
+            Assert.Equal(new long[] { 2, 3, 64, 64 }, logits.shape);
+        }
+        finally
+        {
+            ToyDisks.Dispose(coarse);
+        }
+    }
+
+    [Fact]
+    public void SamplesThatDoNotFitTheAdapterAreNamed()
+    {
+        var trainer = new AdapterTrainer(_decoder);
+        using var adapter = NewAdapter(grid: 8);
+        var error = Assert.Throws<ArgumentException>(() => trainer.Train(adapter, _samples, Options(epochs: 1)));
+        Assert.Contains("samples[0].Features", error.Message);
+        Assert.Contains("[8, 8, 8]", error.Message);
+
+        using var wide = new EmbeddingAdapter(new EmbeddingAdapterConfig(ToyDisks.Channels, 64, 16, 16));
+        var mismatch = Assert.Throws<ArgumentException>(() => trainer.Train(wide, _samples, Options(epochs: 1)));
+        Assert.Contains("[32, 16, 16]", mismatch.Message);
+    }
+}
