@@ -43,11 +43,16 @@ public static class MaskSelection
             throw new SamAdaptException(
                 $"Expected {nameof(truth)} of shape [{logits.shape[1]}, {logits.shape[2]}] to match the logits " +
                 $"[{string.Join(", ", logits.shape)}]; got [{string.Join(", ", truth.shape)}].");
+        return Choose(logits, OracleIoU(logits, truth));
+    }
+
+    private static double[] OracleIoU(Tensor logits, Tensor truth)
+    {
         using var scope = NewDisposeScope();
         var candidates = logits.gt(MaskThreshold);
         var truthBinary = (truth.dtype == ScalarType.Bool ? truth : truth.gt(0.5)).to(candidates.device);
         var statistics = SegmentationStatistics.FromTensorBatch(candidates, truthBinary.expand(candidates.shape));
-        return Choose(logits, statistics.Select(s => s.IoU).ToArray());
+        return statistics.Select(s => s.IoU).ToArray();
     }
 
     /// <summary>The candidate with the highest predicted IoU: logits [K, H, W], <paramref name="predictedIoU"/> K scores.</summary>
