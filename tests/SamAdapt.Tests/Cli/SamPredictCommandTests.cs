@@ -16,7 +16,11 @@ public class SamPredictCommandTests
     public void MiniFixtureCaseIsReproduced(string name, bool multimask) => CheckCase(TestPaths.MiniFixture, name, multimask);
 
     [SharedFixtureFact("sam-vit-tiny-1024")]
-    public void TinyVit1024PointCaseIsReproduced() => CheckCase(TestPaths.TinyVit1024!, "box_point_mask", true);
+    public void TinyVit1024CasesAreReproduced()
+    {
+        foreach (var (name, multimask) in new[] { ("point", true), ("two_points", false), ("box", false), ("box_point_mask", true) })
+            CheckCase(TestPaths.TinyVit1024!, name, multimask);
+    }
 
     static void CheckCase(string fixture, string name, bool multimask)
     {
