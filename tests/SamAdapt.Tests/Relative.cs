@@ -16,11 +16,12 @@ public static class Relative
         return diff.norm().item<double>() / Math.Max(denominator, 1e-30);
     }
 
-    /// <summary>Asserts the relative error is below <paramref name="tolerance"/>, printing it on failure.</summary>
-    public static void AssertClose(torch.Tensor actual, torch.Tensor expected, double tolerance, string what)
+    /// <summary>Asserts the relative error is below <paramref name="tolerance"/>, printing it on failure; returns it.</summary>
+    public static double AssertClose(torch.Tensor actual, torch.Tensor expected, double tolerance, string what)
     {
         double error = Error(actual, expected);
         Assert.True(error < tolerance, $"{what}: relative error {error:E3} is not below {tolerance:E1}");
+        return error;
     }
 
     /// <summary>Fraction of positions where (actual &gt; 0) equals (expected &gt; 0).</summary>

@@ -6,7 +6,7 @@ using TorchSharp;
 namespace SamAdapt.Tests.Sam;
 
 /// <summary>The whole predictor (pre-processing, ViT, prompt encoder, decoder, post-processing) against the official SamPredictor.</summary>
-public class SamPredictorTests
+public class SamPredictorTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     /// <summary>The fixture's prompt for a case, in original pixels, as cases.json describes it.</summary>
     internal static SamPrompt FixturePrompt(StateDict cases, string name, SamPrediction? maskSource = null)
@@ -42,30 +42,32 @@ public class SamPredictorTests
     [Theory]
     [MemberData(nameof(Cases))]
     public void MiniFixtureCaseMatchesTheOfficialPredictor(string name, bool multimask) =>
-        CheckCase(TestPaths.MiniFixture, name, multimask);
+        output.WriteLine(CheckCase(TestPaths.MiniFixture, name, multimask));
 
     [SharedFixtureFact("sam-vit-tiny-1024")]
     public void TinyVit1024CasesMatchTheOfficialPredictor()
     {
         foreach (var (name, multimask) in new[] { ("point", true), ("two_points", false), ("box", false), ("box_point_mask", true) })
-            CheckCase(TestPaths.TinyVit1024!, name, multimask);
+            output.WriteLine(CheckCase(TestPaths.TinyVit1024!, name, multimask));
     }
 
-    static void CheckCase(string fixture, string name, bool multimask)
+    /// <summary>Checks one case; returns its relative errors and binary agreement as a line of text.</summary>
+    static string CheckCase(string fixture, string name, bool multimask)
     {
         using var scope = torch.NewDisposeScope();
         using var cases = SafeTensors.Load(Path.Combine(fixture, "cases.safetensors"));
         using var predictor = SamPredictor.FromModel(SamModel.Load(fixture));
         predictor.SetImage(FixtureImage(cases));
-        Relative.AssertClose(predictor.Embedding, cases["image_embeddings"], 1e-4, $"{name}: image embedding");
+        double embedding = Relative.AssertClose(predictor.Embedding, cases["image_embeddings"], 1e-4, $"{name}: image embedding");
 
         using var prediction = predictor.Predict(FixturePrompt(cases, name), multimask ? MaskOutputMode.Multimask : MaskOutputMode.Single);
-        Relative.AssertClose(prediction.LowResLogits, cases[$"{name}.low_res_logits"], 1e-4, $"{name}: low-res logits");
-        Relative.AssertClose(torch.tensor(prediction.IouPredictions), cases[$"{name}.iou_predictions"], 1e-4, $"{name}: iou predictions");
-        Relative.AssertClose(prediction.MaskLogits, cases[$"{name}.mask_logits"], 1e-3, $"{name}: mask logits");
+        double lowRes = Relative.AssertClose(prediction.LowResLogits, cases[$"{name}.low_res_logits"], 1e-4, $"{name}: low-res logits");
+        double iou = Relative.AssertClose(torch.tensor(prediction.IouPredictions), cases[$"{name}.iou_predictions"], 1e-4, $"{name}: iou predictions");
+        double masks = Relative.AssertClose(prediction.MaskLogits, cases[$"{name}.mask_logits"], 1e-3, $"{name}: mask logits");
         double agreement = Relative.BinaryAgreement(prediction.MaskLogits, cases[$"{name}.mask_logits"]);
         Assert.True(agreement >= 0.999, $"{name}: binary masks agree on {agreement:P3} of pixels, below 99.9%");
         Assert.Equal(multimask ? new[] { 1, 2, 3 } : new[] { 0 }, prediction.TokenIndexes);
+        return $"{Path.GetFileName(fixture)} {name}: embedding {embedding:E2}, low-res {lowRes:E2}, iou {iou:E2}, mask logits {masks:E2}, binary agreement {agreement:P4}";
     }
 
     [Fact]
