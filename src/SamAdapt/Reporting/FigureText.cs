@@ -37,7 +37,11 @@ internal static class FigureText
             paint.TextSize = Math.Max(size * 0.6f, size * maxWidth / width);
         var shown = text;
         while (shown.Length > 1 && paint.MeasureText(shown) > maxWidth)
-            shown = shown[..^2] + "…";
+        {
+            var kept = shown[..^2];
+            if (kept.Length > 0 && char.IsHighSurrogate(kept[^1])) kept = kept[..^1];
+            shown = kept + "…";
+        }
         canvas.DrawText(shown, x, y, paint);
         paint.TextSize = size;
     }

@@ -84,9 +84,11 @@ public class OverlayFigureTests
 
         OverlayFigure.Save(image, truth, truth, "Überprüfung – 植物 017 – IoU 0.912 ✓ ½ 🌱", Path.Combine(directory, "unicode.png"));
         OverlayFigure.Save(image, truth, truth, string.Concat(Enumerable.Repeat("very long title ", 40)), Path.Combine(directory, "long.png"));
+        OverlayFigure.Save(image, truth, truth, string.Concat(Enumerable.Repeat("🌱é", 300)), Path.Combine(directory, "emoji.png"));
 
         Assert.Equal(OverlayLayout.For(W, H).Width, RgbImage.Load(Path.Combine(directory, "unicode.png")).Width);
         Assert.Equal(OverlayLayout.For(W, H).Width, RgbImage.Load(Path.Combine(directory, "long.png")).Width);
+        Assert.Equal(OverlayLayout.For(W, H).Width, RgbImage.Load(Path.Combine(directory, "emoji.png")).Width);
     }
 
     [Theory]
