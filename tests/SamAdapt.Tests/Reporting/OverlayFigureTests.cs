@@ -61,18 +61,24 @@ public class OverlayFigureTests
     }
 
     [Fact]
-    public void LargeImagesAreShrunkToAPanelOfBoundedSize()
+    public void LargeImagesAreShrunkToABoundedPanelWithTheMaskInPlace()
     {
         const int width = 700, height = 350;
         var image = new RgbImage(width, height, new byte[width * height * 3]);
-        var mask = new bool[width * height];
+        var leftHalf = Enumerable.Range(0, width * height).Select(i => i % width < width / 2).ToArray();
         var path = Path.Combine(TestPaths.NewTempDirectory(), "large.png");
 
-        OverlayFigure.Save(image, mask, mask, "large", path);
+        OverlayFigure.Save(image, leftHalf, new bool[width * height], "large", path);
 
         var figure = RgbImage.Load(path);
         Assert.InRange(figure.Width, 900, 1100);
         Assert.InRange(figure.Height, 160 + 50, 160 + 150);
+        var layout = OverlayLayout.For(width, height);
+        Assert.Equal((320, 160), (layout.PanelWidth, layout.PanelHeight));
+        var insideTruth = figure[layout.PanelLefts[1] + layout.PanelWidth / 4, layout.PanelTop + layout.PanelHeight / 2];
+        var outsideTruth = figure[layout.PanelLefts[1] + 3 * layout.PanelWidth / 4, layout.PanelTop + layout.PanelHeight / 2];
+        Assert.True(insideTruth.G > 40 && insideTruth.G > insideTruth.R + 40, $"inside the truth: {insideTruth}");
+        Assert.Equal(((byte)0, (byte)0, (byte)0), outsideTruth);
     }
 
     [Fact]
