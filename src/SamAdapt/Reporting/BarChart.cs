@@ -1,0 +1,140 @@
+using System.Globalization;
+using SkiaSharp;
+
+namespace SamAdapt.Reporting;
+
+/// <summary>
+/// A vertical bar chart of scores in 0..1 (e.g. the mean IoU of each method), 800 x 500 pixels: one bar
+/// per value with the value printed above it, a y axis from 0 to 1 with ticks every 0.2 and light grid
+/// lines, and optional reference markers (e.g. a paper's numbers) drawn as dashed lines across the bars.
+/// </summary>
+public static class BarChart
+{
+    /// <summary>Width of the chart in pixels.</summary>
+    public const int Width = 800;
+
+    /// <summary>Height of the chart in pixels.</summary>
+    public const int Height = 500;
+
+    const float PlotLeft = 78, PlotRight = Width - 24, PlotTop = 96, PlotBottom = Height - 64;
+
+    /// <summary>Renders the chart and writes it as a PNG to <paramref name="path"/> (atomically).</summary>
+    /// <param name="bars">The bars, left to right: a label under the bar and a value in 0..1.</param>
+    /// <param name="title">The title line.</param>
+    /// <param name="path">The PNG file to write; its folder is created when missing.</param>
+    /// <param name="reference">Optional reference values, each for the bar with the same label.</param>
+    /// <param name="axisLabel">Optional label of the y axis, e.g. "mean IoU".</param>
+    /// <exception cref="ArgumentException">
+    /// There are no bars, a value is not within 0..1, a reference names no bar, or the path is empty; the message names the argument.
+    /// </exception>
+    public static void Save(IReadOnlyList<(string Label, double Value)> bars, string title, string path,
+        IReadOnlyList<(string Label, double Value)>? reference = null, string? axisLabel = null)
+    {
+        ArgumentNullException.ThrowIfNull(bars);
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (bars.Count == 0) throw new ArgumentException("A bar chart needs at least one bar.", nameof(bars));
+        CheckValues(bars, nameof(bars));
+        if (reference != null)
+        {
+            CheckValues(reference, nameof(reference));
+            foreach (var (label, _) in reference)
+                if (!bars.Any(bar => bar.Label == label))
+                    throw new ArgumentException(
+                        $"The reference value '{label}' has no bar with that label (bars: {string.Join(", ", bars.Select(b => $"'{b.Label}'"))}).", nameof(reference));
+        }
+        using var chart = Render(bars, title, reference ?? [], axisLabel);
+        FigureFile.SavePng(chart, path);
+    }
+
+    static void CheckValues(IReadOnlyList<(string Label, double Value)> values, string name)
+    {
+        foreach (var (label, value) in values)
+        {
+            if (label is null) throw new ArgumentException("A label is null.", name);
+            if (!(value >= 0 && value <= 1))
+                throw new ArgumentException($"The value of '{label}' is {value.ToString(CultureInfo.InvariantCulture)}; expected a number in 0..1.", name);
+        }
+    }
+
+    /// <summary>The y pixel coordinate of <paramref name="value"/> (0..1) on the chart.</summary>
+    internal static float ValueToY(double value) => (float)(PlotBottom - value * (PlotBottom - PlotTop));
+
+    static SKBitmap Render(IReadOnlyList<(string Label, double Value)> bars, string title,
+        IReadOnlyList<(string Label, double Value)> reference, string? axisLabel)
+    {
+        var chart = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        using var canvas = new SKCanvas(chart);
+        canvas.Clear(SKColors.White);
+
+        using var titlePaint = FigureText.Paint(20, FigurePalette.Text, bold: true, align: SKTextAlign.Center);
+        FigureText.DrawFitted(canvas, title, Width / 2f, 36, Width - 40, titlePaint);
+        DrawAxis(canvas, axisLabel);
+
+        float slot = (PlotRight - PlotLeft) / bars.Count;
+        float barWidth = Math.Min(slot * 0.62f, 110);
+        using var barPaint = new SKPaint { Color = FigurePalette.Bar, Style = SKPaintStyle.Fill, IsAntialias = false };
+        using var valuePaint = FigureText.Paint(15, FigurePalette.Text, align: SKTextAlign.Center);
+        using var labelPaint = FigureText.Paint(15, FigurePalette.Text, align: SKTextAlign.Center);
+        using var markerPaint = new SKPaint
+        {
+            Color = FigurePalette.Reference, Style = SKPaintStyle.Stroke, StrokeWidth = 3, IsAntialias = true,
+            PathEffect = SKPathEffect.CreateDash([9, 5], 0),
+        };
+        using var markerHalo = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = 6, IsAntialias = true };
+        for (int i = 0; i < bars.Count; i++)
+        {
+            var (label, value) = bars[i];
+            float centre = PlotLeft + slot * (i + 0.5f);
+            float top = ValueToY(value);
+            canvas.DrawRect(SKRect.Create(centre - barWidth / 2, top, barWidth, PlotBottom - top), barPaint);
+            float labelBaseline = top - 7;
+            foreach (var marker in reference.Where(r => r.Label == label))
+            {
+                float y = ValueToY(marker.Value);
+                canvas.DrawLine(centre - barWidth / 2 - 8, y, centre + barWidth / 2 + 8, y, markerHalo);
+                canvas.DrawLine(centre - barWidth / 2 - 8, y, centre + barWidth / 2 + 8, y, markerPaint);
+                if (y < top + 20) labelBaseline = Math.Min(labelBaseline, y - 8);
+            }
+            FigureText.DrawFitted(canvas, value.ToString("0.000", CultureInfo.InvariantCulture), centre, labelBaseline, slot - 4, valuePaint);
+            FigureText.DrawFitted(canvas, label, centre, PlotBottom + 24, slot - 6, labelPaint);
+        }
+        if (reference.Count > 0) DrawReferenceLegend(canvas, markerPaint);
+        return chart;
+    }
+
+    static void DrawAxis(SKCanvas canvas, string? axisLabel)
+    {
+        using var grid = new SKPaint { Color = FigurePalette.Grid, StrokeWidth = 1, IsAntialias = false };
+        using var axis = new SKPaint { Color = FigurePalette.Text, StrokeWidth = 1.5f, IsAntialias = true };
+        using var tickText = FigureText.Paint(13, FigurePalette.MutedText, align: SKTextAlign.Right);
+        for (int tick = 0; tick <= 5; tick++)
+        {
+            double value = tick / 5.0;
+            float y = MathF.Round(ValueToY(value)) + 0.5f;
+            if (tick > 0) canvas.DrawLine(PlotLeft, y, PlotRight, y, grid);
+            canvas.DrawLine(PlotLeft - 5, y, PlotLeft, y, axis);
+            canvas.DrawText(value.ToString("0.0", CultureInfo.InvariantCulture), PlotLeft - 9, y + 4.5f, tickText);
+        }
+        canvas.DrawLine(PlotLeft, PlotTop - 6, PlotLeft, PlotBottom, axis);
+        canvas.DrawLine(PlotLeft, PlotBottom, PlotRight, PlotBottom, axis);
+        if (!string.IsNullOrEmpty(axisLabel))
+        {
+            using var labelPaint = FigureText.Paint(14, FigurePalette.Text, align: SKTextAlign.Center);
+            canvas.Save();
+            canvas.RotateDegrees(-90, 22, (PlotTop + PlotBottom) / 2);
+            FigureText.DrawFitted(canvas, axisLabel, 22, (PlotTop + PlotBottom) / 2 + 5, PlotBottom - PlotTop, labelPaint);
+            canvas.Restore();
+        }
+    }
+
+    static void DrawReferenceLegend(SKCanvas canvas, SKPaint markerPaint)
+    {
+        using var text = FigureText.Paint(14, FigurePalette.Text, align: SKTextAlign.Right);
+        const string label = "reference";
+        float right = PlotRight, y = 64;
+        float textWidth = text.MeasureText(label);
+        canvas.DrawText(label, right, y + 5, text);
+        canvas.DrawLine(right - textWidth - 38, y, right - textWidth - 8, y, markerPaint);
+    }
+}
