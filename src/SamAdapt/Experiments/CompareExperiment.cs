@@ -200,15 +200,14 @@ public sealed class CompareExperiment
             encode.Stop();
 
             evaluate.Start();
-            using var scope = NewDisposeScope();
             using var _ = no_grad();
-            var truth = tensor(mask.Pixels, new long[] { mask.Height, mask.Width });
+            using var truth = tensor(mask.Pixels, new long[] { mask.Height, mask.Width });
             var outcomes = new List<(SegmentationStatistics Statistics, bool[] Mask)>();
             outcomes.AddRange(Decode(predictor, prompt, truth, mask));
             var unetMask = unet.PredictMask(image.Pixels.ToArray(), image.Width, image.Height);
             outcomes.Add((SegmentationStatistics.FromMasks(unetMask, mask.Pixels, mask.Width, mask.Height), unetMask));
-            var embedding = adapter.forward(Features(unet, image).unsqueeze(0));
-            predictor.SetEmbedding(embedding, (image.Height, image.Width));
+            using (var embedding = AdaptedEmbedding(unet, adapter, image))
+                predictor.SetEmbedding(embedding, (image.Height, image.Width));
             outcomes.AddRange(Decode(predictor, prompt, truth, mask));
             for (int m = 0; m < outcomes.Count; m++)
             {
@@ -244,6 +243,14 @@ public sealed class CompareExperiment
         using var scope = NewDisposeScope();
         var input = UNetData.ResizeImage(image.Pixels.ToArray(), image.Width, image.Height, _options.ImageSize).unsqueeze(0);
         return unet.Encode(input).squeeze(0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The adapter's SAM embedding [1, D, G, G] of <paramref name="image"/>, without gradients.</summary>
+    Tensor AdaptedEmbedding(UNetModel unet, EmbeddingAdapter adapter, RgbImage image)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        return adapter.forward(Features(unet, image).unsqueeze(0)).MoveToOuterDisposeScope();
     }
 
     SamPoint Click(string name, BinaryMask mask)
