@@ -151,6 +151,23 @@ public sealed class CompareExperimentTests
             Assert.Equal(first.Rows[row].Metrics.PerImage.Select(p => p.IoU), second.Rows[row].Metrics.PerImage.Select(p => p.IoU));
     }
 
+    [Fact]
+    public void Run_Cancelled_StopsBeforeTrainingAndWritesNothing()
+    {
+        var dataset = SegmentationDataset.Load(TinyData.Value);
+        var split = DatasetSplit.TrainTest(dataset.Samples, 0.34, seed: 1);
+        var info = new CompareDatasetInfo(dataset.Folder, "cvppp", dataset.Samples.Count, split.Train.Count, split.Test.Count);
+        var log = new List<string>();
+        var outDir = Path.Combine(TestPaths.NewTempDirectory(), "out");
+
+        Assert.ThrowsAny<OperationCanceledException>(() => new CompareExperiment(
+            new CompareOptions { SamModel = TestPaths.MiniFixture, ImageSize = 128, UNetEpochs = 1, AdapterEpochs = 1 }, log: log.Add)
+            .Run(info, split, outDir, new CancellationToken(canceled: true)));
+
+        Assert.DoesNotContain(log, l => l.StartsWith("U-Net epoch", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(outDir));
+    }
+
     [Theory]
     [InlineData("--image-size", "100", "--image-size")]
     [InlineData("--unet-epochs", "0", "--unet-epochs")]
