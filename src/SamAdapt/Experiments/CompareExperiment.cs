@@ -94,14 +94,14 @@ public sealed class CompareExperiment
 
     /// <summary>
     /// A rough time estimate for 2 CPU cores from measured costs: U-Net ~0.6 s per training image and epoch at
-    /// 256 px, SAM's real-size decoder (D=256, G=64) ~3 s per adapter image and epoch, ~1 s per test image to encode.
+    /// 256 px, SAM's real-size decoder (D=256, G=64) ~1 s per adapter image and epoch, ~1.5 s per test image to encode and score.
     /// </summary>
     string Estimate(TrainTestSplit split, SamConfig sam)
     {
         double pixels = Math.Pow(_options.ImageSize / 256.0, 2);
         double decoderScale = Math.Pow(sam.EmbeddingGrid / 64.0, 2) * sam.PromptEmbedDim / 256.0;
         double unet = 0.6 * pixels * split.Train.Count * _options.UNetEpochs;
-        double adapter = 3.0 * decoderScale * Math.Min(split.Train.Count, _options.AdapterImages) * _options.AdapterEpochs;
+        double adapter = 1.0 * decoderScale * Math.Min(split.Train.Count, _options.AdapterImages) * _options.AdapterEpochs;
         double evaluate = 1.5 * split.Test.Count;
         return FormattableString.Invariant(
             $"estimated on 2 CPU cores (rough): U-Net training ~{unet / 60:F0} min, adapter training ~{adapter / 60:F0} min, SAM encoding and evaluation ~{evaluate / 60:F0} min");
