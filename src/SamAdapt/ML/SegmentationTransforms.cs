@@ -107,4 +107,21 @@ public sealed class SegmentationTransforms
         var transformer = new IoUEvaluatingTransformer(_mlContext, options);
         return new TrivialRowMappingEstimator<IoUEvaluatingTransformer>(transformer, transformer.GetOutputSchemaShape);
     }
+
+    /// <summary>
+    /// Mask (MLImage ground truth) -> a click PromptX, PromptY (Single, original pixels) at the mask's interior point
+    /// (default; always inside the object) or centroid. An empty mask throws an error naming the row (see
+    /// <see cref="MaskToPromptOptions.OnEmptyMask"/> for a flag column instead).
+    /// </summary>
+    /// <param name="method">Which point is clicked.</param>
+    /// <param name="maskColumnName">The mask column read.</param>
+    public TrivialRowMappingEstimator<MaskToPromptTransformer> MaskToPrompt(PromptPointMethod method = PromptPointMethod.Interior, string maskColumnName = "Mask") =>
+        MaskToPrompt(new MaskToPromptOptions { Method = method, MaskColumnName = maskColumnName });
+
+    /// <summary>MaskToPrompt with every option (see <see cref="MaskToPromptOptions"/>).</summary>
+    public TrivialRowMappingEstimator<MaskToPromptTransformer> MaskToPrompt(MaskToPromptOptions options)
+    {
+        var transformer = new MaskToPromptTransformer(_mlContext, options);
+        return new TrivialRowMappingEstimator<MaskToPromptTransformer>(transformer, transformer.GetOutputSchemaShape);
+    }
 }
