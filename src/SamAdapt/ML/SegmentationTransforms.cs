@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using SamAdapt.Evaluation;
 using SamAdapt.Sam;
+using SamAdapt.UNet;
 
 namespace SamAdapt.ML;
 
@@ -124,4 +125,29 @@ public sealed class SegmentationTransforms
         var transformer = new MaskToPromptTransformer(_mlContext, options);
         return new TrivialRowMappingEstimator<MaskToPromptTransformer>(transformer, transformer.GetOutputSchemaShape);
     }
+
+    /// <summary>
+    /// Image (MLImage) -> U-Net bottleneck features (float vector [C, g, g]) and OriginalHeight/OriginalWidth, with the
+    /// trained U-Net saved in <paramref name="modelFolder"/> (loaded now; see <see cref="UNetFile"/>).
+    /// </summary>
+    /// <param name="modelFolder">The U-Net folder.</param>
+    /// <param name="outputColumnName">The features column written.</param>
+    /// <param name="inputColumnName">The image column read.</param>
+    public TrivialRowMappingEstimator<UNetEncodingTransformer> UNetEncode(string modelFolder, string outputColumnName = "Features", string inputColumnName = "Image") =>
+        UNetEncode(new UNetEncodeOptions { ModelFolder = modelFolder, OutputColumnName = outputColumnName, InputColumnName = inputColumnName });
+
+    /// <summary>UNetEncode with every option (see <see cref="UNetEncodeOptions"/>); <see cref="UNetEncodeOptions.ModelFolder"/> is required.</summary>
+    public TrivialRowMappingEstimator<UNetEncodingTransformer> UNetEncode(UNetEncodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ModelFolder, nameof(options.ModelFolder));
+        options.Validate();
+        return Wrap(new UNetEncodingTransformer(_mlContext, UNetFile.Load(options.ModelFolder), ownsModel: true, options));
+    }
+
+    /// <summary>UNetEncode with a U-Net instance (e.g. just trained); the caller keeps owning it.</summary>
+    public TrivialRowMappingEstimator<UNetEncodingTransformer> UNetEncode(UNetModel model, UNetEncodeOptions? options = null) =>
+        Wrap(new UNetEncodingTransformer(_mlContext, model, ownsModel: false, options ?? new UNetEncodeOptions()));
+
+    static TrivialRowMappingEstimator<UNetEncodingTransformer> Wrap(UNetEncodingTransformer transformer) => new(transformer, transformer.GetOutputSchemaShape);
 }
