@@ -22,7 +22,7 @@ public class SamDecodeTests
     }
 
     /// <summary>MLTestImages' three images with masks of their coloured squares.</summary>
-    static (IDataView Data, string[] Images) Pairs(MLContext mlContext)
+    internal static (IDataView Data, string[] Images) Pairs(MLContext mlContext)
     {
         var folder = TestPaths.NewTempDirectory();
         var images = MLTestImages.Write(folder);
