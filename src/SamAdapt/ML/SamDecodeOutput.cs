@@ -1,0 +1,11 @@
+namespace SamAdapt.ML;
+
+/// <summary>The output row of <see cref="SamDecodingTransformer"/> (column names and sizes set at run time).</summary>
+public sealed class SamDecodeOutput
+{
+    /// <summary>Mask logits [K, H, W], row-major, at the original image size.</summary>
+    public float[] Masks = [];
+
+    /// <summary>Predicted IoU per mask, [K].</summary>
+    public float[] MaskScores = [];
+}

@@ -1,0 +1,97 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SamAdapt.Sam;
+using TorchSharp;
+
+namespace SamAdapt.ML;
+
+/// <summary>
+/// Embedding (float vector [D, G, G]) + OriginalHeight/OriginalWidth (Int32) + one click PromptX/PromptY (Single, original
+/// pixels) -> Masks (float vector [3, H, W] of logits, variable size) and MaskScores ([3] predicted IoU), through SAM's prompt
+/// encoder and mask decoder in multimask mode (<see cref="SamPredictor.SetEmbedding"/> + <see cref="SamPredictor.Predict(SamPrompt, MaskOutputMode)"/>).
+/// Disposing it disposes the model.
+/// </summary>
+public sealed class SamDecodingTransformer : RowMappingTransformer<SamDecodeOutput>, IDisposable
+{
+    readonly SamPredictor _predictor;
+    readonly object _gate = new();
+
+    /// <summary>The column names in use.</summary>
+    public SamDecodeOptions Options { get; }
+
+    /// <summary>Masks per row, K (SAM's multimask outputs: 3).</summary>
+    public int MaskCount => _predictor.Config.NumMultimaskOutputs;
+
+    internal SamDecodingTransformer(MLContext mlContext, SamPredictor predictor, SamDecodeOptions options) : base(mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _predictor = predictor;
+        Options = options;
+        InputColumns =
+        [
+            ColumnTypes.FloatVector(options.EmbeddingColumnName), ColumnTypes.Int32(options.OriginalHeightColumnName),
+            ColumnTypes.Int32(options.OriginalWidthColumnName), ColumnTypes.Float(options.PromptXColumnName), ColumnTypes.Float(options.PromptYColumnName),
+        ];
+    }
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+
+    /// <inheritdoc/>
+    protected override SchemaDefinition CreateOutputDefinition()
+    {
+        var definition = SchemaDefinition.Create(typeof(SamDecodeOutput), SchemaDefinition.Direction.Read);
+        var masks = definition[nameof(SamDecodeOutput.Masks)];
+        masks.ColumnName = Options.MasksColumnName;
+        masks.ColumnType = new VectorDataViewType(NumberDataViewType.Single);
+        var scores = definition[nameof(SamDecodeOutput.MaskScores)];
+        scores.ColumnName = Options.ScoresColumnName;
+        scores.ColumnType = new VectorDataViewType(NumberDataViewType.Single, MaskCount);
+        return definition;
+    }
+
+    /// <inheritdoc/>
+    protected override Action<SamDecodeOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    {
+        var getEmbedding = input.GetGetter<VBuffer<float>>(inputColumns[0]);
+        var getHeight = input.GetGetter<int>(inputColumns[1]);
+        var getWidth = input.GetGetter<int>(inputColumns[2]);
+        var getX = input.GetGetter<float>(inputColumns[3]);
+        var getY = input.GetGetter<float>(inputColumns[4]);
+        var config = _predictor.Config;
+        int dim = config.PromptEmbedDim, grid = config.EmbeddingGrid;
+        VBuffer<float> embedding = default;
+        return output =>
+        {
+            getEmbedding(ref embedding);
+            int height = 0, width = 0;
+            float x = 0, y = 0;
+            getHeight(ref height);
+            getWidth(ref width);
+            getX(ref x);
+            getY(ref y);
+            if (embedding.Length != dim * grid * grid)
+                throw new SamAdaptException($"Column '{Options.EmbeddingColumnName}' holds {embedding.Length} values in row {input.Position}; this SAM decoder expects an embedding [{dim}, {grid}, {grid}] = {dim * grid * grid} values.");
+            if (height <= 0 || width <= 0)
+                throw new SamAdaptException($"Columns '{Options.OriginalHeightColumnName}' and '{Options.OriginalWidthColumnName}' give the size {height} x {width} in row {input.Position}; expected positive values.");
+            if (!float.IsFinite(x) || !float.IsFinite(y))
+                throw new SamAdaptException($"Columns '{Options.PromptXColumnName}' and '{Options.PromptYColumnName}' give the click ({x}, {y}) in row {input.Position}; expected finite pixel coordinates.");
+            lock (_gate)
+            {
+                using var scope = torch.NewDisposeScope();
+                _predictor.SetEmbedding(torch.tensor(embedding.DenseValues().ToArray(), [1, dim, grid, grid]), (height, width));
+                using var prediction = _predictor.Predict(SamPrompt.Click(x, y), MaskOutputMode.Multimask);
+                output.Masks = prediction.MaskLogits.to(torch.float32).contiguous().flatten().data<float>().ToArray();
+                output.MaskScores = prediction.IouPredictions;
+            }
+        };
+    }
+
+    /// <summary>Disposes the model.</summary>
+    public void Dispose()
+    {
+        lock (_gate) _predictor.Dispose();
+    }
+}

@@ -1,0 +1,28 @@
+namespace SamAdapt.ML;
+
+/// <summary>Options of <see cref="SegmentationTransforms.UNetEncode(UNetEncodeOptions)"/>.</summary>
+public sealed class UNetEncodeOptions
+{
+    /// <summary>A trained U-Net folder (<c>unet.safetensors</c> + <c>unet.json</c>, written by <see cref="UNet.UNetFile.Save"/>); not used when a model instance is given.</summary>
+    public string? ModelFolder { get; set; }
+
+    /// <summary>The image column read (MLImage).</summary>
+    public string InputColumnName { get; set; } = "Image";
+
+    /// <summary>The features column written: float vector [C, g, g] (the U-Net bottleneck).</summary>
+    public string OutputColumnName { get; set; } = "Features";
+
+    /// <summary>The Int32 column written with the original image height (SamDecode resizes masks back to it).</summary>
+    public string OriginalHeightColumnName { get; set; } = "OriginalHeight";
+
+    /// <summary>The Int32 column written with the original image width.</summary>
+    public string OriginalWidthColumnName { get; set; } = "OriginalWidth";
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(InputColumnName, nameof(InputColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(OutputColumnName, nameof(OutputColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(OriginalHeightColumnName, nameof(OriginalHeightColumnName));
+        ArgumentException.ThrowIfNullOrWhiteSpace(OriginalWidthColumnName, nameof(OriginalWidthColumnName));
+    }
+}

@@ -1,0 +1,14 @@
+namespace SamAdapt.ML;
+
+/// <summary>The output row of <see cref="UNetEncodingTransformer"/> (column names and vector size set at run time).</summary>
+public sealed class UNetEncodeOutput
+{
+    /// <summary>The bottleneck features [C, g, g], row-major.</summary>
+    public float[] Features = [];
+
+    /// <summary>The image's height in pixels.</summary>
+    public int OriginalHeight;
+
+    /// <summary>The image's width in pixels.</summary>
+    public int OriginalWidth;
+}

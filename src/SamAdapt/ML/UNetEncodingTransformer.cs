@@ -1,0 +1,97 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SamAdapt.Imaging;
+using SamAdapt.UNet;
+using TorchSharp;
+
+namespace SamAdapt.ML;
+
+/// <summary>
+/// Image (MLImage) -> U-Net bottleneck features (float vector [C, g, g]) plus the original height and width (Int32):
+/// the image is resized bilinearly to the U-Net's training size (<see cref="UNetData.ResizeImage"/>) and encoded in
+/// eval mode without gradients. Disposing it disposes the model when the transformer loaded it.
+/// </summary>
+public sealed class UNetEncodingTransformer : RowMappingTransformer<UNetEncodeOutput>, IDisposable
+{
+    readonly UNetModel _model;
+    readonly bool _ownsModel;
+    readonly object _gate = new();
+
+    /// <summary>The column names in use.</summary>
+    public UNetEncodeOptions Options { get; }
+
+    /// <summary>The U-Net's configuration: features are [BottleneckChannels, BottleneckSize, BottleneckSize].</summary>
+    public UNetConfig Config => _model.Config;
+
+    internal UNetEncodingTransformer(MLContext mlContext, UNetModel model, bool ownsModel, UNetEncodeOptions options) : base(mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _model = model;
+        _ownsModel = ownsModel;
+        Options = options;
+        InputColumns = [InputColumn.Image(options.InputColumnName)];
+    }
+
+    /// <inheritdoc/>
+    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+
+    /// <inheritdoc/>
+    protected override SchemaDefinition CreateOutputDefinition()
+    {
+        var definition = SchemaDefinition.Create(typeof(UNetEncodeOutput), SchemaDefinition.Direction.Read);
+        var features = definition[nameof(UNetEncodeOutput.Features)];
+        features.ColumnName = Options.OutputColumnName;
+        features.ColumnType = new VectorDataViewType(NumberDataViewType.Single, Config.BottleneckChannels, Config.BottleneckSize, Config.BottleneckSize);
+        definition[nameof(UNetEncodeOutput.OriginalHeight)].ColumnName = Options.OriginalHeightColumnName;
+        definition[nameof(UNetEncodeOutput.OriginalWidth)].ColumnName = Options.OriginalWidthColumnName;
+        return definition;
+    }
+
+    /// <inheritdoc/>
+    protected override Action<UNetEncodeOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    {
+        var getImage = input.GetGetter<MLImage>(inputColumns[0]);
+        return output =>
+        {
+            MLImage mlImage = null!;
+            getImage(ref mlImage);
+            var image = RgbImage.FromMLImage((MLImage?)mlImage
+                ?? throw new SamAdaptException($"Column '{Options.InputColumnName}' has no image in row {input.Position}; UNetEncode needs an image in every row."));
+            output.Features = Encode(image);
+            output.OriginalHeight = image.Height;
+            output.OriginalWidth = image.Width;
+        };
+    }
+
+    /// <summary>The features of one image, [C, g, g] row-major.</summary>
+    public float[] Encode(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        lock (_gate)
+        {
+            bool wasTraining = _model.training;
+            _model.eval();
+            try
+            {
+                using var noGrad = torch.no_grad();
+                using var scope = torch.NewDisposeScope();
+                var pixels = UNetData.ResizeImage(image.Pixels.ToArray(), image.Width, image.Height, Config.ImageSize);
+                var features = _model.Encode(pixels.unsqueeze(0).to(_model.head.weight.device));
+                return features.to(torch.float32).cpu().contiguous().data<float>().ToArray();
+            }
+            finally
+            {
+                _model.train(wasTraining);
+            }
+        }
+    }
+
+    /// <summary>Disposes the model when it was loaded by the transformer.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+            if (_ownsModel) _model.Dispose();
+    }
+}

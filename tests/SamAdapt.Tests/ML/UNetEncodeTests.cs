@@ -1,0 +1,66 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SamAdapt.Imaging;
+using SamAdapt.ML;
+using SamAdapt.UNet;
+using TorchSharp;
+
+namespace SamAdapt.Tests.ML;
+
+/// <summary>UNetEncode on a tiny random U-Net (base width 16, depth 2, size 32: features [64, 8, 8]).</summary>
+public class UNetEncodeTests
+{
+    static UNetModel TinyUNet()
+    {
+        torch.manual_seed(3);
+        return new UNetModel(new UNetConfig { BaseWidth = 16, Depth = 2, ImageSize = 32 });
+    }
+
+    [Fact]
+    public void FeaturesEqualTheModelsEncoderOnTheResizedImageAndSizesPassThrough()
+    {
+        var folder = TestPaths.NewTempDirectory();
+        var paths = MLTestImages.Write(folder);
+        var mlContext = new MLContext(seed: 0);
+        var data = MLTestImages.Paths(mlContext, paths);
+        using var unet = TinyUNet();
+        unet.train();
+
+        var transformed = MLTestImages.LoadImages(mlContext).Append(mlContext.Segmentation().Transforms.UNetEncode(unet)).Fit(data).Transform(data);
+
+        Assert.Equal(new[] { 64, 8, 8 }, ((VectorDataViewType)transformed.Schema["Features"].Type).Dimensions.ToArray());
+        var features = transformed.GetColumn<float[]>("Features").ToArray();
+        Assert.Equal(new[] { 30, 36, 32 }, transformed.GetColumn<int>("OriginalHeight").ToArray());
+        Assert.True(unet.training, "the model's training mode is restored");
+        unet.eval();
+        for (int i = 0; i < paths.Length; i++)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var image = RgbImage.Load(paths[i]);
+            var expected = unet.Encode(UNetData.ResizeImage(image.Pixels.ToArray(), image.Width, image.Height, 32).unsqueeze(0))[0];
+            Relative.AssertClose(torch.tensor(features[i], [64, 8, 8]), expected, 1e-6, $"image {i}");
+        }
+    }
+
+    [Fact]
+    public void ASavedFolderGivesTheSameFeaturesAndAWrongColumnIsNamed()
+    {
+        var folder = TestPaths.NewTempDirectory();
+        var paths = MLTestImages.Write(folder);
+        var mlContext = new MLContext(seed: 0);
+        var data = MLTestImages.Paths(mlContext, paths);
+        using var unet = TinyUNet();
+        UNetFile.Save(unet, Path.Combine(folder, "unet"));
+        var loaded = MLTestImages.LoadImages(mlContext);
+
+        var fromInstance = loaded.Append(mlContext.Segmentation().Transforms.UNetEncode(unet)).Fit(data).Transform(data).GetColumn<float[]>("Features").First();
+        var estimator = mlContext.Segmentation().Transforms.UNetEncode(Path.Combine(folder, "unet"));
+        var fromFolder = loaded.Append(estimator).Fit(data).Transform(data).GetColumn<float[]>("Features").First();
+
+        Assert.Equal(fromInstance, fromFolder);
+        var error = Assert.Throws<SamAdaptException>(() => estimator.Fit(data));
+        Assert.Equal("Input column 'Image' not found; it must be an image (MLImage). Columns present: ImagePath.", error.Message);
+        estimator.Transformer.Dispose();
+    }
+}
