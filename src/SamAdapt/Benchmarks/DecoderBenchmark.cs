@@ -21,6 +21,8 @@ public static class DecoderBenchmark
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Threads is int threads) torch.set_num_threads(threads);
+        bool heapTuned = NativeAllocatorTuning.KeepLargeBlocksInHeap();
+        log?.Invoke($"glibc large blocks kept in heap: {heapTuned}");
         var (source, config, onnxPath, weights) = LoadDecoder(options);
         var measurements = new List<BenchmarkMeasurement>();
         void Add(BenchmarkMeasurement m)
