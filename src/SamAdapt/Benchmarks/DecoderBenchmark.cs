@@ -51,7 +51,13 @@ public static class DecoderBenchmark
             {
                 using var scope = NewDisposeScope();
                 using var mode = inference_mode();
-                var (lowRes, _) = Decode(model, embedding, pe, Clicks(1, frame));
+                var (lowRes, iou) = Decode(model, embedding, pe, Clicks(1, frame));
+                if (onnx.MaskCount == 1)
+                {
+                    // As the single-mask export does for one click: the best-scoring multimask output.
+                    var best = iou[.., 1..].argmax(1, keepdim: true) + 1;
+                    lowRes = lowRes.gather(1, best.reshape(1, 1, 1, 1).expand(1, 1, lowRes.shape[2], lowRes.shape[3]));
+                }
                 MaskPostprocessor.Postprocess(lowRes, (frame, frame), (frame, frame), frame);
             }));
             foreach (int prompts in options.PromptsPerCall)

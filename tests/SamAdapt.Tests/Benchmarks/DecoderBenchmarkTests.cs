@@ -52,3 +52,13 @@ public sealed class DecoderBenchmarkTests
         Assert.Equal(4.0, m.Rate);
     }
 }
+
+/// <summary>The glibc allocator tuning takes effect on this project's platform.</summary>
+public sealed class NativeAllocatorTuningTests
+{
+    [Fact]
+    public void MalloptAcceptsTheSettingsOnLinux()
+    {
+        Assert.Equal(OperatingSystem.IsLinux(), NativeAllocatorTuning.KeepLargeBlocksInHeap());
+    }
+}
