@@ -15,6 +15,8 @@ public static class CliApp
         root.Add(DataCommand.Create());
         root.Add(TrainUNetCommand.Create());
         root.Add(PredictUNetCommand.Create());
+        root.Add(CompareCommand.Create());
+        root.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -10,7 +10,7 @@ namespace SamAdapt.Cli.Commands;
 /// </summary>
 public static class CompareCommand
 {
-    /// <summary>Builds the command; <paramref name="figures"/> renders the figures (none by default).</summary>
+    /// <summary>Builds the command; <paramref name="figures"/> renders the figures (PNG files by default).</summary>
     public static Command Create(IFigureWriter? figures = null)
     {
         var defaults = new CompareOptions();

@@ -34,7 +34,7 @@ public sealed class CompareExperiment
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
-        _figures = figures ?? NoFigures.Instance;
+        _figures = figures ?? new PngFigureWriter();
         _log = log ?? (_ => { });
     }
 
@@ -281,8 +281,11 @@ public sealed class CompareExperiment
                 _figures.SaveOverlay(RgbImage.Load(sample.ImagePath), truth.Pixels, e.Mask, title, Path.Combine(folder, $"{MethodKeys[m]}-{kind}.png"));
             }
         }
-        _figures.SaveBarChart(rows.Select(r => (r.Selection == "-" ? r.Method : $"{r.Method} ({r.Selection})", r.Metrics.MeanIoU)).ToList(),
-            $"Mean test IoU ({results.Dataset.Test} images)", Path.Combine(folder, "mean-iou.png"));
+        static string Label(string method, string selection) => selection == "-" ? method : $"{method} ({selection})";
+        var paper = rows.Where(r => r.Selection is "oracle" or "-" && CompareReport.PaperMeanIoU.ContainsKey(r.Method))
+            .Select(r => (Label(r.Method, r.Selection), CompareReport.PaperMeanIoU[r.Method])).ToList();
+        _figures.SaveBarChart(rows.Select(r => (Label(r.Method, r.Selection), r.Metrics.MeanIoU)).ToList(),
+            $"Mean test IoU ({results.Dataset.Test} images; dashed: the paper's CVPPP figures)", Path.Combine(folder, "mean-iou.png"), paper);
     }
 
     /// <summary>Calls an action synchronously for each report (unlike <see cref="System.Progress{T}"/>, which posts to a context).</summary>

@@ -149,7 +149,7 @@ public sealed class UNetTrainer
         long totalSteps, long warmupSteps, CancellationToken cancellationToken)
     {
         var o = _options;
-        var random = new Random(HashCode.Combine(o.Seed, epoch, 0x5eed));
+        var random = new Random(unchecked(o.Seed * 1_000_003 + epoch * 7919 + 0x5eed)); // HashCode.Combine is randomised per process
         int count = (int)images.shape[0];
         var order = Enumerable.Range(0, count).ToArray();
         random.Shuffle(order);
@@ -235,7 +235,7 @@ public sealed class UNetTrainer
     static (int[] Train, int[] Validation) Split(int count, double validationFraction, int seed)
     {
         var order = Enumerable.Range(0, count).ToArray();
-        new Random(HashCode.Combine(seed, 0x5b117)).Shuffle(order);
+        new Random(unchecked(seed * 1_000_003 + 0x5b117)).Shuffle(order);
         int validation = validationFraction > 0 && count > 1 ? Math.Clamp((int)Math.Round(count * validationFraction), 1, count - 1) : 0;
         return (order[validation..], order[..validation]);
     }

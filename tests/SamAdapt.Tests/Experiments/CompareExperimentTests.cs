@@ -40,12 +40,13 @@ public sealed class CompareExperimentTests
     sealed class RecordingFigures : IFigureWriter
     {
         public List<(string Path, string Title, int Pixels, int TruthCount, int PredictedCount)> Overlays { get; } = new();
-        public List<(string Path, IReadOnlyList<(string Label, double Value)> Bars)> Charts { get; } = new();
+        public List<(string Path, IReadOnlyList<(string Label, double Value)> Bars, IReadOnlyList<(string Label, double Value)>? Reference)> Charts { get; } = new();
 
         public void SaveOverlay(RgbImage image, bool[] truth, bool[] predicted, string title, string path) =>
             Overlays.Add((path, title, image.Width * image.Height, truth.Length, predicted.Length));
 
-        public void SaveBarChart(IReadOnlyList<(string Label, double Value)> bars, string title, string path) => Charts.Add((path, bars));
+        public void SaveBarChart(IReadOnlyList<(string Label, double Value)> bars, string title, string path, IReadOnlyList<(string Label, double Value)>? reference = null) =>
+            Charts.Add((path, bars, reference));
     }
 
     static (int Code, string Output, string Error) Run(IFigureWriter? figures, string[] args)
@@ -133,6 +134,19 @@ public sealed class CompareExperimentTests
         var chart = Assert.Single(figures.Charts);
         Assert.Equal(5, chart.Bars.Count);
         Assert.Equal(all[2].GetProperty("mean_iou").GetDouble(), chart.Bars[2].Value, 12);
+        Assert.Equal(new[] { ("SAM (oracle)", 0.573), ("U-Net", 0.710), ("adapted (oracle)", 0.762) }, chart.Reference);
+    }
+
+    [Fact]
+    public void TheSamadaptCommandWritesRealPngFigures()
+    {
+        var outDir = TestPaths.NewTempDirectory();
+        var (code, _, error) = SamAdapt.Tests.Cli.CliRunner.Run(TinyArgs(outDir));
+        Assert.True(code == 0, $"exit {code}: {error}");
+        var chart = RgbImage.Load(Path.Combine(outDir, "figures", "mean-iou.png"));
+        Assert.Equal((SamAdapt.Reporting.BarChart.Width, SamAdapt.Reporting.BarChart.Height), (chart.Width, chart.Height));
+        var overlay = RgbImage.Load(Path.Combine(outDir, "figures", "adapted-oracle-best.png"));
+        Assert.True(overlay.Width > overlay.Height, "the overlay shows its panels side by side");
     }
 
     [Fact]
