@@ -15,12 +15,7 @@ internal static class SamDecoderLoading
     public static SamDecoderModel Load(string modelRef, string? modelType)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelRef);
-        if (!File.Exists(modelRef) && !Directory.Exists(modelRef))
-        {
-            var registry = new ModelRegistry();
-            modelType ??= registry.Models.FirstOrDefault(m => m.Name == modelRef) is { } info && SamConfig.PresetNames.Contains(info.ModelType) ? info.ModelType : null;
-            modelRef = registry.Resolve(modelRef);
-        }
+        modelRef = SamLoader.ResolveReference(modelRef, ref modelType);
         var onnxDecoder = Path.Combine(modelRef, "sam.onnx");
         if (Directory.Exists(modelRef) && File.Exists(Path.Combine(modelRef, "encoder.onnx")) && File.Exists(onnxDecoder))
         {

