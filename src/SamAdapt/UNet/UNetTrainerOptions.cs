@@ -31,8 +31,8 @@ public sealed class UNetTrainerOptions
     /// <summary>Down-sampling steps; null picks the depth that puts the bottleneck on SAM's 64x64 grid (<see cref="UNetConfig.ForSamGrid"/>).</summary>
     public int? Depth { get; set; }
 
-    /// <summary>Maximum number of passes over the training split. Default 10.</summary>
-    public int Epochs { get; set; } = 10;
+    /// <summary>Maximum number of passes over the training split. Default 20 (about 5 s each for 75 images at 256 on 2 cores).</summary>
+    public int Epochs { get; set; } = 20;
 
     /// <summary>Images per optimiser step. Default 4.</summary>
     public int BatchSize { get; set; } = 4;
