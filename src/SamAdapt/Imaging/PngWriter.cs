@@ -6,19 +6,7 @@ namespace SamAdapt.Imaging;
 public static class PngWriter
 {
     /// <summary>Writes <paramref name="image"/> as an 8-bit RGB PNG.</summary>
-    public static void Save(RgbImage image, string path)
-    {
-        var pixels = image.Pixels.Span;
-        var rgba = new byte[image.Width * image.Height * 4];
-        for (int i = 0, j = 0; i < rgba.Length; i += 4, j += 3)
-        {
-            rgba[i] = pixels[j];
-            rgba[i + 1] = pixels[j + 1];
-            rgba[i + 2] = pixels[j + 2];
-            rgba[i + 3] = 255;
-        }
-        Encode(rgba, image.Width, image.Height, path);
-    }
+    public static void Save(RgbImage image, string path) => Encode(image.ToRgba(), image.Width, image.Height, path);
 
     /// <summary>Writes a row-major mask of <paramref name="width"/> x <paramref name="height"/> as a black/white PNG (white = true).</summary>
     public static void SaveMask(ReadOnlySpan<bool> mask, int width, int height, string path)

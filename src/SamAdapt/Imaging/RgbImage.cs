@@ -99,6 +99,21 @@ public sealed class RgbImage
         return MLImage.CreateFromPixels(Width, Height, MLPixelFormat.Rgba32, rgba);
     }
 
+    /// <summary>The pixels as opaque RGBA bytes [Height, Width, 4] (alpha 255), as drawing and encoding libraries take them.</summary>
+    public byte[] ToRgba()
+    {
+        var pixels = _pixels;
+        var rgba = new byte[Width * Height * 4];
+        for (int i = 0, j = 0; i < rgba.Length; i += 4, j += 3)
+        {
+            rgba[i] = pixels[j];
+            rgba[i + 1] = pixels[j + 1];
+            rgba[i + 2] = pixels[j + 2];
+            rgba[i + 3] = 255;
+        }
+        return rgba;
+    }
+
     /// <summary>The pixels as a uint8 tensor [Height, Width, 3] on the CPU; the caller disposes it.</summary>
     public torch.Tensor ToTensor() => torch.tensor(_pixels, new long[] { Height, Width, Channels }, torch.ScalarType.Byte);
 

@@ -105,16 +105,7 @@ public static class OverlayFigure
     /// <summary>The image resampled to width x height, as RGBA bytes [height, width, 4].</summary>
     static byte[] Resize(RgbImage image, int width, int height)
     {
-        var pixels = image.Pixels.Span;
-        var rgba = new byte[image.Width * image.Height * 4];
-        for (int i = 0, j = 0; j < pixels.Length; i += 4, j += 3)
-        {
-            rgba[i] = pixels[j];
-            rgba[i + 1] = pixels[j + 1];
-            rgba[i + 2] = pixels[j + 2];
-            rgba[i + 3] = 255;
-        }
-        using var source = ToBitmap(rgba, image.Width, image.Height);
+        using var source = ToBitmap(image.ToRgba(), image.Width, image.Height);
         using var target = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         bool enlarging = width >= image.Width;
         source.ScalePixels(target, enlarging ? SKFilterQuality.None : SKFilterQuality.High);
