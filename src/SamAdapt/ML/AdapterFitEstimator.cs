@@ -92,7 +92,7 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
         {
             using var cursor = input.GetRowCursor(columns);
             var getFeatures = cursor.GetGetter<VBuffer<float>>(columns[0]);
-            var getMask = MaskColumnReader.Create(cursor, columns[1], "AdapterFit");
+            var getMask = ImageColumnReader.Mask(cursor, columns[1], "AdapterFit");
             var getX = cursor.GetGetter<float>(columns[2]);
             var getY = cursor.GetGetter<float>(columns[3]);
             VBuffer<float> features = default;

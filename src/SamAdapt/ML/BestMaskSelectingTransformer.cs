@@ -52,7 +52,7 @@ public sealed class BestMaskSelectingTransformer : RowMappingTransformer<BestMas
         var getMasks = input.GetGetter<VBuffer<float>>(inputColumns[0]);
         var getHeight = input.GetGetter<int>(inputColumns[1]);
         var getWidth = input.GetGetter<int>(inputColumns[2]);
-        var getTruth = Options.Method == MaskSelectionMethod.Oracle ? MaskColumnReader.Create(input, inputColumns[3], "BestMaskSelect (oracle)") : null;
+        var getTruth = Options.Method == MaskSelectionMethod.Oracle ? ImageColumnReader.Mask(input, inputColumns[3], "BestMaskSelect (oracle)") : null;
         var getScores = Options.Method == MaskSelectionMethod.Predicted ? input.GetGetter<VBuffer<float>>(inputColumns[3]) : null;
         VBuffer<float> masks = default, scores = default;
         return output =>

@@ -39,7 +39,7 @@ public sealed class MaskToPromptTransformer : RowMappingTransformer<MaskToPrompt
     /// <inheritdoc/>
     protected override Action<MaskToPromptOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
     {
-        var getMask = MaskColumnReader.Create(input, inputColumns[0], "MaskToPrompt");
+        var getMask = ImageColumnReader.Mask(input, inputColumns[0], "MaskToPrompt");
         return output =>
         {
             var mask = getMask();

@@ -16,7 +16,7 @@ internal static class PredictedMaskStatistics
     public static Func<SegmentationStatistics> Create(DataViewRow row, IReadOnlyList<DataViewSchema.Column> columns, string component)
     {
         var getPredicted = row.GetGetter<VBuffer<float>>(columns[0]);
-        var getMask = MaskColumnReader.Create(row, columns[1], component);
+        var getMask = ImageColumnReader.Mask(row, columns[1], component);
         VBuffer<float> buffer = default;
         return () =>
         {

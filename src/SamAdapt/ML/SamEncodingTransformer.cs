@@ -54,13 +54,10 @@ public sealed class SamEncodingTransformer : RowMappingTransformer<SamEncodeOutp
     /// <inheritdoc/>
     protected override Action<SamEncodeOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
     {
-        var getImage = input.GetGetter<MLImage>(inputColumns[0]);
+        var readImage = ImageColumnReader.Rgb(input, inputColumns[0], "SamEncode");
         return output =>
         {
-            MLImage mlImage = null!;
-            getImage(ref mlImage);
-            var image = RgbImage.FromMLImage((MLImage?)mlImage
-                ?? throw new SamAdaptException($"Column '{Options.InputColumnName}' has no image in row {input.Position}; SamEncode needs an image in every row."));
+            var image = readImage();
             output.Embedding = _embedder.Embed(image, _cache);
             output.OriginalHeight = image.Height;
             output.OriginalWidth = image.Width;

@@ -52,13 +52,10 @@ public sealed class UNetEncodingTransformer : RowMappingTransformer<UNetEncodeOu
     /// <inheritdoc/>
     protected override Action<UNetEncodeOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
     {
-        var getImage = input.GetGetter<MLImage>(inputColumns[0]);
+        var readImage = ImageColumnReader.Rgb(input, inputColumns[0], "UNetEncode");
         return output =>
         {
-            MLImage mlImage = null!;
-            getImage(ref mlImage);
-            var image = RgbImage.FromMLImage((MLImage?)mlImage
-                ?? throw new SamAdaptException($"Column '{Options.InputColumnName}' has no image in row {input.Position}; UNetEncode needs an image in every row."));
+            var image = readImage();
             output.Features = Encode(image);
             output.OriginalHeight = image.Height;
             output.OriginalWidth = image.Width;
