@@ -4,8 +4,8 @@ namespace SamAdapt.Onnx;
 
 /// <summary>
 /// Builds an ONNX model of one graph over the standard operator set (opset <see cref="OpsetVersion"/>), node by
-/// node, and writes it as a <c>ModelProto</c>. Every added value gets a unique name; inputs and outputs keep
-/// the names given.
+/// node, and writes it as a <c>ModelProto</c>. Every added node and constant gets a unique name starting with the
+/// graph's name (<c>graph/Conv_3</c>); inputs and outputs keep the names given.
 /// </summary>
 public sealed class OnnxGraphBuilder
 {
@@ -56,7 +56,7 @@ public sealed class OnnxGraphBuilder
     {
         long expected = dims.Aggregate(1L, (p, d) => p * d);
         if (expected != count) throw new ArgumentException($"A constant of shape [{string.Join(", ", dims)}] needs {expected} values; {count} were given.");
-        var name = $"const_{_counter++}";
+        var name = $"{_graphName}/const_{_counter++}";
         _initializers.Add(OnnxProtoWriter.Tensor(new OnnxTensorData(name, dims, dataType, data)));
         return name;
     }
@@ -67,7 +67,7 @@ public sealed class OnnxGraphBuilder
     /// </summary>
     public string AddNode(string opType, string[] inputs, string? output = null, params OnnxAttribute[] attributes)
     {
-        var name = $"{opType}_{_counter++}";
+        var name = $"{_graphName}/{opType}_{_counter++}";
         output ??= $"{name}_out";
         _nodes.Add(OnnxProtoWriter.Node(name, opType, inputs, new[] { output }, attributes));
         return output;

@@ -45,4 +45,19 @@ public static class TinyAdaptedModel
         new Random(seed).NextBytes(pixels);
         return pixels;
     }
+
+    /// <summary>A bright disk (centre <paramref name="cx"/>, <paramref name="cy"/>, radius <paramref name="radius"/>) on a dark background, with seeded noise; RGB row by row.</summary>
+    public static byte[] DiskImage(int width, int height, float cx, float cy, float radius, int seed)
+    {
+        var random = new Random(seed);
+        var pixels = new byte[width * height * 3];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                bool inside = (x - cx) * (x - cx) + (y - cy) * (y - cy) <= radius * radius;
+                for (int c = 0; c < 3; c++)
+                    pixels[(y * width + x) * 3 + c] = (byte)Math.Clamp((inside ? 200 - 40 * c : 40 + 10 * c) + random.Next(-25, 26), 0, 255);
+            }
+        return pixels;
+    }
 }
