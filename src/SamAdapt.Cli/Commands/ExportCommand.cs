@@ -10,6 +10,12 @@ namespace SamAdapt.Cli.Commands;
 /// </summary>
 public static class ExportCommand
 {
+    /// <summary>File name of the encoder + adapter ONNX model written with <c>--onnx-dir</c>.</summary>
+    public const string EmbeddingFileName = "unet-encoder-adapter.onnx";
+
+    /// <summary>File name of the whole U-Net ONNX model written with <c>--onnx-dir</c>.</summary>
+    public const string SegmentationFileName = "unet.onnx";
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
@@ -20,9 +26,13 @@ public static class ExportCommand
             Description = "Most pixels (width x height) an input image may have; the Pixels column holds 3 bytes per pixel of this capacity.",
             DefaultValueFactory = _ => DeployExport.DefaultMaxPixels,
         };
+        var onnx = new Option<string?>("--onnx-dir")
+        {
+            Description = $"Also write the plain ONNX models into this folder: {EmbeddingFileName} (RGB image -> SAM embedding) and {SegmentationFileName} (RGB image -> U-Net logits).",
+        };
         var command = new Command("export", "Export an adapted model (U-Net encoder + adapter + SAM's ONNX decoder) as an ML.NET model.zip of stock transforms.")
         {
-            model, output, maxPixels,
+            model, output, maxPixels, onnx,
         };
         command.SetAction(parse => CliErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
@@ -36,6 +46,13 @@ public static class ExportCommand
             console.WriteLine($"wrote {result.ZipPath}");
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"columns in: {DeployColumns.Pixels} (byte[{3L * result.Capacity}]: RGB row by row, then padding), {DeployColumns.Height}, {DeployColumns.Width} (Int32), {DeployColumns.X}, {DeployColumns.Y} (Single, original pixels)"));
+            if (parse.GetValue(onnx) is { } onnxFolder)
+            {
+                using var adapted = AdaptedModel.Load(modelFolder);
+                UNetOnnxExport.SaveEmbeddingModel(adapted.UNet, adapted.Adapter, Path.Combine(onnxFolder, EmbeddingFileName));
+                UNetOnnxExport.SaveSegmentationModel(adapted.UNet, Path.Combine(onnxFolder, SegmentationFileName));
+                console.WriteLine($"wrote {Path.Combine(onnxFolder, EmbeddingFileName)} and {SegmentationFileName}");
+            }
             console.WriteLine($"columns out: {DeployColumns.Mask} (Boolean[Height*Width]), {DeployColumns.Score} (Single[1]); SAM frame {result.Frame}, decoder {result.DecoderPath}");
             return 0;
         }));

@@ -27,9 +27,13 @@ public class ExportCommandTests
         var model = WriteModel(folder);
         var zip = Path.Combine(folder, "out", "model.zip");
 
-        var (code, output, error) = CliRunner.Run("export", "--model", model, "--out", zip, "--max-pixels", "1000");
+        var onnx = Path.Combine(folder, "onnx");
+        var (code, output, error) = CliRunner.Run("export", "--model", model, "--out", zip, "--max-pixels", "1000", "--onnx-dir", onnx);
 
         Assert.True(code == 0, error);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(onnx, "unet-encoder-adapter.onnx"));
+        Assert.Equal([1, 32, 16, 16], session.OutputMetadata[UNetOnnxExport.EmbeddingOutput].Dimensions);
+        Assert.True(File.Exists(Path.Combine(onnx, "unet.onnx")));
         Assert.Contains("Pixels (byte[3000]", output);
         new MLContext().Model.Load(zip, out var schema);
         Assert.Equal(3000, ((Microsoft.ML.Data.VectorDataViewType)schema[DeployColumns.Pixels].Type).Size);

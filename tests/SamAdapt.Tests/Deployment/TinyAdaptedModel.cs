@@ -10,11 +10,11 @@ namespace SamAdapt.Tests.Deployment;
 /// </summary>
 public static class TinyAdaptedModel
 {
-    /// <summary>A U-Net (base width 4, <paramref name="depth"/> levels, <paramref name="imageSize"/> px) in eval mode with random batch-norm statistics.</summary>
-    public static UNetModel UNet(int imageSize = 32, int depth = 2, int seed = 5)
+    /// <summary>A U-Net (<paramref name="baseWidth"/> channels at level 0, <paramref name="depth"/> levels, <paramref name="imageSize"/> px) in eval mode with random batch-norm statistics.</summary>
+    public static UNetModel UNet(int imageSize = 32, int depth = 2, int seed = 5, int baseWidth = 4)
     {
         torch.manual_seed(seed);
-        var unet = new UNetModel(new UNetConfig { BaseWidth = 4, Depth = depth, ImageSize = imageSize });
+        var unet = new UNetModel(new UNetConfig { BaseWidth = baseWidth, Depth = depth, ImageSize = imageSize });
         var generator = new torch.Generator((ulong)seed);
         using (torch.no_grad())
         {

@@ -32,6 +32,24 @@ public class UNetOnnxExportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TheDefaultSizedUNetForMinisamMatchesToo()
+    {
+        // compare's default: 256 px, base width 16, depth 2 -> features [64, 64, 64]; SAM's real embedding [256, 64, 64].
+        using var unet = TinyAdaptedModel.UNet(imageSize: 256, depth: 2, baseWidth: 16);
+        using var adapter = TinyAdaptedModel.Adapter(unet, samChannels: 256, samGrid: 64);
+        var path = Path.Combine(TestPaths.NewTempDirectory(), "encoder.onnx");
+        UNetOnnxExport.SaveEmbeddingModel(unet, adapter, path);
+        var rgb = TinyAdaptedModel.RandomRgb(300, 200, seed: 9);
+
+        var actual = Run(path, rgb, 300, 200, UNetOnnxExport.EmbeddingOutput);
+
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var expected = adapter.forward(unet.Encode(UNetData.ResizeImage(rgb, 300, 200, 256).unsqueeze(0)));
+        output.WriteLine($"300x200 -> [256, 64, 64]: relative error {Relative.AssertClose(actual, expected, 1e-4, "embedding"):E2}");
+    }
+
+    [Fact]
     public void TheSegmentationModelMatchesPredictLogitsAtTheImagesOwnSize()
     {
         using var unet = TinyAdaptedModel.UNet(imageSize: 32, depth: 2);
