@@ -57,7 +57,7 @@ static class DeployGraphs
             null, OnnxGraphBuilder.Int("axis", 0));
         graph.AddNode("Reshape", [coords, graph.AddConstant([1L, 2L, 2L], 3)], "point_coords");
         graph.AddNode("Identity", [graph.AddConstant([1f, -1f], 1, 2)], "point_labels");
-        graph.AddNode("Identity", [graph.AddConstant(new float[maskInputSize * maskInputSize], 1, 1, maskInputSize, maskInputSize)], "mask_input");
+        graph.AddNode("ConstantOfShape", [graph.AddConstant([1L, 1L, maskInputSize, maskInputSize], 4)], "mask_input"); // float zeros
         graph.AddNode("Identity", [graph.AddConstant([0f], 1)], "has_mask_input");
         graph.AddNode("Concat", [Cast(graph, heightInput, OnnxTensorData.Float), Cast(graph, widthInput, OnnxTensorData.Float)], "orig_im_size", OnnxGraphBuilder.Int("axis", 0));
         graph.AddOutput("point_coords", OnnxTensorData.Float, 1, 2, 2);
