@@ -53,7 +53,7 @@ public static class ExportCommand
                 UNetOnnxExport.SaveSegmentationModel(adapted.UNet, Path.Combine(onnxFolder, SegmentationFileName));
                 console.WriteLine($"wrote {Path.Combine(onnxFolder, EmbeddingFileName)} and {SegmentationFileName}");
             }
-            console.WriteLine($"columns out: {DeployColumns.Mask} (Boolean[Height*Width]), {DeployColumns.Score} (Single[1]); SAM frame {result.Frame}, decoder {result.DecoderPath}");
+            console.WriteLine($"columns out: {DeployColumns.Mask} (Boolean[Height*Width]), {DeployColumns.Score} (Single[1]); SAM frame {result.Frame}, decoder {result.DecoderSource}");
             return 0;
         }));
         return command;

