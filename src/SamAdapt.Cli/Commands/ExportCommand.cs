@@ -16,6 +16,9 @@ public static class ExportCommand
     /// <summary>File name of the whole U-Net ONNX model written with <c>--onnx-dir</c>.</summary>
     public const string SegmentationFileName = "unet.onnx";
 
+    /// <summary>File name of the official-format SAM decoder written with <c>--onnx-dir</c>.</summary>
+    public const string DecoderFileName = "sam_decoder.onnx";
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
@@ -28,7 +31,8 @@ public static class ExportCommand
         };
         var onnx = new Option<string?>("--onnx-dir")
         {
-            Description = $"Also write the plain ONNX models into this folder: {EmbeddingFileName} (RGB image -> SAM embedding) and {SegmentationFileName} (RGB image -> U-Net logits).",
+            Description = $"Also write the plain ONNX models into this folder: {EmbeddingFileName} (RGB image -> SAM embedding), {SegmentationFileName} (RGB image -> U-Net logits) " +
+                $"and {DecoderFileName} (SAM's prompt decoder in the official format, exported from the checkpoint when the SAM model has no ONNX decoder).",
         };
         var command = new Command("export", "Export an adapted model (U-Net encoder + adapter + SAM's ONNX decoder) as an ML.NET model.zip of stock transforms.")
         {
@@ -51,7 +55,8 @@ public static class ExportCommand
                 using var adapted = AdaptedModel.Load(modelFolder);
                 UNetOnnxExport.SaveEmbeddingModel(adapted.UNet, adapted.Adapter, Path.Combine(onnxFolder, EmbeddingFileName));
                 UNetOnnxExport.SaveSegmentationModel(adapted.UNet, Path.Combine(onnxFolder, SegmentationFileName));
-                console.WriteLine($"wrote {Path.Combine(onnxFolder, EmbeddingFileName)} and {SegmentationFileName}");
+                var decoderSource = DeployExport.SaveSamDecoder(adapted.SamModel, adapted.SamModelType, Path.Combine(onnxFolder, DecoderFileName));
+                console.WriteLine($"wrote {Path.Combine(onnxFolder, EmbeddingFileName)}, {SegmentationFileName} and {DecoderFileName} ({decoderSource})");
             }
             console.WriteLine($"columns out: {DeployColumns.Mask} (Boolean[Height*Width]), {DeployColumns.Score} (Single[1]); SAM frame {result.Frame}, decoder {result.DecoderSource}");
             return 0;

@@ -80,6 +80,27 @@ public static class DeployExport
         }
     }
 
+    /// <summary>
+    /// Writes the official-format decoder of the SAM model <paramref name="samModel"/> (a registry name, folder or checkpoint)
+    /// to <paramref name="path"/>, atomically: a copy of the model's own ONNX decoder, or its TorchSharp decoder exported by
+    /// <see cref="SamDecoderOnnxExport"/>. Returns where it came from.
+    /// </summary>
+    /// <exception cref="SamAdaptException">The SAM model cannot be found or read.</exception>
+    public static string SaveSamDecoder(string samModel, string? modelType, string path, ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(samModel);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var samPath = SamLoader.ResolveReference(samModel, ref modelType, registry, progress);
+        if (FindOfficialDecoder(samPath) is string official)
+        {
+            var bytes = File.ReadAllBytes(official);
+            AtomicFile.Write(path, stream => stream.Write(bytes));
+            return official;
+        }
+        ExportDecoder(samPath, modelType, path);
+        return $"exported from {samPath}";
+    }
+
     static void SavePipeline(string encoderPath, string promptPath, string decoderPath, int capacity, string zipPath)
     {
         var mlContext = new MLContext(seed: 0);

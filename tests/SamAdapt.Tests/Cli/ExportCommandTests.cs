@@ -34,6 +34,7 @@ public class ExportCommandTests
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(onnx, "unet-encoder-adapter.onnx"));
         Assert.Equal([1, 32, 16, 16], session.OutputMetadata[UNetOnnxExport.EmbeddingOutput].Dimensions);
         Assert.True(File.Exists(Path.Combine(onnx, "unet.onnx")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(TestPaths.MiniFixture, "sam_decoder.onnx")), File.ReadAllBytes(Path.Combine(onnx, "sam_decoder.onnx")));
         Assert.Contains("Pixels (byte[3000]", output);
         new MLContext().Model.Load(zip, out var schema);
         Assert.Equal(3000, ((Microsoft.ML.Data.VectorDataViewType)schema[DeployColumns.Pixels].Type).Size);
