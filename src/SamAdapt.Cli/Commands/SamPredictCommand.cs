@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SamAdapt.Deployment;
 using SamAdapt.Imaging;
 using SamAdapt.Sam;
 using SamAdapt.Weights;
@@ -6,7 +7,10 @@ using TorchSharp;
 
 namespace SamAdapt.Cli.Commands;
 
-/// <summary><c>samadapt sam-predict</c>: SAM masks for one image and one prompt, written as safetensors.</summary>
+/// <summary>
+/// <c>samadapt sam-predict</c>: SAM masks for one image and one prompt, written as safetensors. The image is embedded by SAM's
+/// encoder, or with <c>--adapted</c> by an adapted model's U-Net + adapter (the TorchSharp pipeline <c>samadapt export</c> deploys).
+/// </summary>
 public static class SamPredictCommand
 {
     /// <summary>Builds the command.</summary>
@@ -38,10 +42,14 @@ public static class SamPredictCommand
         };
         decoder.AcceptOnlyFromAmong("torch", "onnx");
         var maskPng = new Option<string?>("--mask-png") { Description = "Also write the first mask as a black/white PNG." };
+        var adapted = new Option<string?>("--adapted")
+        {
+            Description = "An adapted model folder (samadapt compare's <out>/model): the image embedding comes from its U-Net + adapter instead of SAM's encoder; SAM is the model the folder names unless --model/--checkpoint is given.",
+        };
 
         var command = new Command("sam-predict", "Run SAM on one image with a point, box and/or mask prompt.")
         {
-            model, checkpoint, modelType, image, points, box, maskInput, multimask, select, decoder, output, maskPng,
+            model, checkpoint, modelType, image, points, box, maskInput, multimask, select, decoder, output, maskPng, adapted,
         };
         command.SetAction(parse => CliErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
@@ -64,9 +72,17 @@ public static class SamPredictCommand
 
             var rgb = RgbImage.Load(imagePath);
             var backend = parse.GetValue(decoder) == "onnx" ? SamDecoderBackend.Onnx : SamDecoderBackend.Torch;
-            using var predictor = OpenPredictor(parse.GetValue(model), parse.GetValue(checkpoint), parse.GetValue(modelType), backend, parse.InvocationConfiguration.Error);
+            using var adaptedModel = parse.GetValue(adapted) is { } adaptedFolder ? AdaptedModel.Load(adaptedFolder) : null;
+            var (samModel, samModelType) = adaptedModel is not null && parse.GetValue(model) is null && parse.GetValue(checkpoint) is null
+                ? (adaptedModel.SamModel, adaptedModel.SamModelType)
+                : (parse.GetValue(model), parse.GetValue(modelType));
+            using var predictor = OpenPredictor(samModel, parse.GetValue(checkpoint), samModelType, backend, parse.InvocationConfiguration.Error);
             using var maskTensor = parse.GetValue(maskInput) is { } maskPath ? ReadMaskInput(maskPath) : null;
-            predictor.SetImage(rgb);
+            if (adaptedModel is null)
+                predictor.SetImage(rgb);
+            else
+                using (var embedding = adaptedModel.Embed(rgb))
+                    predictor.SetEmbedding(embedding, (rgb.Height, rgb.Width));
             using var prediction = predictor.Predict(prompt with { MaskInput = maskTensor }, mode);
             using var iou = torch.tensor(prediction.IouPredictions);
             SafeTensors.Save(outputPath, new Dictionary<string, torch.Tensor>

