@@ -9,7 +9,7 @@ namespace SamAdapt.Cli;
 /// output is redirected (a file, a pipe, a test) each report is a plain line of its own: <c>U-Net epoch 12/20  loss 0.1230
 /// val IoU 0.9100  ETA 0:42</c>. The ETA is the caller's estimate, or else the step's mean time per item times the items left.
 /// </summary>
-public sealed class ConsoleProgress
+public sealed class ConsoleProgress : IProgress<StepProgress>
 {
     /// <summary>Characters between the brackets of the bar.</summary>
     public const int BarWidth = 20;
@@ -71,6 +71,13 @@ public sealed class ConsoleProgress
             else _output.WriteLine($"{step} {done}/{total}{text}  ETA {FormatDuration(eta)}");
             _output.Flush();
         }
+    }
+
+    /// <summary>Reports <paramref name="value"/> (see <see cref="Report(string, int, int, string?, TimeSpan?)"/>).</summary>
+    public void Report(StepProgress value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        Report(value.Step, value.Done, value.Total, value.Details, value.Remaining);
     }
 
     /// <summary>Ends the current step's line (on a terminal), so that other output starts on a line of its own.</summary>
