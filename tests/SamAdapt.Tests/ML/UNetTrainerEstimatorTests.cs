@@ -106,6 +106,19 @@ public sealed class UNetTrainerEstimatorTests
     }
 
     [Fact]
+    public void ACancelledToken_StopsFitBeforeTheFirstEpoch()
+    {
+        var mlContext = new MLContext(seed: 0);
+        var reports = new List<UNetEpochReport>();
+        var options = Small();
+        options.Progress = new SyncProgress<UNetEpochReport>(reports.Add);
+        options.CancellationToken = new CancellationToken(canceled: true);
+
+        Assert.ThrowsAny<OperationCanceledException>(() => mlContext.Segmentation().Trainers.UNet(options).Fit(SegmentationDataset.ToDataView(mlContext, Disks.Value.Train)));
+        Assert.Empty(reports);
+    }
+
+    [Fact]
     public void SchemaErrors_NameTheColumnAndTheExpectedType()
     {
         var mlContext = new MLContext(seed: 0);
