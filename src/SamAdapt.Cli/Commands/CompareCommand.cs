@@ -43,7 +43,12 @@ public static class CompareCommand
                 AdapterImages = parse.GetValue(adapterImages),
                 Seed = parse.GetValue(data.Seed),
             };
-            var experiment = new CompareExperiment(options, figures, console.WriteLine);
+            var progress = ConsoleProgress.For(console);
+            var experiment = new CompareExperiment(options, figures, line =>
+            {
+                progress.Complete();
+                console.WriteLine(line);
+            }, progress);
             var (dataset, split) = data.LoadAndSplit(parse, console);
             var info = new CompareDatasetInfo(dataset.Folder, dataset.Layout.ToString().ToLowerInvariant(), dataset.Samples.Count, split.Train.Count, split.Test.Count);
             var outDir = parse.GetValue(output)!;

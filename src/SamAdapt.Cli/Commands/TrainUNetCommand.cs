@@ -43,13 +43,17 @@ public static class TrainUNetCommand
             console.WriteLine($"loading {split.Train.Count} training images at {options.ImageSize}x{options.ImageSize} ...");
             var samples = UNetWorkflow.LoadTrainingSamples(split.Train, options.ImageSize);
             var trainClock = Stopwatch.StartNew();
-            var result = new UNetTrainer(options).Train(samples, new EpochPrinter(console), cancellation);
+            var progress = ConsoleProgress.For(console);
+            var result = new UNetTrainer(options).Train(samples, new EpochProgress(progress), cancellation);
             double trainSeconds = trainClock.Elapsed.TotalSeconds;
+            progress.Complete();
             foreach (var s in samples) { s.Image.Dispose(); s.Mask.Dispose(); }
 
             console.WriteLine($"evaluating on {split.Test.Count} test images ...");
             var evalClock = Stopwatch.StartNew();
-            var perImage = UNetWorkflow.Evaluate(result.Model, split.Test);
+            progress.Report("evaluating image", 0, split.Test.Count);
+            var perImage = UNetWorkflow.Evaluate(result.Model, split.Test, new ImageProgress(progress, "evaluating image", split.Test.Count));
+            progress.Complete();
             double meanIoU = perImage.Count == 0 ? double.NaN : perImage.Average(p => p.IoU);
             double evalSeconds = evalClock.Elapsed.TotalSeconds;
 
@@ -87,10 +91,16 @@ public static class TrainUNetCommand
         return text.ToString();
     }
 
-    /// <summary>Prints one line per epoch: loss, validation IoU, elapsed and remaining time.</summary>
-    sealed class EpochPrinter(TextWriter console) : IProgress<UNetEpochReport>
+    /// <summary>Shows each epoch (loss, validation IoU, time left) on the progress line.</summary>
+    sealed class EpochProgress(ConsoleProgress progress) : IProgress<UNetEpochReport>
     {
-        public void Report(UNetEpochReport r) => console.WriteLine(FormattableString.Invariant(
-            $"epoch {r.Epoch}/{r.Epochs}  loss {r.TrainLoss:F4}  val IoU {(r.ValidationIoU is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-")}{(r.IsBest ? " *" : "")}  elapsed {r.Elapsed:mm\\:ss}  left ~{r.EstimatedRemaining:mm\\:ss}"));
+        public void Report(UNetEpochReport r) => progress.Report("U-Net epoch", r.Epoch, r.Epochs, FormattableString.Invariant(
+            $"loss {r.TrainLoss:F4}  val IoU {(r.ValidationIoU is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-")}{(r.IsBest ? " *" : "")}"), r.EstimatedRemaining);
+    }
+
+    /// <summary>Shows the number of images done on the progress line.</summary>
+    sealed class ImageProgress(ConsoleProgress progress, string step, int total) : IProgress<int>
+    {
+        public void Report(int done) => progress.Report(step, done, total);
     }
 }

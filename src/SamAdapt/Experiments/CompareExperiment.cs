@@ -1,23 +1,25 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using SamAdapt.Adapter;
 using SamAdapt.Data;
 using SamAdapt.Deployment;
 using SamAdapt.Evaluation;
 using SamAdapt.Imaging;
+using SamAdapt.ML;
 using SamAdapt.Sam;
 using SamAdapt.UNet;
 using static TorchSharp.torch;
-using DataPoint = SamAdapt.Data.PromptPoint;
-using SamPoint = SamAdapt.Sam.PromptPoint;
 
 namespace SamAdapt.Experiments;
 
 /// <summary>
-/// The paper's experiment on one train/test split: trains a U-Net, then an adapter from the U-Net's
-/// bottleneck features to SAM's image embedding through SAM's frozen decoder, and scores SAM (one click
-/// from the ground truth), the U-Net, and the adapted encoder with SAM's decoder on the test images.
-/// U-Net features are computed once per image and reused by every adapter epoch.
+/// The paper's experiment on one train/test split, composed from SamAdapt's ML.NET components as a user would write it:
+/// <c>Trainers.UNet</c> trains the U-Net; <c>UNetEncode</c> + <c>MaskToPrompt</c> + <c>AdapterFit</c> train the adapter from
+/// the U-Net's bottleneck features to SAM's image embedding through SAM's frozen decoder; one scoring pipeline
+/// (<c>SamEncode</c>, <c>SamDecode</c>, <c>BestMaskSelect</c> for SAM and for the adapted encoder, plus the trained U-Net) scores
+/// the test images, and <c>Segmentation().Evaluate</c> computes the metrics of the five methods in one pass.
 /// </summary>
 public sealed class CompareExperiment
 {
@@ -27,24 +29,37 @@ public sealed class CompareExperiment
     /// <summary>The folder inside the output folder where the trained <see cref="AdaptedModel"/> is written.</summary>
     public const string ModelFolderName = "model";
 
+    /// <summary>The predicted-mask column of each method in the scoring pipeline, in the order of <see cref="MethodKeys"/>.</summary>
+    static readonly string[] MaskColumns = ["SamOracleMask", "SamPredictedMask", "UNetMask", "AdaptedOracleMask", "AdaptedPredictedMask"];
+
+    const string AdaptedEmbedding = "AdaptedEmbedding";
+
     readonly CompareOptions _options;
     readonly IFigureWriter _figures;
     readonly Action<string> _log;
+    readonly IProgress<StepProgress> _progress;
 
-    /// <summary>Validates <paramref name="options"/>; <paramref name="log"/> receives one line per step, epoch and image.</summary>
+    /// <summary>
+    /// Validates <paramref name="options"/>; <paramref name="log"/> receives one line per step, and <paramref name="progress"/> each
+    /// epoch and image of the long steps (when null, those go to <paramref name="log"/> as lines too).
+    /// </summary>
     /// <exception cref="ArgumentException">A setting is out of range (the message names it).</exception>
-    public CompareExperiment(CompareOptions options, IFigureWriter? figures = null, Action<string>? log = null)
+    public CompareExperiment(CompareOptions options, IFigureWriter? figures = null, Action<string>? log = null, IProgress<StepProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
         _figures = figures ?? new PngFigureWriter();
         _log = log ?? (_ => { });
+        _progress = progress ?? new SyncProgress<StepProgress>(p =>
+        {
+            if (p.Done > 0) _log($"{p.Step} {p.Done}/{p.Total}{(p.Details is null ? "" : "  " + p.Details)}");
+        });
     }
 
     /// <summary>
     /// Runs the experiment on <paramref name="split"/> and, with <paramref name="outputDirectory"/>, writes
-    /// results.json, report.md, figures/ and the trained adapted model (<c>model/</c>) there (atomically). Stops between steps and images when
+    /// results.json, report.md, figures/ and the trained adapted model (<c>model/</c>) there (atomically). Stops between steps, epochs and images when
     /// <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
@@ -57,6 +72,8 @@ public sealed class CompareExperiment
             throw new ArgumentException($"The split has {split.Train.Count} train and {split.Test.Count} test images; both must be non-empty.", nameof(split));
         var total = Stopwatch.StartNew();
         manual_seed(_options.Seed);
+        var mlContext = new MLContext(seed: _options.Seed);
+        var segmentation = mlContext.Segmentation();
 
         _log($"opening SAM model {_options.SamModel} ...");
         var (predictor, decoder) = SamLoader.OpenForAdaptation(_options.SamModel, _options.SamModelType);
@@ -67,39 +84,132 @@ public sealed class CompareExperiment
         _log(Estimate(split, decoder.Config));
 
         var unetClock = Stopwatch.StartNew();
-        using var unet = TrainUNet(split.Train, cancellationToken, out int bestEpoch);
+        _log($"U-Net: training on {split.Train.Count} images at {_options.ImageSize}x{_options.ImageSize} for up to {_options.UNetEpochs} epochs ...");
+        using var unet = segmentation.Trainers.UNet(UNetOptions(cancellationToken)).Fit(SegmentationDataset.ToDataView(mlContext, split.Train));
         double unetSeconds = unetClock.Elapsed.TotalSeconds;
 
         var adapterClock = Stopwatch.StartNew();
         var adapterImages = AdapterSubset(split.Train);
-        using var adapter = TrainAdapter(unet, decoder, adapterImages, cancellationToken);
+        var (unetConfig, samConfig) = (unet.Model.Config, decoder.Config);
+        _log($"adapter: training {unetConfig.BottleneckChannels}x{unetConfig.BottleneckSize}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
+             $"on {adapterImages.Count} images for {_options.AdapterEpochs} epochs through the frozen SAM decoder ...");
+        using var adapterFit = segmentation.Transforms.AdapterFit(decoder, AdapterOptions(cancellationToken));
+        var adapterModel = segmentation.Transforms.UNetEncode(unet.Model)  // Image -> Features [C, g, g]
+            .Append(segmentation.Transforms.MaskToPrompt(ClickMethod))     // Mask -> PromptX, PromptY
+            .Append(adapterFit)                                            // Features -> AdaptedEmbedding [D, G, G], trained here
+            .Fit(SegmentationDataset.ToDataView(mlContext, adapterImages));
+        using var adapter = adapterModel.LastTransformer;
         double adapterSeconds = adapterClock.Elapsed.TotalSeconds;
         if (outputDirectory is not null)
         {
             var modelFolder = Path.Combine(outputDirectory, ModelFolderName);
-            AdaptedModel.Write(modelFolder, unet, adapter, _options.SamModel, _options.SamModelType);
+            AdaptedModel.Write(modelFolder, unet.Model, adapter.Adapter, _options.SamModel, _options.SamModelType);
             _log($"wrote the adapted model (U-Net + adapter + SAM reference) to {modelFolder}; samadapt export turns it into an ML.NET model.zip");
         }
 
-        var evaluation = Evaluate(unet, adapter, predictor, split.Test, cancellationToken);
-        var results = new CompareResults(dataset, _options.SamModel, _options,
-            evaluation.Metrics[0], evaluation.Metrics[1], evaluation.Metrics[2], evaluation.Metrics[3], evaluation.Metrics[4],
-            adapterImages.Count, bestEpoch,
-            new CompareTimings(unetSeconds, adapterSeconds, evaluation.EncodeSeconds, evaluation.EvaluateSeconds, 0));
+        // SAM's embeddings are computed once (timed on their own) into a cache that lives for this run only.
+        var cacheFolder = Path.Combine(Path.GetTempPath(), $"samadapt-compare-{Guid.NewGuid():N}");
+        try
+        {
+            var test = SegmentationDataset.ToDataView(mlContext, split.Test);
+            var samEncode = segmentation.Transforms.SamEncode(SamImageEmbedder.FromPredictor(predictor, _options.SamModel), new SamEncodeOptions { CacheFolder = cacheFolder });
+            using var embedder = samEncode.Transformer;
+            double encodeSeconds = EncodeTestImages(embedder.Transform(test), split.Test.Count, cancellationToken);
 
-        if (outputDirectory is not null)
+            var scored = Scoring(segmentation.Transforms, samEncode, unet, adapter, predictor).Fit(test).Transform(test);
+            var evaluateClock = Stopwatch.StartNew();
+            _progress.Report(new StepProgress("evaluating image", 0, split.Test.Count));
+            var metrics = segmentation.Evaluate(scored, MaskColumns, progress: new SyncProgress<int>(done =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _progress.Report(new StepProgress("evaluating image", done, split.Test.Count));
+            }));
+            double evaluateSeconds = evaluateClock.Elapsed.TotalSeconds;
+
+            var results = new CompareResults(dataset, _options.SamModel, _options, metrics[0], metrics[1], metrics[2], metrics[3], metrics[4],
+                adapterImages.Count, unet.TrainingResult!.BestEpoch, new CompareTimings(unetSeconds, adapterSeconds, encodeSeconds, evaluateSeconds, 0));
+            if (outputDirectory is not null)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                WriteFigures(results, scored, split.Test, Path.Combine(outputDirectory, "figures"));
+            }
+            results = results with { Timings = results.Timings with { Total = total.Elapsed.TotalSeconds } };
+            if (outputDirectory is not null)
+            {
+                AtomicFile.WriteAllText(Path.Combine(outputDirectory, "results.json"), CompareReport.ToJson(results));
+                AtomicFile.WriteAllText(Path.Combine(outputDirectory, "report.md"), CompareReport.ToMarkdown(results));
+                _log($"wrote {Path.Combine(outputDirectory, "results.json")}, report.md and figures/");
+            }
+            return results;
+        }
+        finally
+        {
+            if (Directory.Exists(cacheFolder)) Directory.Delete(cacheFolder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The scoring pipeline (nothing left to learn): SAM from its own embedding, the trained U-Net, and SAM's decoder on the
+    /// adapted U-Net features, each SAM output chosen by oracle and by predicted IoU into the columns of <see cref="MaskColumns"/>.
+    /// The two SamDecode steps share <paramref name="predictor"/>'s decoder (the caller disposes it).
+    /// </summary>
+    EstimatorChain<BestMaskSelectingTransformer> Scoring(SegmentationTransforms transforms, TrivialRowMappingEstimator<SamEncodingTransformer> samEncode,
+        UNetSegmentationTransformer unet, EmbeddingAdapterTransformer adapter, SamPredictor predictor)
+    {
+        var adapted = new SamDecodeOptions { EmbeddingColumnName = AdaptedEmbedding, MasksColumnName = "AdaptedMasks", ScoresColumnName = "AdaptedMaskScores" };
+        return samEncode                                                                  // Image -> Embedding [D, G, G]
+            .Append(transforms.MaskToPrompt(ClickMethod))                                 // Mask -> PromptX, PromptY
+            .Append(transforms.SamDecode(predictor, new SamDecodeOptions(), ownsPredictor: false)) // -> Masks [3, H, W], MaskScores [3]
+            .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Oracle, "Masks", "MaskScores", MaskColumns[0])))
+            .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Predicted, "Masks", "MaskScores", MaskColumns[1])))
+            .Append(new TrivialRowMappingEstimator<UNetSegmentationTransformer>(unet, unet.GetOutputSchemaShape)) // Image -> UNetMask
+            .Append(transforms.UNetEncode(unet.Model))                                    // Image -> Features [C, g, g]
+            .Append(new TrivialRowMappingEstimator<EmbeddingAdapterTransformer>(adapter, adapter.GetOutputSchemaShape)) // -> AdaptedEmbedding
+            .Append(transforms.SamDecode(predictor, adapted, ownsPredictor: false))       // -> AdaptedMasks, AdaptedMaskScores
+            .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Oracle, adapted.MasksColumnName, adapted.ScoresColumnName, MaskColumns[3])))
+            .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Predicted, adapted.MasksColumnName, adapted.ScoresColumnName, MaskColumns[4])));
+    }
+
+    static BestMaskSelectOptions Select(MaskSelectionMethod method, string masks, string scores, string output) => new()
+    {
+        Method = method, MasksColumnName = masks, ScoresColumnName = scores, OutputColumnName = output,
+        ChosenIndexColumnName = output + "Index", ChosenScoreColumnName = output + "Score",
+    };
+
+    PromptPointMethod ClickMethod => _options.Prompt == PromptPlacement.Interior ? PromptPointMethod.Interior : PromptPointMethod.Centroid;
+
+    UNetOptions UNetOptions(CancellationToken cancellationToken) => new()
+    {
+        ImageSize = _options.ImageSize, Epochs = _options.UNetEpochs, Seed = _options.Seed, OutputColumnName = MaskColumns[2], CancellationToken = cancellationToken,
+        Progress = new SyncProgress<UNetEpochReport>(r => _progress.Report(new StepProgress("U-Net epoch", r.Epoch, r.Epochs, FormattableString.Invariant(
+            $"loss {r.TrainLoss:F4}  val IoU {(r.ValidationIoU is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-")}{(r.IsBest ? " *" : "")}"), r.EstimatedRemaining))),
+    };
+
+    AdapterFitOptions AdapterOptions(CancellationToken cancellationToken) => new()
+    {
+        SamModel = _options.SamModel, ModelType = _options.SamModelType, Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate,
+        Seed = _options.Seed, ValidationFraction = 0, OutputColumnName = AdaptedEmbedding, CancellationToken = cancellationToken,
+        Progress = new SyncProgress<AdapterEpochReport>(r => _progress.Report(new StepProgress("adapter epoch", r.Epoch, r.Epochs,
+            FormattableString.Invariant($"loss {r.TrainLoss:F4}"), r.Remaining))),
+    };
+
+    /// <summary>Reads the SAM embedding of every test image once (filling the cache) and returns the seconds it took.</summary>
+    double EncodeTestImages(IDataView encoded, int count, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        _progress.Report(new StepProgress("SAM encoding image", 0, count));
+        var column = encoded.Schema[new SamEncodeOptions().OutputColumnName];
+        using var cursor = encoded.GetRowCursor([column]);
+        var getEmbedding = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> embedding = default;
+        int done = 0;
+        while (cursor.MoveNext())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            WriteFigures(results, evaluation.Extremes, split.Test, Path.Combine(outputDirectory, "figures"));
+            getEmbedding(ref embedding);
+            _progress.Report(new StepProgress("SAM encoding image", ++done, count));
         }
-        results = results with { Timings = results.Timings with { Total = total.Elapsed.TotalSeconds } };
-        if (outputDirectory is not null)
-        {
-            AtomicFile.WriteAllText(Path.Combine(outputDirectory, "results.json"), CompareReport.ToJson(results));
-            AtomicFile.WriteAllText(Path.Combine(outputDirectory, "report.md"), CompareReport.ToMarkdown(results));
-            _log($"wrote {Path.Combine(outputDirectory, "results.json")}, report.md and figures/");
-        }
-        return results;
+        return clock.Elapsed.TotalSeconds;
     }
 
     /// <summary>
@@ -117,27 +227,6 @@ public sealed class CompareExperiment
             $"estimated on 2 CPU cores (rough): U-Net training ~{unet / 60:F0} min, adapter training ~{adapter / 60:F0} min, SAM encoding and evaluation ~{evaluate / 60:F0} min");
     }
 
-    UNetModel TrainUNet(IReadOnlyList<SegmentationSample> train, CancellationToken cancellationToken, out int bestEpoch)
-    {
-        var options = _options.UNetOptions();
-        _log($"U-Net: loading {train.Count} training images at {options.ImageSize}x{options.ImageSize} ...");
-        var samples = UNetWorkflow.LoadTrainingSamples(train, options.ImageSize);
-        try
-        {
-            _log($"U-Net: training up to {options.Epochs} epochs (each epoch prints its time and the estimated rest) ...");
-            var result = new UNetTrainer(options).Train(samples, new SyncProgress<UNetEpochReport>(r => _log(FormattableString.Invariant(
-                $"U-Net epoch {r.Epoch}/{r.Epochs}  loss {r.TrainLoss:F4}  val IoU {(r.ValidationIoU is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-")}{(r.IsBest ? " *" : "")}  elapsed {r.Elapsed:mm\\:ss}  left ~{r.EstimatedRemaining:mm\\:ss}"))),
-                cancellationToken);
-            bestEpoch = result.BestEpoch;
-            result.Model.eval();
-            return result.Model;
-        }
-        finally
-        {
-            foreach (var s in samples) { s.Image.Dispose(); s.Mask.Dispose(); }
-        }
-    }
-
     /// <summary>A seeded subset of at most <see cref="CompareOptions.AdapterImages"/> training images, in split order.</summary>
     List<SegmentationSample> AdapterSubset(IReadOnlyList<SegmentationSample> train)
     {
@@ -147,155 +236,51 @@ public sealed class CompareExperiment
         return order[.._options.AdapterImages].Order().Select(i => train[i]).ToList();
     }
 
-    EmbeddingAdapter TrainAdapter(UNetModel unet, SamDecoderModel decoder, IReadOnlyList<SegmentationSample> images, CancellationToken cancellationToken)
-    {
-        var samples = new List<AdapterSample>();
-        try
-        {
-            for (int k = 0; k < images.Count; k++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                _log($"adapter: U-Net features of image {k + 1}/{images.Count} ({images[k].Name})");
-                var image = RgbImage.Load(images[k].ImagePath);
-                var mask = MaskReader.Read(images[k].MaskPath);
-                CheckSizes(images[k], image, mask);
-                var click = Click(images[k].Name, mask);
-                var features = Features(unet, image);
-                samples.Add(new AdapterSample(features, AdapterTargets.FromMask(mask, decoder.Config), [click], (image.Height, image.Width)));
-            }
-            var first = samples[0].Features;
-            var adapter = new EmbeddingAdapter(new EmbeddingAdapterConfig((int)first.shape[0], decoder.Config.PromptEmbedDim, (int)first.shape[1], decoder.Config.EmbeddingGrid), _options.Seed);
-            var options = new AdapterTrainingOptions { Epochs = _options.AdapterEpochs, Seed = _options.Seed, LearningRate = _options.AdapterLearningRate, ValidationFraction = 0 };
-            _log($"adapter: training {adapter.Config.InChannels}x{adapter.Config.Grid}->{adapter.Config.OutChannels}x{adapter.Config.SamGrid} on {samples.Count} images for {options.Epochs} epochs through the frozen SAM decoder (each epoch prints its time and the estimated rest) ...");
-            try
-            {
-                new AdapterTrainer(decoder).Train(adapter, samples, options, new SyncProgress<AdapterEpochReport>(r => _log(FormattableString.Invariant(
-                    $"adapter epoch {r.Epoch}/{r.Epochs}  loss {r.TrainLoss:F4}  elapsed {r.Elapsed:mm\\:ss}  left ~{r.Remaining:mm\\:ss}"))), cancellationToken);
-            }
-            catch
-            {
-                adapter.Dispose();
-                throw;
-            }
-            return adapter;
-        }
-        finally
-        {
-            foreach (var s in samples) { s.Features.Dispose(); s.Target.Dispose(); }
-        }
-    }
-
-    sealed record Evaluation(SegmentationMetrics[] Metrics, ExtremeImages[] Extremes, double EncodeSeconds, double EvaluateSeconds);
-
-    Evaluation Evaluate(UNetModel unet, EmbeddingAdapter adapter, SamPredictor predictor, IReadOnlyList<SegmentationSample> test, CancellationToken cancellationToken)
-    {
-        var accumulators = MethodKeys.Select(_ => new MetricsAccumulator()).ToArray();
-        var extremes = MethodKeys.Select(_ => new ExtremeImages()).ToArray();
-        var encode = new Stopwatch();
-        var evaluate = new Stopwatch();
-        adapter.eval();
-        for (int k = 0; k < test.Count; k++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var sample = test[k];
-            var image = RgbImage.Load(sample.ImagePath);
-            var mask = MaskReader.Read(sample.MaskPath);
-            CheckSizes(sample, image, mask);
-            var click = Click(sample.Name, mask);
-            var prompt = new SamPrompt { Points = [click] };
-
-            _log($"evaluate: encoding image {k + 1}/{test.Count} ({sample.Name}) with SAM");
-            encode.Start();
-            predictor.SetImage(image);
-            encode.Stop();
-
-            evaluate.Start();
-            using var _ = no_grad();
-            using var truth = tensor(mask.Pixels, new long[] { mask.Height, mask.Width });
-            var outcomes = new List<(SegmentationStatistics Statistics, bool[] Mask)>();
-            outcomes.AddRange(Decode(predictor, prompt, truth, mask));
-            var unetMask = unet.PredictMask(image.Pixels.ToArray(), image.Width, image.Height);
-            outcomes.Add((SegmentationStatistics.FromMasks(unetMask, mask.Pixels, mask.Width, mask.Height), unetMask));
-            using (var embedding = AdaptedEmbedding(unet, adapter, image))
-                predictor.SetEmbedding(embedding, (image.Height, image.Width));
-            outcomes.AddRange(Decode(predictor, prompt, truth, mask));
-            for (int m = 0; m < outcomes.Count; m++)
-            {
-                accumulators[m].Add(sample.Name, outcomes[m].Statistics);
-                extremes[m].Add(k, outcomes[m].Statistics.IoU, outcomes[m].Mask);
-            }
-            evaluate.Stop();
-            _log(FormattableString.Invariant($"evaluate: image {k + 1}/{test.Count} IoU  SAM {outcomes[0].Statistics.IoU:F3}/{outcomes[1].Statistics.IoU:F3}  U-Net {outcomes[2].Statistics.IoU:F3}  adapted {outcomes[3].Statistics.IoU:F3}/{outcomes[4].Statistics.IoU:F3}"));
-        }
-        return new Evaluation(accumulators.Select(a => a.ToMetrics()).ToArray(), extremes, encode.Elapsed.TotalSeconds, evaluate.Elapsed.TotalSeconds);
-    }
-
-    /// <summary>SAM's 3 multimask outputs for the current embedding, chosen by oracle and by predicted IoU.</summary>
-    static (SegmentationStatistics, bool[])[] Decode(SamPredictor predictor, SamPrompt prompt, Tensor truth, BinaryMask mask)
-    {
-        using var prediction = predictor.Predict(prompt, MaskOutputMode.Multimask);
-        using var oracle = MaskSelection.Oracle(prediction.MaskLogits, truth);
-        using var predicted = MaskSelection.Predicted(prediction.MaskLogits, prediction.IouPredictions);
-        return [Outcome(oracle, mask), Outcome(predicted, mask)];
-    }
-
-    static (SegmentationStatistics, bool[]) Outcome(MaskChoice choice, BinaryMask truth)
-    {
-        using var contiguous = choice.Mask.cpu().contiguous();
-        var pixels = contiguous.data<bool>().ToArray();
-        return (SegmentationStatistics.FromMasks(pixels, truth.Pixels, truth.Width, truth.Height), pixels);
-    }
-
-    /// <summary>U-Net bottleneck features [C, g, g] of <paramref name="image"/> resized to the U-Net's size (eval mode, no gradients).</summary>
-    Tensor Features(UNetModel unet, RgbImage image)
-    {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        var input = UNetData.ResizeImage(image.Pixels.ToArray(), image.Width, image.Height, _options.ImageSize).unsqueeze(0);
-        return unet.Encode(input).squeeze(0).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>The adapter's SAM embedding [1, D, G, G] of <paramref name="image"/>, without gradients.</summary>
-    Tensor AdaptedEmbedding(UNetModel unet, EmbeddingAdapter adapter, RgbImage image)
-    {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        return adapter.forward(Features(unet, image).unsqueeze(0)).MoveToOuterDisposeScope();
-    }
-
-    SamPoint Click(string name, BinaryMask mask)
-    {
-        if (mask.ForegroundCount() == 0)
-            throw new EmptyMaskException($"{name}: the ground-truth mask is empty, so no click can be placed; remove the image or load the dataset with --on-bad-sample skip.");
-        DataPoint point = _options.Prompt == PromptPlacement.Interior ? MaskToPrompt.InteriorPoint(mask) : MaskToPrompt.Centroid(mask);
-        return new SamPoint(point.X, point.Y, 1);
-    }
-
-    static void CheckSizes(SegmentationSample sample, RgbImage image, BinaryMask mask)
-    {
-        if (image.Width != mask.Width || image.Height != mask.Height)
-            throw new DatasetException($"{sample.MaskPath}: the mask is {mask.Width}x{mask.Height} but its image {sample.ImagePath} is {image.Width}x{image.Height}.");
-    }
-
-    void WriteFigures(CompareResults results, ExtremeImages[] extremes, IReadOnlyList<SegmentationSample> test, string folder)
+    /// <summary>
+    /// Overlays of the best and the worst test image of each method (ties keep the earlier image), whose masks are read again
+    /// from <paramref name="scored"/> for those rows only, and the bar chart of the mean IoUs.
+    /// </summary>
+    void WriteFigures(CompareResults results, IDataView scored, IReadOnlyList<SegmentationSample> test, string folder)
     {
         var rows = results.Rows;
-        for (int m = 0; m < extremes.Length; m++)
+        var extremes = new List<(int Method, string Kind, int Index, double IoU)>();
+        for (int m = 0; m < rows.Count; m++)
         {
-            foreach (var (kind, entry) in new[] { ("best", extremes[m].Best), ("worst", extremes[m].Worst) })
-            {
-                if (entry is not { } e) continue;
-                var sample = test[e.Index];
-                var truth = MaskReader.Read(sample.MaskPath);
-                string title = FormattableString.Invariant($"{rows[m].Method} ({rows[m].Selection}), {kind}: {sample.Name}, IoU {e.IoU:F3}");
-                _figures.SaveOverlay(RgbImage.Load(sample.ImagePath), truth.Pixels, e.Mask, title, Path.Combine(folder, $"{MethodKeys[m]}-{kind}.png"));
-            }
+            var ious = rows[m].Metrics.PerImage.Select(p => p.IoU).ToList();
+            extremes.Add((m, "best", ious.IndexOf(ious.Max()), ious.Max()));
+            extremes.Add((m, "worst", ious.IndexOf(ious.Min()), ious.Min()));
+        }
+        var masks = MasksAt(scored, extremes.Select(e => (e.Method, e.Index)).ToHashSet());
+        foreach (var (m, kind, index, iou) in extremes)
+        {
+            var sample = test[index];
+            var truth = MaskReader.Read(sample.MaskPath);
+            string title = FormattableString.Invariant($"{rows[m].Method} ({rows[m].Selection}), {kind}: {sample.Name}, IoU {iou:F3}");
+            _figures.SaveOverlay(RgbImage.Load(sample.ImagePath), truth.Pixels, masks[(m, index)], title, Path.Combine(folder, $"{MethodKeys[m]}-{kind}.png"));
         }
         static string Label(string method, string selection) => selection == "-" ? method : $"{method} ({selection})";
         var paper = rows.Where(r => r.Selection is "oracle" or "-" && CompareReport.PaperMeanIoU.ContainsKey(r.Method))
             .Select(r => (Label(r.Method, r.Selection), CompareReport.PaperMeanIoU[r.Method])).ToList();
         _figures.SaveBarChart(rows.Select(r => (Label(r.Method, r.Selection), r.Metrics.MeanIoU)).ToList(),
             $"Mean test IoU ({results.Dataset.Test} images; dashed: the paper's CVPPP figures)", Path.Combine(folder, "mean-iou.png"), paper);
+    }
+
+    /// <summary>The predicted masks of the wanted (method, row) pairs; only those rows' columns are computed.</summary>
+    static Dictionary<(int Method, int Row), bool[]> MasksAt(IDataView scored, HashSet<(int Method, int Row)> wanted)
+    {
+        var columns = MaskColumns.Select(name => scored.Schema[name]).ToList();
+        using var cursor = scored.GetRowCursor(columns);
+        var getters = columns.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToList();
+        var masks = new Dictionary<(int, int), bool[]>();
+        VBuffer<float> values = default;
+        for (int row = 0; cursor.MoveNext(); row++)
+            for (int m = 0; m < getters.Count; m++)
+            {
+                if (!wanted.Contains((m, row))) continue;
+                getters[m](ref values);
+                masks[(m, row)] = values.DenseValues().Select(v => v > 0.5f).ToArray();
+            }
+        return masks;
     }
 
     /// <summary>Calls an action synchronously for each report (unlike <see cref="System.Progress{T}"/>, which posts to a context).</summary>

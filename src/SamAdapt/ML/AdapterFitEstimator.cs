@@ -42,10 +42,12 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
 
     /// <summary>Trains the adapter on every row of <paramref name="input"/> and returns the transformer that applies it.</summary>
     /// <exception cref="SamAdaptException">A column is missing or of the wrong type, the features have no known [C, g, g] shape, a mask is missing, or training diverged.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="AdapterFitOptions.CancellationToken"/> was cancelled.</exception>
     public EmbeddingAdapterTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
         foreach (var column in _inputs) column.Check(input.Schema);
+        Options.CancellationToken.ThrowIfCancellationRequested();
         var (channels, grid) = FeatureShape(input.Schema[Options.FeaturesColumnName].Type);
         var samples = ReadSamples(input, channels, grid);
         try
@@ -54,7 +56,7 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
             var adapter = new EmbeddingAdapter(new EmbeddingAdapterConfig(channels, config.PromptEmbedDim, grid, config.EmbeddingGrid), Options.Seed);
             try
             {
-                var result = new AdapterTrainer(_decoder).Train(adapter, samples, Options.TrainingOptions(), Options.Progress);
+                var result = new AdapterTrainer(_decoder).Train(adapter, samples, Options.TrainingOptions(), Options.Progress, Options.CancellationToken);
                 return new EmbeddingAdapterTransformer(_mlContext, adapter, result, Options.FeaturesColumnName, Options.OutputColumnName);
             }
             catch

@@ -50,6 +50,9 @@ public sealed class AdapterFitOptions
     /// <summary>Receives a report after every epoch, or null.</summary>
     public IProgress<AdapterEpochReport>? Progress { get; set; }
 
+    /// <summary>Stops training between steps (the last checkpoint is kept).</summary>
+    public CancellationToken CancellationToken { get; set; }
+
     /// <summary>The training settings for <see cref="AdapterTrainer.Train"/>.</summary>
     internal AdapterTrainingOptions TrainingOptions() => new()
     {

@@ -9,11 +9,12 @@ namespace SamAdapt.ML;
 /// Embedding (float vector [D, G, G]) + OriginalHeight/OriginalWidth (Int32) + one click PromptX/PromptY (Single, original
 /// pixels) -> Masks (float vector [3, H, W] of logits, variable size) and MaskScores ([3] predicted IoU), through SAM's prompt
 /// encoder and mask decoder in multimask mode (<see cref="SamPredictor.SetEmbedding"/> + <see cref="SamPredictor.Predict(SamPrompt, MaskOutputMode)"/>).
-/// Disposing it disposes the model.
+/// Disposing it disposes the model when it owns it.
 /// </summary>
 public sealed class SamDecodingTransformer : RowMappingTransformer<SamDecodeOutput>, IDisposable
 {
     readonly SamPredictor _predictor;
+    readonly bool _ownsPredictor;
     readonly object _gate = new();
 
     /// <summary>The column names in use.</summary>
@@ -22,12 +23,13 @@ public sealed class SamDecodingTransformer : RowMappingTransformer<SamDecodeOutp
     /// <summary>Masks per row, K (SAM's multimask outputs: 3).</summary>
     public int MaskCount => _predictor.Config.NumMultimaskOutputs;
 
-    internal SamDecodingTransformer(MLContext mlContext, SamPredictor predictor, SamDecodeOptions options) : base(mlContext)
+    internal SamDecodingTransformer(MLContext mlContext, SamPredictor predictor, bool ownsPredictor, SamDecodeOptions options) : base(mlContext)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _predictor = predictor;
+        _ownsPredictor = ownsPredictor;
         Options = options;
         InputColumns =
         [
@@ -89,9 +91,10 @@ public sealed class SamDecodingTransformer : RowMappingTransformer<SamDecodeOutp
         };
     }
 
-    /// <summary>Disposes the model.</summary>
+    /// <summary>Disposes the model when the transformer owns it.</summary>
     public void Dispose()
     {
-        lock (_gate) _predictor.Dispose();
+        lock (_gate)
+            if (_ownsPredictor) _predictor.Dispose();
     }
 }

@@ -37,8 +37,9 @@ public sealed class SamImageEmbedder : IDisposable
     /// for the cache (e.g. <see cref="ModelIdentity.Of"/>); two different models must not share it.
     /// </summary>
     public SamImageEmbedder(SamConfig config, ISamImageEncoder encoder, string modelIdentity)
-        : this(config, encoder, new SamPreprocessor(config.ImageSize, config.PixelMean, config.PixelStd), modelIdentity, null) { }
+        : this(config, encoder, new SamPreprocessor(config.ImageSize, config.PixelMean, config.PixelStd), modelIdentity, encoder) { }
 
+    /// <summary>Disposing the embedder disposes <paramref name="owned"/> (the encoder or the model it belongs to), or nothing when null.</summary>
     SamImageEmbedder(SamConfig config, ISamImageEncoder encoder, SamPreprocessor preprocessor, string modelIdentity, IDisposable? owned)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -67,6 +68,17 @@ public sealed class SamImageEmbedder : IDisposable
         bool onnxFolder = Directory.Exists(modelRef) && File.Exists(Path.Combine(modelRef, "encoder.onnx"));
         var predictor = SamLoader.OpenPredictor(modelRef, onnxFolder ? SamDecoderBackend.Onnx : SamDecoderBackend.Torch, modelType);
         return new SamImageEmbedder(predictor.Config, predictor.ImageEncoder, predictor.Preprocessor, identity, predictor);
+    }
+
+    /// <summary>
+    /// Embeds with the image encoder and pre-processing of <paramref name="predictor"/>, which stays the caller's: disposing the
+    /// embedder leaves it open (e.g. to share one loaded model between SamEncode and SamDecode). <paramref name="modelIdentity"/>
+    /// names the weights for the cache (see <see cref="ModelIdentity.Of"/>).
+    /// </summary>
+    public static SamImageEmbedder FromPredictor(SamPredictor predictor, string modelIdentity)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        return new SamImageEmbedder(predictor.Config, predictor.ImageEncoder, predictor.Preprocessor, modelIdentity, null);
     }
 
     /// <summary>The embedding of <paramref name="image"/>, D * G * G values ([D, G, G] row-major), read from <paramref name="cache"/> when it has it.</summary>
@@ -102,8 +114,7 @@ public sealed class SamImageEmbedder : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            if (_owned is not null) _owned.Dispose();
-            else _encoder.Dispose();
+            _owned?.Dispose();
         }
     }
 }

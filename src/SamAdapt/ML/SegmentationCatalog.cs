@@ -9,10 +9,14 @@ public sealed class SegmentationCatalog
     {
         ArgumentNullException.ThrowIfNull(mlContext);
         Transforms = new SegmentationTransforms(mlContext);
+        Trainers = new SegmentationTrainers(mlContext);
     }
 
     /// <summary>The segmentation transforms (SamEncode, ...).</summary>
     public SegmentationTransforms Transforms { get; }
+
+    /// <summary>The segmentation trainers (the U-Net, ...).</summary>
+    public SegmentationTrainers Trainers { get; }
 }
 
 /// <summary>Adds <see cref="Segmentation"/> to <see cref="MLContext"/>.</summary>

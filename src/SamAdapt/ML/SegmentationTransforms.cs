@@ -63,11 +63,14 @@ public sealed class SegmentationTransforms
         return SamDecode(SamLoader.OpenPredictor(options.Model, SamDecoderBackend.Torch, options.ModelType), options);
     }
 
-    /// <summary>SamDecode with a predictor made by the caller (it needs a multimask decoder); the transformer owns it.</summary>
-    public TrivialRowMappingEstimator<SamDecodingTransformer> SamDecode(SamPredictor predictor, SamDecodeOptions? options = null)
+    /// <summary>
+    /// SamDecode with a predictor made by the caller (it needs a multimask decoder); the transformer owns it unless
+    /// <paramref name="ownsPredictor"/> is false (e.g. one predictor shared by several SamDecode steps, used one row at a time).
+    /// </summary>
+    public TrivialRowMappingEstimator<SamDecodingTransformer> SamDecode(SamPredictor predictor, SamDecodeOptions? options = null, bool ownsPredictor = true)
     {
         ArgumentNullException.ThrowIfNull(predictor);
-        var transformer = new SamDecodingTransformer(_mlContext, predictor, options ?? new SamDecodeOptions());
+        var transformer = new SamDecodingTransformer(_mlContext, predictor, ownsPredictor, options ?? new SamDecodeOptions());
         return new TrivialRowMappingEstimator<SamDecodingTransformer>(transformer, transformer.GetOutputSchemaShape);
     }
 

@@ -115,6 +115,21 @@ public class AdapterFitTests
     }
 
     [Fact]
+    public void ACancelledToken_StopsFitBeforeTraining()
+    {
+        var mlContext = new MLContext(seed: 0);
+        var (data, _) = SamDecodeTests.Pairs(mlContext);
+        using var unet = TinyUNet();
+        using var decoder = MiniDecoder();
+        var reports = new Reports();
+        var seg = mlContext.Segmentation().Transforms;
+        var options = new AdapterFitOptions { Epochs = 2, ValidationFraction = 0, Progress = reports, CancellationToken = new CancellationToken(canceled: true) };
+
+        Assert.ThrowsAny<OperationCanceledException>(() => seg.UNetEncode(unet).Append(seg.MaskToPrompt()).Append(seg.AdapterFit(decoder, options)).Fit(data));
+        Assert.Empty(reports.All);
+    }
+
+    [Fact]
     public void SchemaErrorsNameTheColumnAndWhatIsExpected()
     {
         var mlContext = new MLContext(seed: 0);

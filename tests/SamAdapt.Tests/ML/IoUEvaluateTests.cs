@@ -62,6 +62,41 @@ public class IoUEvaluateTests
     }
 
     [Fact]
+    public void EvaluateOfSeveralColumns_GivesEachColumnsMetricsInOnePass()
+    {
+        var mlContext = new MLContext(seed: 0);
+        var folder = TestPaths.NewTempDirectory();
+        var truth = TestImages.Rectangle(Width, Height, 2, 1, 6, 5);
+        var data = MaskRows.Load(mlContext,
+        [
+            new MaskRow { Name = "shifted", MaskPath = MaskRows.WriteMask(folder, "a", truth),
+                PredictedMask = MaskRows.Flatten(TestImages.Rectangle(Width, Height, 4, 1, 8, 5)), Masks = MaskRows.Flatten(truth) },
+            new MaskRow { Name = "missed", MaskPath = MaskRows.WriteMask(folder, "b", truth), PredictedMask = MaskRows.Flatten(new bool[Height, Width]),
+                Masks = MaskRows.Flatten(TestImages.Rectangle(Width, Height, 2, 1, 6, 3)) },
+        ]);
+        var rowsDone = new List<int>();
+
+        var metrics = mlContext.Segmentation().Evaluate(data, ["PredictedMask", "Masks"], progress: new SamAdapt.Tests.UNet.SyncProgress<int>(rowsDone.Add));
+
+        Assert.Equal(2, metrics.Count);
+        Assert.Equal((1.0 / 3 + 0) / 2, metrics[0].MeanIoU, 9);
+        Assert.Equal((1.0 + 0.5) / 2, metrics[1].MeanIoU, 9);
+        Assert.Equal(mlContext.Segmentation().Evaluate(data, predictedMaskColumnName: "Masks"), metrics[1], new MetricsComparer());
+        Assert.Equal(new[] { "shifted", "missed" }, metrics[1].PerImage.Select(m => m.Name));
+        Assert.Equal(new[] { 1, 2 }, rowsDone);
+    }
+
+    /// <summary>Compares metrics by their numbers and per-image lists.</summary>
+    sealed class MetricsComparer : IEqualityComparer<SamAdapt.Evaluation.SegmentationMetrics>
+    {
+        public bool Equals(SamAdapt.Evaluation.SegmentationMetrics? x, SamAdapt.Evaluation.SegmentationMetrics? y) =>
+            x is not null && y is not null && (x.MeanIoU, x.MicroIoU, x.Dice, x.Precision, x.Recall) == (y.MeanIoU, y.MicroIoU, y.Dice, y.Precision, y.Recall)
+            && x.PerImage.SequenceEqual(y.PerImage);
+
+        public int GetHashCode(SamAdapt.Evaluation.SegmentationMetrics obj) => obj.MeanIoU.GetHashCode();
+    }
+
+    [Fact]
     public void SchemaErrorsNameTheColumnAndTheExpectedType()
     {
         var mlContext = new MLContext(seed: 0);

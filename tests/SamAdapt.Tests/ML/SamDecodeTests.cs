@@ -40,6 +40,29 @@ public class SamDecodeTests
     }
 
     [Fact]
+    public void OneSharedPredictor_GivesTheSameMasksAsModelsOpenedPerStep_AndOutlivesTheTransformers()
+    {
+        var mlContext = new MLContext(seed: 0);
+        var (data, images) = Pairs(mlContext);
+        var seg = mlContext.Segmentation().Transforms;
+        using var predictor = SamLoader.OpenPredictor(TestPaths.MiniFixture);
+        var encode = seg.SamEncode(SamImageEmbedder.FromPredictor(predictor, "sam-mini-256"));
+        var decode = seg.SamDecode(predictor, ownsPredictor: false);
+
+        var shared = encode.Append(seg.MaskToPrompt()).Append(decode).Fit(data).Transform(data).GetColumn<float[]>("Masks").ToArray();
+        var separateModel = seg.SamEncode(TestPaths.MiniFixture).Append(seg.MaskToPrompt()).Append(seg.SamDecode(TestPaths.MiniFixture)).Fit(data);
+        var separate = separateModel.Transform(data).GetColumn<float[]>("Masks").ToArray();
+        encode.Transformer.Dispose();
+        decode.Transformer.Dispose();
+        DisposeAll(separateModel);
+
+        Assert.Equal(separate, shared);
+        predictor.SetImage(SamAdapt.Imaging.RgbImage.Load(images[0]));
+        using var prediction = predictor.Predict(SamPrompt.Click(10, 10), MaskOutputMode.Multimask);
+        Assert.Equal(3, prediction.MaskLogits.shape[0]);
+    }
+
+    [Fact]
     public void PipelineMasksAndScoresEqualThePredictorsAndChainToMetrics()
     {
         var mlContext = new MLContext(seed: 0);
