@@ -20,7 +20,7 @@ public static class BenchCommand
         command.Options.Add(warmupOption);
         command.Options.Add(threadsOption);
         command.Options.Add(decoderOption);
-        command.SetAction(parseResult =>
+        command.SetAction((parseResult, cancellation) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             try
@@ -34,19 +34,24 @@ public static class BenchCommand
                 };
                 if (options.Repetitions < 1 || options.Warmup < 0 || options.Threads is < 1)
                     throw new SamAdaptException("--repetitions and --threads must be at least 1 and --warmup at least 0.");
-                var report = DecoderBenchmark.Run(options, line => output.WriteLine(line));
+                var report = DecoderBenchmark.Run(options, line => output.WriteLine(line), cancellation);
                 output.Write(report.ToTable());
                 if (parseResult.GetValue(outOption) is string path)
                 {
                     report.WriteJson(path);
                     output.WriteLine($"Wrote {path}");
                 }
-                return 0;
+                return Task.FromResult(0);
             }
             catch (SamAdaptException error)
             {
                 parseResult.InvocationConfiguration.Error.WriteLine(error.Message);
-                return 1;
+                return Task.FromResult(1);
+            }
+            catch (OperationCanceledException)
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine("cancelled.");
+                return Task.FromResult(CliErrors.Cancelled);
             }
         });
         return command;
