@@ -32,8 +32,9 @@ public static class BenchCommand
                     Threads = parseResult.GetValue(threadsOption),
                     DecoderFolder = parseResult.GetValue(decoderOption),
                 };
-                if (options.Repetitions < 1 || options.Warmup < 0 || options.Threads is < 1)
-                    throw new SamAdaptException("--repetitions and --threads must be at least 1 and --warmup at least 0.");
+                if (options.Repetitions < 1) throw new SamAdaptException($"--repetitions must be at least 1; got {options.Repetitions}.");
+                if (options.Warmup < 0) throw new SamAdaptException($"--warmup must be 0 or more; got {options.Warmup}.");
+                if (options.Threads is < 1) throw new SamAdaptException($"--threads must be at least 1 (or left out for TorchSharp's default); got {options.Threads}.");
                 var report = DecoderBenchmark.Run(options, line => output.WriteLine(line), cancellation);
                 output.Write(report.ToTable());
                 if (parseResult.GetValue(outOption) is string path)
