@@ -55,7 +55,7 @@ public sealed class CompareExperiment
         manual_seed(_options.Seed);
 
         _log($"opening SAM model {_options.SamModel} ...");
-        var (predictor, decoder) = SamLoader.OpenForAdaptation(_options.SamModel, _options.SamModelType);
+        var (predictor, decoder) = SamLoader.OpenForAdaptation(_options.SamModel, _options.SamModelType, cancellationToken: cancellationToken);
         using var ownedPredictor = predictor;
         using var ownedDecoder = decoder;
         cancellationToken.ThrowIfCancellationRequested();

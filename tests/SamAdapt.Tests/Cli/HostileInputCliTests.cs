@@ -97,6 +97,34 @@ public class HostileInputCliTests
         Assert.False(File.Exists(output));
     }
 
+    /// <summary>A pairs-layout dataset of four 64x64 images with rectangle masks.</summary>
+    static string SmallDataset(string dir)
+    {
+        var data = Path.Combine(dir, "data");
+        for (int i = 0; i < 4; i++)
+        {
+            TestImages.WriteRgb(Path.Combine(data, "images", $"p{i}.png"), 64, 64, new SKColor(90, 60, 30), SKColors.LightGreen);
+            TestImages.WriteGreyMask(Path.Combine(data, "masks", $"p{i}.png"), TestImages.Rectangle(64, 64, 16, 16, 48, 48));
+        }
+        return data;
+    }
+
+    [Fact]
+    public void CompareRefusesASamCheckpointThatWouldRunCodeBeforeTraining()
+    {
+        var dir = TestPaths.NewTempDirectory();
+        var data = SmallDataset(dir);
+        var marker = Path.Combine(dir, "pwned");
+        var pickle = new PickleBuilder().Proto(2).Global("os", "system").Mark().Unicode($"touch {marker}").Tuple().Reduce().Stop().ToArray();
+        var checkpoint = TorchZip.Write(Path.Combine(dir, "evil.pth"), pickle);
+        var outDir = Path.Combine(dir, "out");
+        var run = CliRunner.Run("compare", "--sam", checkpoint, "--model-type", "vit_b", "--data", data, "--image-size", "128", "--out", outDir);
+        AssertRefused(run, "evil.pth", "'os.system'");
+        Assert.DoesNotContain("epoch 1/", run.Item2);
+        Assert.False(File.Exists(marker));
+        Assert.False(Directory.Exists(outDir));
+    }
+
     [Theory]
     [InlineData("images", "truncated")]
     [InlineData("masks", "truncated")]
@@ -104,12 +132,7 @@ public class HostileInputCliTests
     public void CompareRefusesADatasetWithABrokenFile(string folder, string problem)
     {
         var dir = TestPaths.NewTempDirectory();
-        var data = Path.Combine(dir, "data");
-        for (int i = 0; i < 4; i++)
-        {
-            TestImages.WriteRgb(Path.Combine(data, "images", $"p{i}.png"), 64, 64, new SKColor(90, 60, 30), SKColors.LightGreen);
-            TestImages.WriteGreyMask(Path.Combine(data, "masks", $"p{i}.png"), TestImages.Rectangle(64, 64, 16, 16, 48, 48));
-        }
+        var data = SmallDataset(dir);
         var broken = Path.Combine(data, folder, "p2.png");
         if (problem == "truncated") TestImages.Truncate(broken, 0.6);
         else File.WriteAllText(broken, "import os; os.system('echo this is not a png')");
