@@ -73,7 +73,7 @@ public static class TrainUNetCommand
             };
             AtomicFile.WriteAllText(Path.Combine(outDir, "report.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
             AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), Markdown(dataset, split, options, result, meanIoU, trainSeconds, evalSeconds, clock.Elapsed.TotalSeconds));
-            Directory.Delete(checkpoints, recursive: true); // the run is complete: nothing is left to resume
+            if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true); // the run is complete: nothing is left to resume
             console.WriteLine(FormattableString.Invariant($"test mean IoU {meanIoU:F4} on {perImage.Count} images; training {trainSeconds:F0} s, total {clock.Elapsed.TotalSeconds:F0} s"));
             console.WriteLine($"wrote {outDir}");
             return 0;

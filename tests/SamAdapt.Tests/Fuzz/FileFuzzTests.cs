@@ -32,10 +32,15 @@ public class FileFuzzTests(ITestOutputHelper output)
         Assert.True(outcome.Refused >= outcome.Cases / 4, $"only {outcome.Refused} of {outcome.Cases} mutations were refused");
     }
 
-    /// <summary>Loads weights as <see cref="SamModel.Load"/> does: read the file, then copy it into a model (one per thread).</summary>
+    /// <summary>
+    /// Loads weights as <see cref="SamModel.Load"/> does: read the file, then copy it into a model. Loaders that make
+    /// TorchSharp tensors run one case at a time: run on two threads at once (each with its own model), they crashed
+    /// the test host inside libtorch (a segfault on a reference count) after a few thousand cases, in 5 of 8 runs,
+    /// and never on one thread; SamAdapt itself loads models on one thread.
+    /// </summary>
     void FuzzWeights(string file, IReadOnlyList<(int, int)> structure)
     {
-        using var models = new ThreadLocal<SamModel>(() => new SamModel(MiniConfig), trackAllValues: true);
+        using var models = new ThreadLocal<SamModel>(() => new SamModel(MiniConfig), trackAllValues: true); // one case at a time, but on pool threads
         try
         {
             var original = File.ReadAllBytes(Path.Combine(TestPaths.MiniFixture, file));
@@ -43,7 +48,7 @@ public class FileFuzzTests(ITestOutputHelper output)
             {
                 using var weights = WeightFile.Load(path);
                 StateDictLoader.LoadInto(models.Value!, weights, sourceName: path);
-            }, [typeof(ModelFormatException)], PerCase));
+            }, [typeof(ModelFormatException)], PerCase, parallel: false));
         }
         finally
         {
@@ -66,7 +71,7 @@ public class FileFuzzTests(ITestOutputHelper output)
         // goes into a well-formed archive with the fixture's storages, so that the pickle reader sees it.
         var entries = TorchZip.ReadAll(Path.Combine(TestPaths.MiniFixture, "sam.pth"));
         var pickleName = entries.Keys.Single(k => k.EndsWith("/data.pkl", StringComparison.Ordinal));
-        using var models = new ThreadLocal<SamModel>(() => new SamModel(MiniConfig), trackAllValues: true);
+        using var models = new ThreadLocal<SamModel>(() => new SamModel(MiniConfig), trackAllValues: true); // one case at a time, but on pool threads
         try
         {
             Check(FuzzRunner.Run("sam.pth data.pkl", entries[pickleName], [], ".pth", Cases, path =>
@@ -74,7 +79,7 @@ public class FileFuzzTests(ITestOutputHelper output)
                 using var weights = WeightFile.Load(path);
                 StateDictLoader.LoadInto(models.Value!, weights, sourceName: path);
             }, [typeof(ModelFormatException)], PerCase,
-            (pickle, path, _) => TorchZip.WriteEntries(path, entries.Select(e => e.Key == pickleName ? KeyValuePair.Create(e.Key, pickle) : e))));
+            (pickle, path, _) => TorchZip.WriteEntries(path, entries.Select(e => e.Key == pickleName ? KeyValuePair.Create(e.Key, pickle) : e)), parallel: false));
         }
         finally
         {
@@ -97,18 +102,11 @@ public class FileFuzzTests(ITestOutputHelper output)
     {
         var config = MiniConfig;
         var original = File.ReadAllBytes(Path.Combine(TestPaths.MiniFixture, "sam_decoder.onnx"));
-        // Building and disposing SamDecoderModels on two threads at once crashed the test host inside libtorch
-        // (a segfault on a reference count) in 2 of 4 runs; none in 3 runs with the builds serialised. SamAdapt
-        // builds its models on one thread, so the fuzzer parses in parallel and builds the decoder under a lock.
-        var build = new object();
         Check(FuzzRunner.Run("sam_decoder.onnx (importer)", original, OnnxStructure(original.Length), ".onnx", Cases, path =>
         {
             using var weights = SamDecoderOnnxImporter.Import(path);
-            lock (build)
-            {
-                using var decoder = SamDecoderModel.FromStateDict(config, weights, path);
-            }
-        }, [typeof(ModelFormatException)], PerCase));
+            using var decoder = SamDecoderModel.FromStateDict(config, weights, path);
+        }, [typeof(ModelFormatException)], PerCase, parallel: false));
     }
 
     [Fact]

@@ -7,7 +7,9 @@ namespace SamAdapt.Tests.Fuzz;
 /// Feeds mutated copies of a file to a loader on a few worker threads and collects every case that ends
 /// in anything other than success or one of the accepted exception types (whose message must name the
 /// file), or that runs past the time bound. Environment overrides to reproduce a failure:
-/// <c>SAMADAPT_FUZZ_SEED</c>, <c>SAMADAPT_FUZZ_CASE</c> (run that case alone), <c>SAMADAPT_FUZZ_CASES</c>.
+/// <c>SAMADAPT_FUZZ_SEED</c>, <c>SAMADAPT_FUZZ_CASE</c> (run that case alone), <c>SAMADAPT_FUZZ_CASES</c>,
+/// <c>SAMADAPT_FUZZ_WORKERS</c>; <c>SAMADAPT_FUZZ_TRACE</c> names a file that gets each case before it runs
+/// (to find the case after a native crash of the test host).
 /// </summary>
 public static class FuzzRunner
 {
@@ -28,9 +30,10 @@ public static class FuzzRunner
     /// gets the path of a file named <c>fuzz-CASE</c> + <paramref name="extension"/> inside its own folder.
     /// <paramref name="write"/> turns the mutated bytes into that file (default: as they are), e.g. to wrap a
     /// mutated pickle into a valid zip or to repair checksums so that mutations reach the decoder.
+    /// <paramref name="parallel"/> false runs one case at a time (for loaders that build TorchSharp tensors and modules).
     /// </summary>
     public static Outcome Run(string name, byte[] original, IReadOnlyList<(int Start, int Length)> structure, string extension,
-        int cases, Action<string> load, Type[] accepted, TimeSpan perCase, Action<byte[], string, int>? write = null)
+        int cases, Action<string> load, Type[] accepted, TimeSpan perCase, Action<byte[], string, int>? write = null, bool parallel = true)
     {
         int seed = int.TryParse(Environment.GetEnvironmentVariable("SAMADAPT_FUZZ_SEED"), out var s) ? s : DefaultSeed;
         cases = int.TryParse(Environment.GetEnvironmentVariable("SAMADAPT_FUZZ_CASES"), out var c) ? c : cases;
@@ -40,6 +43,9 @@ public static class FuzzRunner
         var root = TestPaths.NewTempDirectory();
         var failures = new ConcurrentBag<(int Case, string Text)>();
         int loaded = 0, refused = 0, next = -1;
+        var trace = Environment.GetEnvironmentVariable("SAMADAPT_FUZZ_TRACE");
+        int workers = int.TryParse(Environment.GetEnvironmentVariable("SAMADAPT_FUZZ_WORKERS"), out var w) ? w
+            : parallel ? Math.Max(2, Environment.ProcessorCount) : 1;
         var clock = Stopwatch.StartNew();
 
         void Worker(int worker)
@@ -52,6 +58,7 @@ public static class FuzzRunner
                 var (bytes, description) = mutator.Mutate(seed, caseIndex);
                 var path = Path.Combine(folder, $"fuzz-{caseIndex}{extension}");
                 if (write is null) File.WriteAllBytes(path, bytes); else write(bytes, path, caseIndex);
+                if (trace is not null) lock (failures) File.AppendAllText(trace, $"{name} {caseIndex} {description}\n");
                 string Where() => $"{name} seed {seed} case {caseIndex} ({description}; reproduce with SAMADAPT_FUZZ_SEED={seed} SAMADAPT_FUZZ_CASE={caseIndex})";
                 var task = Task.Run(() => load(path));
                 bool finished;
@@ -72,7 +79,7 @@ public static class FuzzRunner
             }
         }
 
-        var threads = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount))
+        var threads = Enumerable.Range(0, workers)
             .Select(w => new Thread(() => Worker(w)) { IsBackground = true }).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
