@@ -1,6 +1,8 @@
+using System.CommandLine;
 using SamAdapt.Benchmarks;
 using SamAdapt.Cli;
 
 // Large tensors are allocated and freed on every step; keeping them in the heap avoids re-zeroing fresh pages.
 NativeAllocatorTuning.KeepLargeBlocksInHeap();
-return CliApp.BuildRoot().Parse(args).Invoke();
+using var interruption = new Interruption();
+return await CliApp.BuildRoot().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interruption.Token);

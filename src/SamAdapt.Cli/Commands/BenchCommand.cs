@@ -20,7 +20,7 @@ public static class BenchCommand
         command.Options.Add(warmupOption);
         command.Options.Add(threadsOption);
         command.Options.Add(decoderOption);
-        command.SetAction(parseResult =>
+        command.SetAction((parseResult, cancellation) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             try
@@ -32,21 +32,27 @@ public static class BenchCommand
                     Threads = parseResult.GetValue(threadsOption),
                     DecoderFolder = parseResult.GetValue(decoderOption),
                 };
-                if (options.Repetitions < 1 || options.Warmup < 0 || options.Threads is < 1)
-                    throw new SamAdaptException("--repetitions and --threads must be at least 1 and --warmup at least 0.");
-                var report = DecoderBenchmark.Run(options, line => output.WriteLine(line));
+                if (options.Repetitions < 1) throw new SamAdaptException($"--repetitions must be at least 1; got {options.Repetitions}.");
+                if (options.Warmup < 0) throw new SamAdaptException($"--warmup must be 0 or more; got {options.Warmup}.");
+                if (options.Threads is < 1) throw new SamAdaptException($"--threads must be at least 1 (or left out for TorchSharp's default); got {options.Threads}.");
+                var report = DecoderBenchmark.Run(options, line => output.WriteLine(line), cancellation);
                 output.Write(report.ToTable());
                 if (parseResult.GetValue(outOption) is string path)
                 {
                     report.WriteJson(path);
                     output.WriteLine($"Wrote {path}");
                 }
-                return 0;
+                return Task.FromResult(0);
             }
             catch (SamAdaptException error)
             {
                 parseResult.InvocationConfiguration.Error.WriteLine(error.Message);
-                return 1;
+                return Task.FromResult(1);
+            }
+            catch (OperationCanceledException)
+            {
+                parseResult.InvocationConfiguration.Error.WriteLine("cancelled.");
+                return Task.FromResult(CliErrors.Cancelled);
             }
         });
         return command;

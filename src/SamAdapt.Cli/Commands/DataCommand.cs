@@ -40,14 +40,14 @@ public static class DataCommand
         });
 
         var synth = new Command("synth", "Generate a CVPPP-like dataset of top-view rosette plants with exact masks.") { count, seed, output };
-        synth.SetAction(parse =>
+        synth.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             var dir = parse.GetRequiredValue(output).FullName;
             var n = parse.GetValue(count);
-            SyntheticPlants.Write(dir, n, parse.GetValue(seed));
+            SyntheticPlants.Write(dir, n, parse.GetValue(seed), cancellation);
             parse.InvocationConfiguration.Output.WriteLine($"Wrote {n} images with masks (layout cvppp) to {dir}");
             return 0;
-        });
+        })));
         return synth;
     }
 

@@ -51,7 +51,7 @@ public static class SamPredictCommand
         {
             model, checkpoint, modelType, image, points, box, maskInput, multimask, select, decoder, output, maskPng, adapted,
         };
-        command.SetAction(parse => CliErrors.Run(parse.InvocationConfiguration.Error, () =>
+        command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             var mode = parse.GetValue(multimask) ? MaskOutputMode.Multimask : MaskOutputMode.Single;
             if (parse.GetValue(select) == "auto")
@@ -76,13 +76,15 @@ public static class SamPredictCommand
             var (samModel, samModelType) = adaptedModel is not null && parse.GetValue(model) is null && parse.GetValue(checkpoint) is null
                 ? (adaptedModel.SamModel, adaptedModel.SamModelType)
                 : (parse.GetValue(model), parse.GetValue(modelType));
-            using var predictor = OpenPredictor(samModel, parse.GetValue(checkpoint), samModelType, backend, parse.InvocationConfiguration.Error);
+            using var predictor = OpenPredictor(samModel, parse.GetValue(checkpoint), samModelType, backend, parse.InvocationConfiguration.Error, cancellation);
+            cancellation.ThrowIfCancellationRequested();
             using var maskTensor = parse.GetValue(maskInput) is { } maskPath ? ReadMaskInput(maskPath) : null;
             if (adaptedModel is null)
                 predictor.SetImage(rgb);
             else
                 using (var embedding = adaptedModel.Embed(rgb))
                     predictor.SetEmbedding(embedding, (rgb.Height, rgb.Width));
+            cancellation.ThrowIfCancellationRequested();
             using var prediction = predictor.Predict(prompt with { MaskInput = maskTensor }, mode);
             using var iou = torch.tensor(prediction.IouPredictions);
             SafeTensors.Save(outputPath, new Dictionary<string, torch.Tensor>
@@ -99,17 +101,17 @@ public static class SamPredictCommand
                 $"predicted IoU {string.Join(", ", prediction.IouPredictions.Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
             console.WriteLine($"wrote {outputPath}");
             return 0;
-        }));
+        })));
         return command;
     }
 
-    static SamPredictor OpenPredictor(string? model, string? checkpoint, string? modelType, SamDecoderBackend backend, TextWriter log)
+    static SamPredictor OpenPredictor(string? model, string? checkpoint, string? modelType, SamDecoderBackend backend, TextWriter log, CancellationToken cancellation)
     {
         if ((model is null) == (checkpoint is null))
             throw new ArgumentException("Give either --model NAME|DIR or --checkpoint FILE --model-type TYPE.");
         if (checkpoint is not null && modelType is null)
             throw new ArgumentException($"--checkpoint needs --model-type ({string.Join(", ", SamConfig.PresetNames)}).");
-        return SamLoader.OpenPredictor(model ?? checkpoint!, backend, modelType, progress: new FetchProgressPrinter(log));
+        return SamLoader.OpenPredictor(model ?? checkpoint!, backend, modelType, progress: new FetchProgressPrinter(log), cancellationToken: cancellation);
     }
 
     static torch.Tensor ReadMaskInput(string path)

@@ -19,24 +19,27 @@ public static class TrainUNetCommand
         var epochs = new Option<int>("--epochs") { Description = "Training epochs (early stopping may end sooner).", DefaultValueFactory = _ => new UNetTrainerOptions().Epochs };
         var batchSize = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => 4 };
         var output = new Option<string>("--out") { Description = "Output folder: unet.safetensors, unet.json, report.json, report.md.", Required = true };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its checkpoint in OUT/checkpoints (same settings and data). Without it, a leftover checkpoint is an error." };
         var command = new Command("train-unet", "Train the U-Net baseline on a dataset (default: the built-in synthetic plants) and report its test IoU.")
         {
-            imageSize, epochs, batchSize, output,
+            imageSize, epochs, batchSize, output, resume,
         };
         data.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             var console = parse.InvocationConfiguration.Output;
             var outDir = parse.GetValue(output)!;
+            var checkpoints = Path.Combine(outDir, "checkpoints");
             var options = new UNetTrainerOptions
             {
                 ImageSize = Positive(parse.GetValue(imageSize), "--image-size"),
                 Epochs = Positive(parse.GetValue(epochs), "--epochs"),
                 BatchSize = Positive(parse.GetValue(batchSize), "--batch-size"),
                 Seed = parse.GetValue(data.Seed),
-                CheckpointDirectory = Path.Combine(outDir, "checkpoints"),
+                CheckpointDirectory = checkpoints,
             };
             options.Validate();
+            int resumedAfter = CheckResume(checkpoints, parse.GetValue(resume), console);
             var clock = Stopwatch.StartNew();
             var (dataset, split) = data.LoadAndSplit(parse, console);
 
@@ -44,7 +47,14 @@ public static class TrainUNetCommand
             var samples = UNetWorkflow.LoadTrainingSamples(split.Train, options.ImageSize);
             var trainClock = Stopwatch.StartNew();
             var progress = ConsoleProgress.For(console);
-            var result = new UNetTrainer(options).Train(samples, new EpochProgress(progress), cancellation);
+            UNetTrainingResult result;
+            try { result = new UNetTrainer(options).Train(samples, new EpochProgress(progress), cancellation); }
+            catch (OperationCanceledException) when (UNetTrainer.CheckpointedEpochs(checkpoints) is int done)
+            {
+                progress.Complete();
+                console.WriteLine($"the checkpoint after epoch {done} is kept in {checkpoints}; rerun with --resume to continue.");
+                throw;
+            }
             double trainSeconds = trainClock.Elapsed.TotalSeconds;
             progress.Complete();
             foreach (var s in samples) { s.Image.Dispose(); s.Mask.Dispose(); }
@@ -61,18 +71,35 @@ public static class TrainUNetCommand
             var report = new
             {
                 dataset = new { path = dataset.Folder, layout = dataset.Layout.ToString().ToLowerInvariant(), images = dataset.Samples.Count, train = split.Train.Count, test = split.Test.Count, skipped = dataset.Report.Skipped.Count },
-                settings = new { image_size = options.ImageSize, base_width = options.BaseWidth, depth = result.Model.Config.Depth, epochs = options.Epochs, batch_size = options.BatchSize, learning_rate = options.LearningRate, seed = options.Seed, best_epoch = result.BestEpoch, stopped_early = result.StoppedEarly },
+                settings = new { image_size = options.ImageSize, base_width = options.BaseWidth, depth = result.Model.Config.Depth, epochs = options.Epochs, batch_size = options.BatchSize, learning_rate = options.LearningRate, seed = options.Seed, best_epoch = result.BestEpoch, stopped_early = result.StoppedEarly, resumed_after_epoch = resumedAfter },
                 test = new { mean_iou = meanIoU, per_image = perImage.Select(p => new { name = p.Name, iou = p.IoU }) },
                 timings_s = new { train = trainSeconds, evaluate = evalSeconds, total = clock.Elapsed.TotalSeconds },
                 threads = TorchSharp.torch.get_num_threads(),
             };
             AtomicFile.WriteAllText(Path.Combine(outDir, "report.json"), JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
             AtomicFile.WriteAllText(Path.Combine(outDir, "report.md"), Markdown(dataset, split, options, result, meanIoU, trainSeconds, evalSeconds, clock.Elapsed.TotalSeconds));
+            if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true); // the run is complete: nothing is left to resume
             console.WriteLine(FormattableString.Invariant($"test mean IoU {meanIoU:F4} on {perImage.Count} images; training {trainSeconds:F0} s, total {clock.Elapsed.TotalSeconds:F0} s"));
             console.WriteLine($"wrote {outDir}");
             return 0;
         })));
         return command;
+    }
+
+    /// <summary>The epochs a resumed run starts after (0 for a fresh run); a leftover checkpoint without --resume is an error.</summary>
+    static int CheckResume(string checkpoints, bool resume, TextWriter console)
+    {
+        var done = UNetTrainer.CheckpointedEpochs(checkpoints);
+        if (done is int epochs)
+        {
+            if (!resume)
+                throw new ArgumentException($"{checkpoints} holds the checkpoint of an unfinished run ({epochs} epoch(s) done); " +
+                    "pass --resume to continue it (with the same settings), or delete that folder to start afresh.");
+            console.WriteLine($"resuming from the checkpoint in {checkpoints} after epoch {epochs} ...");
+            return epochs;
+        }
+        if (resume) console.WriteLine($"--resume: no checkpoint in {checkpoints}; starting at epoch 1.");
+        return 0;
     }
 
     static int Positive(int value, string option) =>

@@ -17,7 +17,8 @@ public static class DecoderBenchmark
 {
     /// <summary>Runs the measurements of <paramref name="options"/>; <paramref name="log"/> gets progress lines.</summary>
     /// <exception cref="SamAdaptException">No decoder to benchmark is found, or it cannot be loaded.</exception>
-    public static BenchmarkReport Run(BenchmarkOptions options, Action<string>? log = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between measurements).</exception>
+    public static BenchmarkReport Run(BenchmarkOptions options, Action<string>? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Threads is int threads) torch.set_num_threads(threads);
@@ -29,6 +30,7 @@ public static class DecoderBenchmark
         {
             measurements.Add(m);
             log?.Invoke($"{m.Name}: median {m.MedianSeconds * 1000:F1} ms");
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
         Add(MeasureMatmul(options));

@@ -1,3 +1,4 @@
+using SamAdapt.Imaging;
 using SkiaSharp;
 
 namespace SamAdapt.Data;
@@ -57,7 +58,9 @@ public static class MaskReader
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         if (info.Width <= 0 || info.Height <= 0)
             throw new DatasetException($"{name}: the image has no pixels ({info.Width} x {info.Height}). Path: {path}");
-        var rgba = new byte[info.BytesSize];
+        if (RgbImage.TooLarge(info.Width, info.Height) is string tooLarge)
+            throw new DatasetException($"{name} {tooLarge} Path: {path}");
+        var rgba = new byte[info.BytesSize64];
         SKCodecResult result;
         unsafe
         {

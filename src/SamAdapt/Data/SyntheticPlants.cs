@@ -56,13 +56,14 @@ public static class SyntheticPlants
     /// Writes <paramref name="count"/> images in the CVPPP layout: <c>plant001_rgb.png</c> with
     /// <c>plant001_fg.png</c>, ... (file k holds <see cref="Generate"/>(k - 1, seed)), each file atomically.
     /// </summary>
-    public static void Write(string dir, int count, int seed)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the files written so far are complete).</exception>
+    public static void Write(string dir, int count, int seed, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dir);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         Directory.CreateDirectory(dir);
         var digits = Math.Max(3, count.ToString(System.Globalization.CultureInfo.InvariantCulture).Length);
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, index =>
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, index =>
         {
             var sample = Generate(index, seed);
             var name = "plant" + (index + 1).ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture);

@@ -76,7 +76,7 @@ public sealed class CompareExperiment
         var segmentation = mlContext.Segmentation();
 
         _log($"opening SAM model {_options.SamModel} ...");
-        var (predictor, decoder) = SamLoader.OpenForAdaptation(_options.SamModel, _options.SamModelType);
+        var (predictor, decoder) = SamLoader.OpenForAdaptation(_options.SamModel, _options.SamModelType, cancellationToken: cancellationToken);
         using var ownedPredictor = predictor;
         using var ownedDecoder = decoder;
         cancellationToken.ThrowIfCancellationRequested();

@@ -13,6 +13,13 @@ public sealed class RgbImage
     /// <summary>Bytes per pixel (R, G, B).</summary>
     public const int Channels = 3;
 
+    /// <summary>
+    /// The most pixels <see cref="Load"/> (and the dataset's mask reader) decode: 16384 x 16384, 1 GiB as RGBA. A file
+    /// whose header claims more is refused before any pixel memory is allocated (a forged size would otherwise
+    /// overflow the buffer size).
+    /// </summary>
+    public const long MaxPixelCount = 16384L * 16384;
+
     readonly byte[] _pixels;
 
     /// <summary>Width in pixels.</summary>
@@ -133,8 +140,10 @@ public sealed class RgbImage
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0)
             throw new ImageFormatException($"{path} has an empty image ({info.Width}x{info.Height}).");
+        if (TooLarge(info.Width, info.Height) is string tooLarge)
+            throw new ImageFormatException($"{path} {tooLarge}");
         var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgba = new byte[target.BytesSize];
+        var rgba = new byte[target.BytesSize64];
         var result = codec.GetPixels(target, rgba);
         if (result != SKCodecResult.Success)
             throw new ImageFormatException(result switch
@@ -145,6 +154,12 @@ public sealed class RgbImage
             });
         return Wrap(info.Width, info.Height, FromFourChannels(rgba, info.Width * info.Height, 0, 2));
     }
+
+    /// <summary>Null when a <paramref name="width"/> x <paramref name="height"/> image may be decoded, else why not (a sentence after the file name).</summary>
+    public static string? TooLarge(int width, int height) =>
+        (long)width * height <= MaxPixelCount ? null
+            : $"claims a {width}x{height} image ({(long)width * height} pixels), more than the {MaxPixelCount} (16384 x 16384) SamAdapt decodes; " +
+              "its header is corrupt, or the image must be downscaled first.";
 
     static byte[] FromFourChannels(ReadOnlySpan<byte> source, int count, int redOffset, int blueOffset)
     {

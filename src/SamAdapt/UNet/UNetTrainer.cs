@@ -28,6 +28,17 @@ public sealed class UNetTrainer
     }
 
     /// <summary>
+    /// Epochs finished by the checkpoint in <paramref name="checkpointDirectory"/> (what <see cref="Train"/> resumes
+    /// from when <see cref="UNetTrainerOptions.CheckpointDirectory"/> names it), or null when it holds none.
+    /// </summary>
+    /// <exception cref="ModelFormatException">The checkpoint pointer file is malformed.</exception>
+    public static int? CheckpointedEpochs(string checkpointDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointDirectory);
+        return UNetCheckpoint.TryRead(checkpointDirectory)?.EpochsDone;
+    }
+
+    /// <summary>
     /// Trains on <paramref name="samples"/> (images [3, S, S] in 0..1, masks [1, S, S] in {0, 1}, S =
     /// <see cref="UNetTrainerOptions.ImageSize"/>; see <see cref="UNetData"/> to make them), reporting each
     /// epoch to <paramref name="progress"/> synchronously. The samples are copied; the caller keeps them.

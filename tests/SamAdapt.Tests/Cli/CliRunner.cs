@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using SamAdapt.Cli;
 
 namespace SamAdapt.Tests.Cli;
@@ -13,5 +14,49 @@ public static class CliRunner
         var error = new StringWriter();
         int code = CliApp.BuildRoot().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>
+    /// Runs one command line and cancels its token (as Ctrl+C does) as soon as its standard output contains
+    /// <paramref name="trigger"/>; an empty trigger cancels before the command starts.
+    /// </summary>
+    public static (int ExitCode, string Output, string Error) RunCancelledAt(string trigger, params string[] args)
+    {
+        using var cancellation = new CancellationTokenSource();
+        if (trigger.Length == 0) cancellation.Cancel();
+        var output = new CancellingWriter(trigger, cancellation);
+        var error = new StringWriter();
+        int code = CliApp.BuildRoot().Parse(args)
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null }, cancellation.Token)
+            .GetAwaiter().GetResult();
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>A text writer that cancels a token once the text written to it contains a trigger.</summary>
+    sealed class CancellingWriter(string trigger, CancellationTokenSource cancellation) : StringWriter
+    {
+        public override void Write(char value)
+        {
+            base.Write(value);
+            Check();
+        }
+
+        public override void Write(string? value)
+        {
+            base.Write(value);
+            Check();
+        }
+
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            Check();
+        }
+
+        void Check()
+        {
+            if (trigger.Length > 0 && !cancellation.IsCancellationRequested && GetStringBuilder().ToString().Contains(trigger, StringComparison.Ordinal))
+                cancellation.Cancel();
+        }
     }
 }

@@ -69,6 +69,10 @@ public class UNetModelTests
         var error = Assert.Throws<SamAdaptException>(() => UNetConfig.ForSamGrid(600));
         Assert.Contains("512 or 1024", error.Message);
         Assert.Equal(2, UNetConfig.ForSamGrid(64, grid: 16).Depth);
+        // The grid itself would need depth 0: refused, and the nearest valid size suggested is one that works.
+        var tooSmall = Assert.Throws<SamAdaptException>(() => UNetConfig.ForSamGrid(64));
+        Assert.Contains("valid sizes near it are 128.", tooSmall.Message);
+        Assert.Equal(1, UNetConfig.ForSamGrid(128).Depth);
     }
 
     [Fact]

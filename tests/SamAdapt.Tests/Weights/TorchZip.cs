@@ -19,6 +19,15 @@ internal static class TorchZip
         return path;
     }
 
+    /// <summary>Writes the given entries, in order, into a stored (uncompressed) zip archive.</summary>
+    public static string WriteEntries(string path, IEnumerable<KeyValuePair<string, byte[]>> entries)
+    {
+        using var file = File.Create(path);
+        using var zip = new ZipArchive(file, ZipArchiveMode.Create);
+        foreach (var (name, bytes) in entries) Add(zip, name, bytes);
+        return path;
+    }
+
     /// <summary>Every entry of a zip archive, by name.</summary>
     public static Dictionary<string, byte[]> ReadAll(string path)
     {
