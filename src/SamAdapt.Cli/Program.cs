@@ -3,4 +3,6 @@ using SamAdapt.Cli;
 
 // Large tensors are allocated and freed on every step; keeping them in the heap avoids re-zeroing fresh pages.
 NativeAllocatorTuning.KeepLargeBlocksInHeap();
+// Before libtorch loads: OpenMP threads sleep rather than spin while waiting (much faster on a busy machine).
+OpenMpWaitPolicy.PreferPassive();
 return CliApp.BuildRoot().Parse(args).Invoke();
