@@ -51,7 +51,7 @@ public static class CompareBenchmark
         var info = new CompareDatasetInfo(dataset.Folder, dataset.Layout.ToString().ToLowerInvariant(), dataset.Samples.Count, split.Train.Count, split.Test.Count);
         recorder.Source(name, folder);
         recorder.Log($"{name}: compare on {images} images ({split.Train.Count} train / {split.Test.Count} test), {options.SlowRepetitions} run(s) ...");
-        var experiment = new CompareExperiment(compareOptions with { Seed = Seed });
+        var experiment = new CompareExperiment(compareOptions with { Seed = Seed }, log: line => recorder.Log($"  {name}: {line}"));
         return BenchmarkMeasurement.Measure(name, 0, options.SlowRepetitions, images, "images", () => experiment.Run(info, split, outputDirectory: null));
     }
 }
