@@ -36,16 +36,17 @@ public static class DecoderBenchmark
             int frame = config.ImageSize;
             var inputSize = ResizeLongestSide.GetPreprocessShape(OriginalSize.Height, OriginalSize.Width, frame);
             var click = new[] { frame / 3f, inputSize.Height / 2f };
-            // Both sides do the same work per call: the prompt goes in as host data, masks come out at the original size.
-            var onnxFigure = recorder.Add(BenchmarkMeasurement.Measure("decoder.onnx.one_prompt", options.Warmup, options.Repetitions, 1, "prompts", () =>
+            // Both sides do the same work per call: the prompt goes in as host data, masks come out at the original
+            // size. Measured in turns, so load from other work on the machine reaches both alike.
+            void Onnx()
             {
                 using var scope = NewDisposeScope();
                 var coords = tensor(new[] { click[0], click[1], 0, 0 }).reshape(1, 2, 2);
                 var labels = tensor(new float[] { 1, -1 }).reshape(1, 2);
                 using var output = onnx.Decode(embedding, coords, labels, zeros(1, 1, 4 * grid, 4 * grid), zeros(1),
                     tensor(new float[] { OriginalSize.Height, OriginalSize.Width }));
-            }));
-            var torchFigure = recorder.Add(BenchmarkMeasurement.Measure("decoder.torch.one_prompt", options.Warmup, options.Repetitions, 1, "prompts", () =>
+            }
+            void Torch()
             {
                 using var scope = NewDisposeScope();
                 using var mode = inference_mode();
@@ -60,23 +61,25 @@ public static class DecoderBenchmark
                 }
                 MaskPostprocessor.Postprocess(lowRes, inputSize, OriginalSize, frame);
                 _ = iou.data<float>().ToArray();
-            }));
+            }
+            var onePrompt = BenchmarkMeasurement.MeasureInTurns(options.Warmup, options.Repetitions, "prompts",
+                new (string, double, Action)[] { ("decoder.onnx.one_prompt", 1, Onnx), ("decoder.torch.one_prompt", 1, Torch) });
+            var (onnxFigure, torchFigure) = (recorder.Add(onePrompt[0]), recorder.Add(onePrompt[1]));
             recorder.Add(BenchmarkFigure.AtMost("decoder.torch_to_onnx_latency", torchFigure.MedianSeconds / onnxFigure.MedianSeconds, "x", 1.0));
 
-            var perCall = new Dictionary<int, BenchmarkMeasurement>();
-            foreach (int prompts in options.PromptsPerCall)
-            {
-                perCall[prompts] = recorder.Add(BenchmarkMeasurement.Measure($"decoder.torch.prompts_per_call_{prompts}", options.Warmup, options.Repetitions, prompts, "prompts", () =>
+            var perCall = BenchmarkMeasurement.MeasureInTurns(options.Warmup, options.Repetitions, "prompts",
+                options.PromptsPerCall.Select(prompts => ($"decoder.torch.prompts_per_call_{prompts}", (double)prompts, (Action)(() =>
                 {
                     using var scope = NewDisposeScope();
                     using var mode = inference_mode();
                     Decode(model, embedding, pe, Clicks(prompts, frame));
-                }));
-            }
-            if (perCall.TryGetValue(1, out var single))
-                foreach (var (prompts, measurement) in perCall.Where(p => p.Key > 1))
+                }))).ToArray());
+            foreach (var measurement in perCall) recorder.Add(measurement);
+            if (perCall.FirstOrDefault(m => m.WorkPerRun == 1) is { } single)
+                foreach (var measurement in perCall.Where(m => m.WorkPerRun > 1))
                 {
                     double speedup = measurement.Rate / single.Rate;
+                    int prompts = (int)measurement.WorkPerRun;
                     recorder.Add(prompts == 16
                         ? BenchmarkFigure.AtLeast("decoder.batching_speedup_16", speedup, "x", 4.0)
                         : new BenchmarkFigure($"decoder.batching_speedup_{prompts}", speedup, "x"));

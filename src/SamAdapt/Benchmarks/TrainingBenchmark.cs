@@ -64,16 +64,12 @@ public static class TrainingBenchmark
             var samples = Enumerable.Range(0, count).Select(i => new AdapterSample(features[i], targets[i], clicks[i], (size, size))).ToList();
             trainer.Train(adapter, samples, trainingOptions);
         }
-        var withCache = recorder.Add(BenchmarkMeasurement.Measure("adapter.epoch_cached_features", Math.Min(options.Warmup, 1), options.SlowRepetitions, count, "images", () =>
+        var epochs = BenchmarkMeasurement.MeasureInTurns(Math.Min(options.Warmup, 1), options.SlowRepetitions, "images", new (string, double, Action)[]
         {
-            using var scope = NewDisposeScope();
-            Epoch(cached);
-        }));
-        var recomputing = recorder.Add(BenchmarkMeasurement.Measure("adapter.epoch_recomputing_features", Math.Min(options.Warmup, 1), options.SlowRepetitions, count, "images", () =>
-        {
-            using var scope = NewDisposeScope();
-            Epoch(Features(unet, images));
-        }));
+            ("adapter.epoch_cached_features", count, () => { using var scope = NewDisposeScope(); Epoch(cached); }),
+            ("adapter.epoch_recomputing_features", count, () => { using var scope = NewDisposeScope(); Epoch(Features(unet, images)); }),
+        });
+        var (withCache, recomputing) = (recorder.Add(epochs[0]), recorder.Add(epochs[1]));
         recorder.Add(BenchmarkFigure.AtLeast("adapter.cache_speedup", recomputing.MedianSeconds / withCache.MedianSeconds, "x", 5.0));
     }
 

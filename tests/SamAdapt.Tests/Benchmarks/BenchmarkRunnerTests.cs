@@ -89,6 +89,21 @@ public sealed class BenchmarkRunnerTests
     }
 
     [Fact]
+    public void MeasureInTurnsAlternatesTheActionsAfterTheWarmupRounds()
+    {
+        var calls = new List<string>();
+        var measured = BenchmarkMeasurement.MeasureInTurns(1, 3, "prompts", new (string, double, Action)[]
+        {
+            ("a", 1, () => calls.Add("a")),
+            ("b", 4, () => calls.Add("b")),
+        });
+        Assert.Equal(new[] { "a", "b", "a", "b", "a", "b", "a", "b" }, calls);
+        Assert.Equal(new[] { "a", "b" }, measured.Select(m => m.Name));
+        Assert.All(measured, m => Assert.Equal(3, m.Seconds.Count));
+        Assert.Equal(4, measured[1].WorkPerRun);
+    }
+
+    [Fact]
     public void MedianOfEvenCountAveragesTheMiddlePair()
     {
         var m = new BenchmarkMeasurement("x", new[] { 4.0, 1.0, 3.0, 2.0 }, 10, "prompts");
