@@ -21,11 +21,9 @@ public static class BenchmarkRunner
         var recorder = new BenchmarkRecorder(log);
         recorder.Log($"glibc large blocks kept in heap: {heapTuned}; OMP_WAIT_POLICY {OpenMpWaitPolicy.Current ?? "(default)"}; parts: {string.Join(", ", BenchmarkParts.All.Where(options.Runs))}");
 
-        double? matmulPeak = null;
-        if (options.Runs(BenchmarkParts.Matmul) || options.Runs(BenchmarkParts.Encoder))
-            matmulPeak = recorder.Add(MeasureMatmul(options)).Rate;
+        if (options.Runs(BenchmarkParts.Matmul)) recorder.Add(MeasureMatmul(options));
         if (options.Runs(BenchmarkParts.Decoder)) DecoderBenchmark.Run(options, onnxThreads, recorder);
-        if (options.Runs(BenchmarkParts.Encoder)) EncoderBenchmark.RunTorch(options, matmulPeak, recorder);
+        if (options.Runs(BenchmarkParts.Encoder)) EncoderBenchmark.RunTorch(options, recorder);
         if (options.Runs(BenchmarkParts.OnnxEncoder)) EncoderBenchmark.RunOnnx(options, onnxThreads, recorder);
         if (options.Runs(BenchmarkParts.UNet)) TrainingBenchmark.RunUNetStep(options, recorder);
         if (options.Runs(BenchmarkParts.Adapter)) TrainingBenchmark.RunAdapterEpochs(options, recorder);

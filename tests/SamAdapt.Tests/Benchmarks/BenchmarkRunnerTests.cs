@@ -31,7 +31,7 @@ public sealed class BenchmarkRunnerTests
         Assert.True(machine.GetProperty("onnx_threads").GetInt32() >= 1);
         var names = root.GetProperty("measurements").EnumerateArray().Select(m => m.GetProperty("name").GetString()).ToArray();
         Assert.Equal(new[] { "matmul", "decoder.onnx.one_prompt", "decoder.torch.one_prompt", "decoder.torch.prompts_per_call_1",
-            "decoder.torch.prompts_per_call_3", "decoder.torch.forward_backward", "encoder.torch.vit", "unet.train_step_64",
+            "decoder.torch.prompts_per_call_3", "decoder.torch.forward_backward", "encoder.torch.vit", "encoder.matmul_in_turns", "unet.train_step_64",
             "adapter.epoch_cached_features", "adapter.epoch_recomputing_features" }, names);
         foreach (var m in root.GetProperty("measurements").EnumerateArray())
         {
