@@ -32,7 +32,7 @@ public static class CompareBenchmark
         ArgumentNullException.ThrowIfNull(recorder);
         var counts = options.ScalingImages.Order().ToArray();
         var quick = new CompareOptions { UNetEpochs = 1, AdapterEpochs = 1, AdapterImages = counts[^1] };
-        var measured = counts.Select(n => Measure($"compare.scaling_{n}_images", n, quick, options, recorder)).ToArray();
+        var measured = counts.Select(n => recorder.Add(Measure($"compare.scaling_{n}_images", n, quick, options, recorder))).ToArray();
         foreach (var m in measured)
             recorder.Add(new BenchmarkFigure($"{m.Name}.seconds_per_image", m.MedianSeconds / m.WorkPerRun, "s/image"));
         if (measured.Length > 1)
