@@ -40,6 +40,31 @@ public sealed record BenchmarkMeasurement(string Name, IReadOnlyList<double> Sec
         return new BenchmarkMeasurement(name, seconds, workPerRun, workUnit);
     }
 
+    /// <summary>
+    /// Measures several actions in turns (warm-up rounds, then <paramref name="repetitions"/> timed rounds of
+    /// each action once, in order), so a change in the machine's load reaches all of them alike and their
+    /// ratios stay meaningful on a shared machine.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">repetitions below 1 or warmup below 0.</exception>
+    public static IReadOnlyList<BenchmarkMeasurement> MeasureInTurns(int warmup, int repetitions, string workUnit,
+        IReadOnlyList<(string Name, double WorkPerRun, Action Action)> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(warmup);
+        for (int i = 0; i < warmup; i++)
+            foreach (var run in runs) run.Action();
+        var seconds = runs.Select(_ => new double[repetitions]).ToArray();
+        for (int i = 0; i < repetitions; i++)
+            for (int r = 0; r < runs.Count; r++)
+            {
+                var watch = Stopwatch.StartNew();
+                runs[r].Action();
+                seconds[r][i] = watch.Elapsed.TotalSeconds;
+            }
+        return runs.Select((run, r) => new BenchmarkMeasurement(run.Name, seconds[r], run.WorkPerRun, workUnit)).ToArray();
+    }
+
     static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToArray();

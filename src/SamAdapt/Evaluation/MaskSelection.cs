@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SamAdapt.Evaluation;
@@ -10,6 +11,9 @@ public static class MaskSelection
 {
     /// <summary>SAM's mask threshold on logits.</summary>
     public const double MaskThreshold = 0.0;
+
+    /// <summary><see cref="MaskThreshold"/> as a Scalar kept alive (see <see cref="Sam.KeptScalars"/>).</summary>
+    static readonly Scalar Threshold = MaskThreshold.ToScalar();
 
     /// <summary>SAM's default stability offset on logits.</summary>
     public const double DefaultStabilityOffset = 1.0;
@@ -49,8 +53,8 @@ public static class MaskSelection
     private static double[] OracleIoU(Tensor logits, Tensor truth)
     {
         using var scope = NewDisposeScope();
-        var candidates = logits.gt(MaskThreshold);
-        var truthBinary = (truth.dtype == ScalarType.Bool ? truth : truth.gt(0.5)).to(candidates.device);
+        var candidates = logits.gt(Threshold);
+        var truthBinary = (truth.dtype == ScalarType.Bool ? truth : truth.gt(Sam.KeptScalars.Half)).to(candidates.device);
         var statistics = SegmentationStatistics.FromTensorBatch(candidates, truthBinary.expand(candidates.shape));
         return statistics.Select(s => s.IoU).ToArray();
     }
@@ -86,7 +90,7 @@ public static class MaskSelection
         for (int k = 1; k < scores.Length; k++)
             if (scores[k] > scores[best]) best = k;
         using var chosen = logits[best];
-        return new MaskChoice(best, scores[best], chosen.gt(MaskThreshold));
+        return new MaskChoice(best, scores[best], chosen.gt(Threshold));
     }
 
     private static void CheckLogits(Tensor logits)

@@ -213,18 +213,20 @@ public sealed class CompareExperiment
     }
 
     /// <summary>
-    /// A rough time estimate for 2 CPU cores from measured costs: U-Net ~0.6 s per training image and epoch at
-    /// 256 px, SAM's real-size decoder (D=256, G=64) ~1 s per adapter image and epoch, ~1.5 s per test image to encode and score.
+    /// A rough time estimate for 2 idle CPU cores from measured costs (the defaults on the built-in set): U-Net ~0.07 s
+    /// per training image and epoch at 256 px, SAM's real-size decoder (D=256, G=64) ~0.08 s per adapter image and epoch
+    /// (U-Net features included), ~1 s per test image to encode and score.
     /// </summary>
     string Estimate(TrainTestSplit split, SamConfig sam)
     {
         double pixels = Math.Pow(_options.ImageSize / 256.0, 2);
         double decoderScale = Math.Pow(sam.EmbeddingGrid / 64.0, 2) * sam.PromptEmbedDim / 256.0;
-        double unet = 0.6 * pixels * split.Train.Count * _options.UNetEpochs;
-        double adapter = 1.0 * decoderScale * Math.Min(split.Train.Count, _options.AdapterImages) * _options.AdapterEpochs;
-        double evaluate = 1.5 * split.Test.Count;
+        double unet = 0.07 * pixels * split.Train.Count * _options.UNetEpochs;
+        double adapter = 0.08 * decoderScale * Math.Min(split.Train.Count, _options.AdapterImages) * _options.AdapterEpochs;
+        double evaluate = 1.0 * split.Test.Count;
+        static string Rough(double seconds) => seconds < 90 ? $"~{seconds:F0} s" : $"~{seconds / 60:F0} min";
         return FormattableString.Invariant(
-            $"estimated on 2 CPU cores (rough): U-Net training ~{unet / 60:F0} min, adapter training ~{adapter / 60:F0} min, SAM encoding and evaluation ~{evaluate / 60:F0} min");
+            $"estimated on 2 idle CPU cores (rough): U-Net training {Rough(unet)}, adapter training {Rough(adapter)}, SAM encoding and evaluation {Rough(evaluate)}");
     }
 
     /// <summary>A seeded subset of at most <see cref="CompareOptions.AdapterImages"/> training images, in split order.</summary>

@@ -17,6 +17,9 @@ static class OnnxSessions
             InterOpNumThreads = 1,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
+        // Waiting threads sleep rather than spin, as libtorch's OpenMP threads do (OpenMpWaitPolicy): on a
+        // machine shared with other work, spinning threads stall the ones that have work.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try { return new InferenceSession(path, options); }
         catch (OnnxRuntimeException e)
         {

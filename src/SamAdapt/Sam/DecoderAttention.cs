@@ -8,6 +8,19 @@ namespace SamAdapt.Sam;
 /// Multi-head attention of SAM's two-way transformer (<c>transformer.Attention</c>): queries, keys and
 /// values are projected to <c>embeddingDim / downsampleRate</c> channels, attended per head, and
 /// projected back to <c>embeddingDim</c>.
+/// <para>
+/// The decoder's attentions are lopsided: a handful of prompt tokens against the 4096 positions of the
+/// image. When one side has few tokens, projecting the many image positions is the expensive part, and
+/// the products can be reassociated so the weights are applied to the few tokens instead (the same
+/// function, in fewer operations):
+/// </para>
+/// <list type="bullet">
+/// <item>logits: q_h (X W_kh^T + b_kh)^T = (q_h W_kh) X^T + const per query, and softmax ignores the constant;
+/// or (X W_qh^T + b_qh) k_h^T = X (W_qh^T k_h^T) + b_qh k_h^T;</item>
+/// <item>values: P_h (X W_vh^T + b_vh) = (P_h X) W_vh^T + b_vh, as each row of P_h sums to 1;
+/// or the output projection folded into the values: out = sum_h P_h (v_h W_oh^T) + b_o.</item>
+/// </list>
+/// Each attention picks the cheapest form for its shapes (<see cref="ChooseLogits"/>, <see cref="ChooseValues"/>).
 /// </summary>
 public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
@@ -22,6 +35,28 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public readonly Linear out_proj;
 #pragma warning restore IDE1006
     readonly long _numHeads;
+
+    /// <summary>How the attention logits are computed.</summary>
+    internal enum LogitsForm
+    {
+        /// <summary>Project queries and keys, then q_h k_h^T.</summary>
+        ProjectBoth,
+        /// <summary>Few queries: (q_h W_kh) against the unprojected keys.</summary>
+        KeyWeightsIntoQueries,
+        /// <summary>Few keys: the unprojected queries against (W_qh^T k_h), plus b_qh k_h^T.</summary>
+        QueryWeightsIntoKeys,
+    }
+
+    /// <summary>How the attended values become the output.</summary>
+    internal enum ValuesForm
+    {
+        /// <summary>Project the values, P_h v_h, then the output projection.</summary>
+        ProjectValues,
+        /// <summary>Few queries: (P_h X) W_vh^T + b_vh, then the output projection.</summary>
+        AttendThenProject,
+        /// <summary>Few keys: P_h (v_h W_oh^T) summed over heads, plus b_o.</summary>
+        OutputWeightsIntoValues,
+    }
 
     /// <summary>Creates the attention; <c>embeddingDim / downsampleRate</c> must be divisible by <paramref name="numHeads"/>.</summary>
     public DecoderAttention(long embeddingDim, long numHeads, long downsampleRate = 1) : base(nameof(DecoderAttention))
@@ -46,21 +81,128 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// </summary>
     public override Tensor forward(Tensor q, Tensor k, Tensor v)
     {
-        using var scope = NewDisposeScope();
-        long batch = Math.Max(q.shape[0], k.shape[0]);
-        var queries = SeparateHeads(q_proj.forward(q), batch);
-        var keys = SeparateHeads(k_proj.forward(k), batch);
-        var values = SeparateHeads(v_proj.forward(v), batch);
-        // softmax(q k^T / sqrt(C / heads)) v in one fused kernel.
-        var output = RecombineHeads(nn.functional.scaled_dot_product_attention(queries, keys, values));
-        return out_proj.forward(output).MoveToOuterDisposeScope();
+        var shape = new AttentionShape(q.shape[0], q.shape[1], k.shape[0], k.shape[1], q.shape[2], q_proj.weight!.shape[0], _numHeads);
+        return Forward(q, k, v, ChooseLogits(shape), ChooseValues(shape));
     }
 
-    /// <summary>[b, N, C] -> [batch, heads, N, C / heads] (b is 1 or batch).</summary>
-    Tensor SeparateHeads(Tensor x, long batch)
+    /// <summary>As <see cref="forward"/>, in the given forms (all give the same result up to rounding).</summary>
+    internal Tensor Forward(Tensor q, Tensor k, Tensor v, LogitsForm logitsForm, ValuesForm valuesForm)
+    {
+        using var scope = NewDisposeScope();
+        var probabilities = Probabilities(q, k, logitsForm); // [B, heads, Nq, Nk]
+        return Output(probabilities, v, valuesForm).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The sizes that decide the cheapest form: batches, token counts, channels and heads.</summary>
+    internal readonly record struct AttentionShape(long QueryBatch, long Queries, long KeyBatch, long Keys, long Dim, long InternalDim, long Heads)
+    {
+        /// <summary>The output batch B.</summary>
+        public long Batch => Math.Max(QueryBatch, KeyBatch);
+    }
+
+    /// <summary>The logits form with the fewest multiply-adds for <paramref name="s"/>.</summary>
+    internal static LogitsForm ChooseLogits(AttentionShape s)
+    {
+        double projectBoth = s.QueryBatch * s.Queries * s.Dim * s.InternalDim + s.KeyBatch * s.Keys * s.Dim * s.InternalDim
+            + s.Batch * s.Queries * s.Keys * s.InternalDim;
+        double intoQueries = 2.0 * s.QueryBatch * s.Queries * s.Dim * s.InternalDim + s.Batch * s.Heads * s.Queries * s.Keys * s.Dim;
+        double intoKeys = 2.0 * s.KeyBatch * s.Keys * s.Dim * s.InternalDim + s.Batch * s.Heads * s.Queries * s.Keys * s.Dim;
+        return projectBoth <= Math.Min(intoQueries, intoKeys) ? LogitsForm.ProjectBoth
+            : intoQueries <= intoKeys ? LogitsForm.KeyWeightsIntoQueries : LogitsForm.QueryWeightsIntoKeys;
+    }
+
+    /// <summary>The values form with the fewest multiply-adds for <paramref name="s"/>.</summary>
+    internal static ValuesForm ChooseValues(AttentionShape s)
+    {
+        double project = s.KeyBatch * s.Keys * s.Dim * s.InternalDim + s.Batch * s.Queries * s.Keys * s.InternalDim
+            + s.Batch * s.Queries * s.InternalDim * s.Dim;
+        double attendFirst = s.Batch * s.Heads * s.Queries * s.Keys * s.Dim + 2.0 * s.Batch * s.Queries * s.Dim * s.InternalDim;
+        double intoValues = 2.0 * s.KeyBatch * s.Keys * s.Dim * s.InternalDim + s.Batch * s.Heads * s.Queries * s.Keys * s.Dim;
+        return project <= Math.Min(attendFirst, intoValues) ? ValuesForm.ProjectValues
+            : attendFirst <= intoValues ? ValuesForm.AttendThenProject : ValuesForm.OutputWeightsIntoValues;
+    }
+
+    /// <summary>
+    /// Attention probabilities [B, heads, Nq, Nk] (possibly a permuted view, the softmax taken in the layout
+    /// the logits come in) of q [Bq, Nq, dim] and k [Bk, Nk, dim].
+    /// </summary>
+    Tensor Probabilities(Tensor q, Tensor k, LogitsForm form)
+    {
+        long queries = q.shape[1], keys = k.shape[1], dim = q.shape[2];
+        long headDim = q_proj.weight!.shape[0] / _numHeads;
+        using var scale = (1.0 / Math.Sqrt(headDim)).ToScalar();
+        switch (form)
+        {
+            case LogitsForm.KeyWeightsIntoQueries:
+            {
+                // (q_h W_kh) [Bq, heads, Nq, dim] against k^T [Bk, dim, Nk]; q_h . b_kh is the same for every key.
+                var queryHeads = SeparateHeads(q_proj.forward(q).mul(scale));
+                var folded = queryHeads.matmul(k_proj.weight!.view(_numHeads, headDim, dim));
+                var logits = BatchMatmul(folded.reshape(q.shape[0], _numHeads * queries, dim), k.transpose(1, 2));
+                return logits.view(-1, _numHeads, queries, keys).softmax(-1);
+            }
+            case LogitsForm.QueryWeightsIntoKeys:
+            {
+                // q [Bq, Nq, dim] against (W_qh^T k_h^T) [Bk, dim, heads * Nk], plus b_qh . k_h.
+                var keyHeads = SeparateHeads(k_proj.forward(k).mul(scale)); // [Bk, heads, Nk, headDim]
+                var weights = q_proj.weight!.view(_numHeads, headDim, dim);
+                var folded = keyHeads.matmul(weights).permute(0, 3, 1, 2).reshape(k.shape[0], dim, _numHeads * keys);
+                var offset = keyHeads.matmul(q_proj.bias!.view(_numHeads, headDim, 1)).reshape(k.shape[0], 1, _numHeads * keys);
+                var logits = BatchMatmul(q, folded) + offset; // [B, Nq, heads * Nk]
+                return logits.view(-1, queries, _numHeads, keys).softmax(-1).permute(0, 2, 1, 3);
+            }
+            default:
+                return SeparateHeads(q_proj.forward(q).mul(scale)).matmul(SeparateHeads(k_proj.forward(k)).transpose(2, 3)).softmax(-1);
+        }
+    }
+
+    /// <summary>The attention output [B, Nq, dim] of probabilities [B, heads, Nq, Nk] over values v [Bk, Nk, dim].</summary>
+    Tensor Output(Tensor probabilities, Tensor v, ValuesForm form)
+    {
+        long batch = probabilities.shape[0], queries = probabilities.shape[2], keys = probabilities.shape[3], dim = v.shape[2];
+        long internalDim = v_proj.weight!.shape[0], headDim = internalDim / _numHeads;
+        switch (form)
+        {
+            case ValuesForm.AttendThenProject:
+            {
+                // (P_h X) [B, heads, Nq, dim] times W_vh^T [heads, dim, headDim], plus b_vh.
+                var attended = BatchMatmul(probabilities.reshape(batch, _numHeads * queries, keys), v).view(batch, _numHeads, queries, dim);
+                var projected = attended.matmul(v_proj.weight!.view(_numHeads, headDim, dim).transpose(1, 2))
+                    + v_proj.bias!.view(_numHeads, 1, headDim);
+                return out_proj.forward(RecombineHeads(projected));
+            }
+            case ValuesForm.OutputWeightsIntoValues:
+            {
+                // sum_h P_h (v_h W_oh^T): [B, Nq, heads * Nk] times [Bk, heads * Nk, dim], plus b_o.
+                var valueHeads = SeparateHeads(v_proj.forward(v)); // [Bk, heads, Nk, headDim]
+                var outputWeights = out_proj.weight!.view(dim, _numHeads, headDim).permute(1, 2, 0); // [heads, headDim, dim]
+                var folded = valueHeads.matmul(outputWeights).reshape(v.shape[0], _numHeads * keys, dim);
+                var flat = probabilities.permute(0, 2, 1, 3).reshape(batch, queries, _numHeads * keys);
+                return BatchMatmul(flat, folded) + out_proj.bias!;
+            }
+            default:
+                return out_proj.forward(RecombineHeads(probabilities.matmul(SeparateHeads(v_proj.forward(v)))));
+        }
+    }
+
+    /// <summary>
+    /// a [Ba, n, k] times b [Bb, k, m] -> [max(Ba, Bb), n, m], where a batch of 1 is shared by the other
+    /// side: done as one matrix product rather than by copying the shared side once per batch entry.
+    /// </summary>
+    static Tensor BatchMatmul(Tensor a, Tensor b)
+    {
+        long aBatch = a.shape[0], bBatch = b.shape[0], n = a.shape[1], inner = a.shape[2], m = b.shape[2];
+        if (aBatch == bBatch) return a.matmul(b);
+        if (bBatch == 1) return a.reshape(aBatch * n, inner).matmul(b[0]).view(aBatch, n, m);
+        var shared = a[0].matmul(b.permute(1, 0, 2).reshape(inner, bBatch * m)); // [n, Bb * m]
+        return shared.view(n, bBatch, m).permute(1, 0, 2);
+    }
+
+    /// <summary>[b, N, C] -> [b, heads, N, C / heads].</summary>
+    Tensor SeparateHeads(Tensor x)
     {
         long b = x.shape[0], n = x.shape[1], c = x.shape[2];
-        return x.reshape(b, n, _numHeads, c / _numHeads).transpose(1, 2).expand(batch, -1, -1, -1);
+        return x.view(b, n, _numHeads, c / _numHeads).transpose(1, 2);
     }
 
     /// <summary>[B, heads, N, C / heads] -> [B, N, C].</summary>

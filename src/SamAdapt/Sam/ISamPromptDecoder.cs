@@ -1,4 +1,5 @@
 using TorchSharp;
+using Tensor = TorchSharp.torch.Tensor;
 
 namespace SamAdapt.Sam;
 
@@ -32,6 +33,7 @@ public sealed class TorchPromptDecoder : ISamPromptDecoder
 {
     readonly PromptEncoder _promptEncoder;
     readonly MaskDecoder _maskDecoder;
+    Tensor? _densePe;
 
     /// <summary>Wraps the two modules (not owned).</summary>
     public TorchPromptDecoder(PromptEncoder promptEncoder, MaskDecoder maskDecoder)
@@ -49,11 +51,30 @@ public sealed class TorchPromptDecoder : ISamPromptDecoder
         using var scope = torch.NewDisposeScope();
         var points = prompts.Coords is null ? ((torch.Tensor, torch.Tensor)?)null : (prompts.Coords, prompts.Labels!);
         var (sparse, dense) = _promptEncoder.forward(points, prompts.Boxes, prompts.Masks);
-        using var pe = _promptEncoder.GetDensePe();
-        var (masks, iou) = _maskDecoder.PredictMasks(imageEmbedding, pe, sparse, dense);
+        var (masks, iou) = _maskDecoder.PredictMasks(imageEmbedding, DensePe(), sparse, dense);
         return (masks.MoveToOuterDisposeScope(), iou.MoveToOuterDisposeScope());
     }
 
-    /// <inheritdoc/>
-    public void Dispose() { }
+    /// <summary>
+    /// The positional encoding of the image grid [1, D, G, G]: it depends on no prompt, so it is computed on
+    /// the first call (after the weights are loaded) and kept.
+    /// </summary>
+    torch.Tensor DensePe()
+    {
+        if (_densePe is null)
+        {
+            // Outside inference mode, so the kept tensor can also serve a later training step.
+            using var normalMode = torch.inference_mode(false);
+            using var noGrad = torch.no_grad();
+            _densePe = _promptEncoder.GetDensePe().DetachFromDisposeScope();
+        }
+        return _densePe;
+    }
+
+    /// <summary>Disposes the kept positional encoding (the modules are not owned).</summary>
+    public void Dispose()
+    {
+        _densePe?.Dispose();
+        _densePe = null;
+    }
 }

@@ -13,14 +13,14 @@ public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
     /// <summary>Shift per channel, [C].</summary>
     public readonly Parameter bias;
 #pragma warning restore IDE1006
-    readonly double _eps;
+    readonly Scalar _eps;
 
     /// <summary>Creates the norm for <paramref name="channels"/> channels.</summary>
     public LayerNorm2d(long channels, double eps = 1e-6) : base(nameof(LayerNorm2d))
     {
         weight = nn.Parameter(ones(channels));
         bias = nn.Parameter(zeros(channels));
-        _eps = eps;
+        _eps = eps.ToScalar();
         RegisterComponents();
     }
 
@@ -30,8 +30,8 @@ public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var mean = x.mean(new long[] { 1 }, keepdim: true);
         var centered = x - mean;
-        var variance = centered.pow(2).mean(new long[] { 1 }, keepdim: true);
-        var normalized = centered / (variance + _eps).sqrt();
+        var variance = centered.square().mean(new long[] { 1 }, keepdim: true);
+        var normalized = centered / variance.add(_eps).sqrt();
         return (weight[.., TensorIndex.None, TensorIndex.None] * normalized + bias[.., TensorIndex.None, TensorIndex.None]).MoveToOuterDisposeScope();
     }
 }

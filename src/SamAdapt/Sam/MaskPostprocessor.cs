@@ -28,6 +28,8 @@ public static class MaskPostprocessor
         var logits = lowResLogits.is_floating_point() ? lowResLogits : lowResLogits.to(torch.float32);
         var upsampled = torch.nn.functional.interpolate(logits, new[] { frame, frame }, mode: torch.InterpolationMode.Bilinear, align_corners: false);
         var cropped = upsampled[.., .., ..inputSize.Height, ..inputSize.Width];
+        // A bilinear resize to the same size is the identity (an image whose longest side is the frame).
+        if (inputSize == originalSize) return cropped.contiguous().MoveToOuterDisposeScope();
         var resized = torch.nn.functional.interpolate(cropped, new long[] { originalSize.Height, originalSize.Width }, mode: torch.InterpolationMode.Bilinear, align_corners: false);
         return resized.MoveToOuterDisposeScope();
     }

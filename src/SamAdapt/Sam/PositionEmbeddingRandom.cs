@@ -48,15 +48,17 @@ public sealed class PositionEmbeddingRandom : nn.Module<(long H, long W), Tensor
     public Tensor ForwardWithCoords(Tensor coords, (long H, long W) imageSize)
     {
         using var scope = NewDisposeScope();
-        var x = coords.select(-1, 0) / imageSize.W;
-        var y = coords.select(-1, 1) / imageSize.H;
+        using var width = ((double)imageSize.W).ToScalar();
+        using var height = ((double)imageSize.H).ToScalar();
+        var x = coords.select(-1, 0).div(width);
+        var y = coords.select(-1, 1).div(height);
         return Encode(stack(new[] { x, y }, -1).to(float32)).MoveToOuterDisposeScope();
     }
 
     /// <summary>[.., 2] in [0, 1] -> [.., 2F].</summary>
     Tensor Encode(Tensor unitCoords)
     {
-        var frequencies = (unitCoords * 2 - 1).matmul(positional_encoding_gaussian_matrix) * (2 * Math.PI);
+        var frequencies = unitCoords.mul(KeptScalars.Two).sub(KeptScalars.One).matmul(positional_encoding_gaussian_matrix).mul(KeptScalars.TwoPi);
         return cat(new[] { frequencies.sin(), frequencies.cos() }, -1);
     }
 }

@@ -114,7 +114,7 @@ public sealed class PromptEncoder : nn.Module<(Tensor Coords, Tensor Labels)?, T
     /// <summary>coords [B, N, 2], labels [B, N] -> [B, N (+1 when padded), D].</summary>
     Tensor EmbedPoints(Tensor coords, Tensor labels, bool pad)
     {
-        coords = coords.to(float32) + 0.5;
+        coords = coords.to(float32).add(KeptScalars.Half);
         if (pad)
         {
             coords = cat(new[] { coords, zeros(coords.shape[0], 1, 2, device: coords.device) }, 1);
@@ -131,7 +131,7 @@ public sealed class PromptEncoder : nn.Module<(Tensor Coords, Tensor Labels)?, T
     /// <summary>boxes [B, 4] -> corner tokens [B, 2, D].</summary>
     Tensor EmbedBoxes(Tensor boxes)
     {
-        var corners = (boxes.to(float32) + 0.5).reshape(-1, 2, 2);
+        var corners = boxes.to(float32).add(KeptScalars.Half).reshape(-1, 2, 2);
         var embedding = pe_layer.ForwardWithCoords(corners, InputImageSize);
         var cornerEmbeddings = cat(new[] { point_embeddings[BoxTopLeftLabel].weight!, point_embeddings[BoxBottomRightLabel].weight! }, 0);
         return embedding + cornerEmbeddings;

@@ -32,7 +32,7 @@ public sealed class SamPrediction : IDisposable
     /// <summary>Mask <paramref name="index"/> as booleans, row-major [H * W] (logit &gt; 0).</summary>
     public bool[] BinaryMask(int index)
     {
-        using var mask = MaskLogits[index].gt(0).contiguous();
+        using var mask = MaskLogits[index].gt(KeptScalars.Zero).contiguous();
         return mask.data<bool>().ToArray();
     }
 

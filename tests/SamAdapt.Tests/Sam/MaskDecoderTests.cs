@@ -157,6 +157,27 @@ public class MaskDecoderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MorePromptsThanOneChunkMatchSeparateCallsAndKeepTheirOrder()
+    {
+        using var fixture = new DecoderFixture(TestPaths.MiniFixture);
+        using var scope = NewDisposeScope();
+        var embedding = fixture.Cases["decoder.image_embeddings"];
+        var densePe = fixture.PromptEncoder.GetDensePe();
+        const int prompts = 37; // more than two chunks of 16, the last one partial
+        var coords = linspace(5, 250, 2 * prompts).reshape(prompts, 1, 2);
+        var (sparse, dense) = fixture.PromptEncoder.forward((coords, ones(prompts, 1, dtype: ScalarType.Int64)), null, null);
+
+        var (masks, iou) = fixture.MaskDecoder.PredictMasks(embedding, densePe, sparse, dense);
+        Assert.Equal(new long[] { prompts, 4, 64, 64 }, masks.shape);
+        foreach (int i in new[] { 0, 15, 16, 31, 32, 36 })
+        {
+            var (single, singleIou) = fixture.MaskDecoder.PredictMasks(embedding, densePe, sparse[i..(i + 1)], dense[i..(i + 1)]);
+            Relative.AssertClose(masks[i..(i + 1)], single, 1e-5, $"prompt {i} of {prompts} vs alone");
+            Relative.AssertClose(iou[i..(i + 1)], singleIou, 1e-5, $"prompt {i} iou of {prompts} vs alone");
+        }
+    }
+
+    [Fact]
     public void SingleMaskOutputIsTokenZeroOfAllTokens()
     {
         using var fixture = new DecoderFixture(TestPaths.MiniFixture);
