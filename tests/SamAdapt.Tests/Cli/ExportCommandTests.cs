@@ -11,20 +11,11 @@ namespace SamAdapt.Tests.Cli;
 /// <summary><c>samadapt export</c> and <c>samadapt sam-predict --adapted</c> on a tiny random adapted model for the sam-mini-256 fixture.</summary>
 public class ExportCommandTests
 {
-    static string WriteModel(string folder)
-    {
-        using var unet = TinyAdaptedModel.UNet();
-        using var adapter = TinyAdaptedModel.Adapter(unet, samChannels: 32, samGrid: 16);
-        var modelFolder = Path.Combine(folder, "model");
-        AdaptedModel.Write(modelFolder, unet, adapter, TestPaths.MiniFixture, null);
-        return modelFolder;
-    }
-
     [Fact]
     public void ExportWritesAZipWhoseInputColumnHasTheCapacityAsked()
     {
         var folder = TestPaths.NewTempDirectory();
-        var model = WriteModel(folder);
+        var model = TinyAdaptedModel.WriteForMiniFixture(folder);
         var zip = Path.Combine(folder, "out", "model.zip");
 
         var onnx = Path.Combine(folder, "onnx");
@@ -50,7 +41,7 @@ public class ExportCommandTests
         Assert.Contains("nothing", error);
         Assert.False(File.Exists(Path.Combine(folder, "model.zip")));
 
-        var model = WriteModel(folder);
+        var model = TinyAdaptedModel.WriteForMiniFixture(folder);
         (code, _, error) = CliRunner.Run("export", "--model", model, "--out", Path.Combine(model, "model.zip"));
         Assert.NotEqual(0, code);
         Assert.Contains("inside the model folder", error);
@@ -60,7 +51,7 @@ public class ExportCommandTests
     public void SamPredictAdaptedEmbedsWithTheUNetAndAdapterOfTheFolder()
     {
         var folder = TestPaths.NewTempDirectory();
-        var model = WriteModel(folder);
+        var model = TinyAdaptedModel.WriteForMiniFixture(folder);
         var rgb = TinyAdaptedModel.DiskImage(60, 40, 25, 20, 12, seed: 4);
         var image = new RgbImage(60, 40, rgb);
         var imagePath = Path.Combine(folder, "image.png");

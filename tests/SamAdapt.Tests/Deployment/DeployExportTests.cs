@@ -25,20 +25,11 @@ public class DeployExportTests(ITestOutputHelper output)
         public float[] Score { get; set; } = [];
     }
 
-    static string WriteModel(string folder)
-    {
-        using var unet = TinyAdaptedModel.UNet();
-        using var adapter = TinyAdaptedModel.Adapter(unet, samChannels: 32, samGrid: 16);
-        var modelFolder = Path.Combine(folder, "model");
-        AdaptedModel.Write(modelFolder, unet, adapter, TestPaths.MiniFixture, null);
-        return modelFolder;
-    }
-
     [Fact]
     public void TheLoadedZipGivesTheMasksOfTheTorchSharpPipeline()
     {
         var folder = TestPaths.NewTempDirectory();
-        var modelFolder = WriteModel(folder);
+        var modelFolder = TinyAdaptedModel.WriteForMiniFixture(folder);
         var zip = Path.Combine(folder, "model.zip");
         var result = DeployExport.Export(modelFolder, zip, maxPixels: 80 * 80);
         Assert.Equal(256, result.Frame);

@@ -1,4 +1,5 @@
 using SamAdapt.Adapter;
+using SamAdapt.Deployment;
 using SamAdapt.UNet;
 using TorchSharp;
 
@@ -36,6 +37,19 @@ public static class TinyAdaptedModel
         var adapter = new EmbeddingAdapter(new EmbeddingAdapterConfig(unet.Config.BottleneckChannels, samChannels, unet.Config.BottleneckSize, samGrid), seed);
         adapter.eval();
         return adapter;
+    }
+
+    /// <summary>
+    /// Writes a tiny adapted model folder (<c>FOLDER/model</c>: the default <see cref="UNet"/>, an adapter to the
+    /// sam-mini-256 fixture's [32, 16, 16] embedding, the fixture as its SAM) and returns its path.
+    /// </summary>
+    public static string WriteForMiniFixture(string folder)
+    {
+        using var unet = UNet();
+        using var adapter = Adapter(unet, samChannels: 32, samGrid: 16);
+        var modelFolder = Path.Combine(folder, "model");
+        AdaptedModel.Write(modelFolder, unet, adapter, TestPaths.MiniFixture, null);
+        return modelFolder;
     }
 
     /// <summary>Seeded random RGB bytes of a <paramref name="width"/> x <paramref name="height"/> image, row by row.</summary>
