@@ -68,7 +68,7 @@ public static class CompareCommand
             foreach (var (method, selection, m) in results.Rows)
                 console.WriteLine(FormattableString.Invariant($"{method,-8} {selection,-10} mean IoU {m.MeanIoU:F4}  micro IoU {m.MicroIoU:F4}"));
             console.WriteLine(FormattableString.Invariant($"total {results.Timings.Total:F0} s; wrote {outDir}"));
-            return 0;
+            return ExitCodes.Success;
         })));
         return command;
     }
