@@ -34,6 +34,7 @@ public class AtomicFileTests
         var mine = Temporary(dir, "results.json", $"{Environment.ProcessId}.{NewGuid()}");
         var otherTarget = Temporary(dir, "results.json.bak", $"{DeadProcessId()}.{NewGuid()}");
         var notOurs = Temporary(dir, "results.json", "notes");
+        var lookalike = Temporary(dir, "results.json", $"notes.{NewGuid()}");
         var plain = Path.Combine(dir, "results.json.tmp");
         File.WriteAllText(plain, "a user's file");
 
@@ -44,7 +45,11 @@ public class AtomicFileTests
         Assert.True(File.Exists(mine), "the temporary file of a running process (this one) is kept");
         Assert.True(File.Exists(otherTarget), "another target's temporary file is kept");
         Assert.True(File.Exists(notOurs), "a file that is not an AtomicFile temporary is kept");
+        Assert.True(File.Exists(lookalike), "a name with no process id before the GUID is kept");
         Assert.True(File.Exists(plain));
+
+        AtomicFile.WriteAllText(Path.Combine(dir, "results.json.bak"), "{}");
+        Assert.False(File.Exists(otherTarget), "a write of the other target removes its stale temporary");
     }
 
     [Fact]
