@@ -7,4 +7,4 @@ NativeAllocatorTuning.KeepLargeBlocksInHeap();
 // Before libtorch loads: OpenMP threads sleep rather than spin while waiting (much faster on a busy machine).
 OpenMpWaitPolicy.PreferPassive();
 using var interruption = new Interruption();
-return await CliApp.BuildRoot().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, interruption.Token);
+return await CliApp.InvokeAsync(args, new InvocationConfiguration { ProcessTerminationTimeout = null }, interruption.Token);

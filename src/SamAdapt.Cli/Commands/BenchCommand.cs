@@ -24,45 +24,32 @@ public static class BenchCommand
         var command = new Command("bench", "Measure speed: matmul peak, SAM decoder (TorchSharp vs ONNX Runtime, prompts per call), image encoders, U-Net and adapter training, optionally compare.");
         foreach (var option in new Option[] { outOption, repetitionsOption, slowRepetitionsOption, warmupOption, threadsOption, decoderOption, onlyOption, includeOption })
             command.Options.Add(option);
-        command.SetAction((parseResult, cancellation) =>
+        command.SetAction((parseResult, cancellation) => Task.FromResult(CliErrors.Run(parseResult.InvocationConfiguration.Error, () =>
         {
             var output = parseResult.InvocationConfiguration.Output;
-            try
+            var options = new BenchmarkOptions
             {
-                var options = new BenchmarkOptions
-                {
-                    Repetitions = parseResult.GetValue(repetitionsOption),
-                    SlowRepetitions = parseResult.GetValue(slowRepetitionsOption),
-                    Warmup = parseResult.GetValue(warmupOption),
-                    Threads = parseResult.GetValue(threadsOption),
-                    DecoderFolder = parseResult.GetValue(decoderOption),
-                    Only = Parts(parseResult.GetValue(onlyOption)),
-                    Include = Parts(parseResult.GetValue(includeOption)) ?? Array.Empty<string>(),
-                };
-                if (options.Repetitions < 1) throw new SamAdaptException($"--repetitions must be at least 1; got {options.Repetitions}.");
-                if (options.SlowRepetitions < 1) throw new SamAdaptException($"--slow-repetitions must be at least 1; got {options.SlowRepetitions}.");
-                if (options.Warmup < 0) throw new SamAdaptException($"--warmup must be 0 or more; got {options.Warmup}.");
-                if (options.Threads is < 1) throw new SamAdaptException($"--threads must be at least 1 (or left out for TorchSharp's default); got {options.Threads}.");
-                var report = BenchmarkRunner.Run(options, line => output.WriteLine(line), cancellation);
-                output.Write(report.ToTable());
-                if (parseResult.GetValue(outOption) is string path)
-                {
-                    report.WriteJson(path);
-                    output.WriteLine($"Wrote {path}");
-                }
-                return Task.FromResult(0);
-            }
-            catch (SamAdaptException error)
+                Repetitions = parseResult.GetValue(repetitionsOption),
+                SlowRepetitions = parseResult.GetValue(slowRepetitionsOption),
+                Warmup = parseResult.GetValue(warmupOption),
+                Threads = parseResult.GetValue(threadsOption),
+                DecoderFolder = parseResult.GetValue(decoderOption),
+                Only = Parts(parseResult.GetValue(onlyOption)),
+                Include = Parts(parseResult.GetValue(includeOption)) ?? Array.Empty<string>(),
+            };
+            if (options.Repetitions < 1) throw new SamAdaptException($"--repetitions must be at least 1; got {options.Repetitions}.");
+            if (options.SlowRepetitions < 1) throw new SamAdaptException($"--slow-repetitions must be at least 1; got {options.SlowRepetitions}.");
+            if (options.Warmup < 0) throw new SamAdaptException($"--warmup must be 0 or more; got {options.Warmup}.");
+            if (options.Threads is < 1) throw new SamAdaptException($"--threads must be at least 1 (or left out for TorchSharp's default); got {options.Threads}.");
+            var report = BenchmarkRunner.Run(options, line => output.WriteLine(line), cancellation);
+            output.Write(report.ToTable());
+            if (parseResult.GetValue(outOption) is string path)
             {
-                parseResult.InvocationConfiguration.Error.WriteLine(error.Message);
-                return Task.FromResult(1);
+                report.WriteJson(path);
+                output.WriteLine($"Wrote {path}");
             }
-            catch (OperationCanceledException)
-            {
-                parseResult.InvocationConfiguration.Error.WriteLine("cancelled.");
-                return Task.FromResult(CliErrors.Cancelled);
-            }
-        });
+            return ExitCodes.Success;
+        })));
         return command;
     }
 

@@ -46,7 +46,7 @@ public static class DataCommand
             var n = parse.GetValue(count);
             SyntheticPlants.Write(dir, n, parse.GetValue(seed), cancellation);
             parse.InvocationConfiguration.Output.WriteLine($"Wrote {n} images with masks (layout cvppp) to {dir}");
-            return 0;
+            return ExitCodes.Success;
         })));
         return synth;
     }
@@ -57,24 +57,26 @@ public static class DataCommand
         var layout = new Option<DatasetLayout>("--layout") { Description = "auto (default), cvppp or pairs.", DefaultValueFactory = _ => DatasetLayout.Auto };
         var onBad = new Option<OnBadSample>("--on-bad") { Description = "error (default): stop at the first bad sample; skip: list them all.", DefaultValueFactory = _ => OnBadSample.Error };
 
-        var check = new Command("check", "Find the samples of a dataset folder and check every image and mask.") { dir, layout, onBad };
-        check.SetAction(parse =>
+        var check = new Command("check", "Find the samples of a dataset folder and check every image and mask; exit code 1 when the folder is not a usable dataset or has bad samples.") { dir, layout, onBad };
+        check.SetAction(parse => CliErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             var output = parse.InvocationConfiguration.Output;
+            var folder = parse.GetRequiredValue(dir).FullName;
+            if (!Directory.Exists(folder)) throw new ArgumentException($"--dir {folder}: no such folder; expected a dataset folder.");
+            SegmentationDataset dataset;
             try
             {
-                var dataset = SegmentationDataset.Load(parse.GetRequiredValue(dir).FullName,
-                    new SegmentationDatasetOptions { Layout = parse.GetValue(layout), OnBadSample = parse.GetValue(onBad) });
-                output.WriteLine($"{dataset.Folder}: layout {dataset.Layout.ToString().ToLowerInvariant()}, {dataset.Report}");
-                foreach (var warning in dataset.Report.Warnings) output.WriteLine($"  {warning}");
-                return dataset.Report.Skipped.Count == 0 ? 0 : 1;
+                dataset = SegmentationDataset.Load(folder, new SegmentationDatasetOptions { Layout = parse.GetValue(layout), OnBadSample = parse.GetValue(onBad) });
             }
             catch (DatasetException e)
             {
-                parse.InvocationConfiguration.Error.WriteLine(e.Message);
-                return 1;
+                parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.ProblemsFound;
             }
-        });
+            output.WriteLine($"{dataset.Folder}: layout {dataset.Layout.ToString().ToLowerInvariant()}, {dataset.Report}");
+            foreach (var warning in dataset.Report.Warnings) output.WriteLine($"  {warning}");
+            return dataset.Report.Skipped.Count == 0 ? ExitCodes.Success : ExitCodes.ProblemsFound;
+        }));
         return check;
     }
 }

@@ -59,7 +59,7 @@ public static class ExportCommand
                 console.WriteLine($"wrote {Path.Combine(onnxFolder, EmbeddingFileName)}, {SegmentationFileName} and {DecoderFileName} ({decoderSource})");
             }
             console.WriteLine($"columns out: {DeployColumns.Mask} (Boolean[Height*Width]), {DeployColumns.Score} (Single[1]); SAM frame {result.Frame}, decoder {result.DecoderSource}");
-            return 0;
+            return ExitCodes.Success;
         }));
         return command;
     }

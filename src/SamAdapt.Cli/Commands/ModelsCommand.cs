@@ -25,40 +25,24 @@ public static class ModelsCommand
         var nameArgument = new Argument<string>("name") { Description = "The model to fetch (see 'models list')." };
         var fetch = new Command("fetch", "Fetch a model into the cache (checking its checksums) and print its folder.");
         fetch.Arguments.Add(nameArgument);
-        fetch.SetAction(async (parseResult, cancellationToken) =>
+        fetch.SetAction((parseResult, cancellationToken) => CliErrors.RunAsync(parseResult.InvocationConfiguration.Error, async () =>
         {
             var name = parseResult.GetValue(nameArgument)!;
             var output = parseResult.InvocationConfiguration.Output;
-            ModelRegistry registry;
+            var registry = CreateRegistry(parseResult, cacheOption);
+            registry.Get(name);
             try
             {
-                registry = CreateRegistry(parseResult, cacheOption);
-                registry.Get(name);
+                output.WriteLine(await registry.FetchAsync(name, new FetchProgressPrinter(output), cancellationToken));
+                return ExitCodes.Success;
             }
-            catch (SamAdaptException error)
+            catch (Exception e) when (e is SamAdaptException or OperationCanceledException)
             {
-                parseResult.InvocationConfiguration.Error.WriteLine(error.Message);
-                return 1;
+                output.WriteLine(); // ends the progress line
+                if (e is OperationCanceledException) parseResult.InvocationConfiguration.Error.WriteLine("the partial download is kept and resumes next time.");
+                throw;
             }
-            try
-            {
-                var folder = await registry.FetchAsync(name, new FetchProgressPrinter(output), cancellationToken);
-                output.WriteLine(folder);
-                return 0;
-            }
-            catch (SamAdaptException error)
-            {
-                output.WriteLine();
-                parseResult.InvocationConfiguration.Error.WriteLine(error.Message);
-                return 1;
-            }
-            catch (OperationCanceledException)
-            {
-                output.WriteLine();
-                parseResult.InvocationConfiguration.Error.WriteLine("Cancelled; a partial download is kept and resumes next time.");
-                return 130;
-            }
-        });
+        }));
         models.Subcommands.Add(fetch);
         return models;
     }
@@ -66,18 +50,8 @@ public static class ModelsCommand
     private static ModelRegistry CreateRegistry(ParseResult parseResult, Option<string?> cacheOption) =>
         new(new ModelCache(parseResult.GetValue(cacheOption)));
 
-    private static int Run(ParseResult parseResult, Option<string?> cacheOption, Func<ModelRegistry, int> action)
-    {
-        try
-        {
-            return action(CreateRegistry(parseResult, cacheOption));
-        }
-        catch (SamAdaptException error)
-        {
-            parseResult.InvocationConfiguration.Error.WriteLine(error.Message);
-            return 1;
-        }
-    }
+    private static int Run(ParseResult parseResult, Option<string?> cacheOption, Func<ModelRegistry, int> action) =>
+        CliErrors.Run(parseResult.InvocationConfiguration.Error, () => action(CreateRegistry(parseResult, cacheOption)));
 
     private static int List(ModelRegistry registry, ParseResult parseResult, CancellationToken cancellationToken)
     {
@@ -92,7 +66,7 @@ public static class ModelsCommand
         output.WriteLine(Line(header));
         foreach (var row in rows) output.WriteLine(Line(row));
         output.WriteLine($"Cache: {registry.Cache.Root}");
-        return 0;
+        return ExitCodes.Success;
     }
 
     /// <summary>A size in binary units with one decimal, such as <c>357.7 MiB</c>.</summary>

@@ -25,7 +25,7 @@ public static class PredictUNetCommand
             var mask = unet.PredictMask(rgb.Pixels.ToArray(), rgb.Width, rgb.Height);
             PngWriter.SaveMask(mask, rgb.Width, rgb.Height, outputPath);
             parse.InvocationConfiguration.Output.WriteLine($"{mask.Count(m => m)} of {mask.Length} pixels foreground; wrote {outputPath}");
-            return 0;
+            return ExitCodes.Success;
         }));
         return command;
     }

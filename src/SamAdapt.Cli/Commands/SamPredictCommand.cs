@@ -100,7 +100,7 @@ public static class SamPredictCommand
             console.WriteLine($"{prediction.Count} mask(s) for {imagePath} ({rgb.Width}x{rgb.Height}); tokens {string.Join(", ", prediction.TokenIndexes)}; " +
                 $"predicted IoU {string.Join(", ", prediction.IouPredictions.Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
             console.WriteLine($"wrote {outputPath}");
-            return 0;
+            return ExitCodes.Success;
         })));
         return command;
     }

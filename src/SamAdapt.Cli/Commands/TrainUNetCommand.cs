@@ -81,7 +81,7 @@ public static class TrainUNetCommand
             if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true); // the run is complete: nothing is left to resume
             console.WriteLine(FormattableString.Invariant($"test mean IoU {meanIoU:F4} on {perImage.Count} images; training {trainSeconds:F0} s, total {clock.Elapsed.TotalSeconds:F0} s"));
             console.WriteLine($"wrote {outDir}");
-            return 0;
+            return ExitCodes.Success;
         })));
         return command;
     }

@@ -60,10 +60,11 @@ public sealed class CompareExperiment
     /// <summary>
     /// Runs the experiment on <paramref name="split"/> and, with <paramref name="outputDirectory"/>, writes
     /// results.json, report.md, figures/ and the trained adapted model (<c>model/</c>) there (atomically). Stops between steps, epochs and images when
-    /// <paramref name="cancellationToken"/> is cancelled.
+    /// <paramref name="cancellationToken"/> is cancelled. With <see cref="CompareOptions.CheckpointDirectory"/>, the U-Net and the adapter
+    /// resume from the checkpoints it holds and save one after every epoch; it is deleted when the run finishes, kept when it stops early.
     /// </summary>
-    /// <exception cref="OperationCanceledException">Cancelled.</exception>
-    /// <exception cref="SamAdaptException">The model, an image or a mask cannot be read.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled (the checkpoints saved so far are kept).</exception>
+    /// <exception cref="SamAdaptException">The model, an image or a mask cannot be read, or the checkpoint belongs to other settings.</exception>
     public CompareResults Run(CompareDatasetInfo dataset, TrainTestSplit split, string? outputDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -73,7 +74,6 @@ public sealed class CompareExperiment
         var total = Stopwatch.StartNew();
         manual_seed(_options.Seed);
         var mlContext = new MLContext(seed: _options.Seed);
-        var segmentation = mlContext.Segmentation();
 
         _log($"opening SAM model {_options.SamModel} ...");
         var (predictor, decoder) = SamLoader.OpenForAdaptation(_options.SamModel, _options.SamModelType, cancellationToken: cancellationToken);
@@ -83,9 +83,30 @@ public sealed class CompareExperiment
 
         _log(Estimate(split, decoder.Config));
 
+        var checkpoint = _options.CheckpointDirectory is null ? null : new CompareCheckpoint(_options.CheckpointDirectory);
+        checkpoint?.Begin(_options, split.Train);
+        try
+        {
+            var results = TrainAndEvaluate(dataset, split, outputDirectory, mlContext, predictor, decoder, checkpoint, total, cancellationToken);
+            checkpoint?.Delete(); // the run is complete: nothing is left to resume
+            return results;
+        }
+        catch
+        {
+            checkpoint?.DeleteIfEmpty();
+            throw;
+        }
+    }
+
+    /// <summary>Trains, scores and writes the results with the SAM model opened; resumes from and writes to <paramref name="checkpoint"/> when given.</summary>
+    CompareResults TrainAndEvaluate(CompareDatasetInfo dataset, TrainTestSplit split, string? outputDirectory, MLContext mlContext, SamPredictor predictor,
+        SamDecoderModel decoder, CompareCheckpoint? checkpoint, Stopwatch total, CancellationToken cancellationToken)
+    {
+        var segmentation = mlContext.Segmentation();
+        if (checkpoint?.UNetEpochs is int unetDone) _log($"U-Net: resuming from the checkpoint after epoch {unetDone} in {checkpoint.UNetFolder}");
         var unetClock = Stopwatch.StartNew();
         _log($"U-Net: training on {split.Train.Count} images at {_options.ImageSize}x{_options.ImageSize} for up to {_options.UNetEpochs} epochs ...");
-        using var unet = segmentation.Trainers.UNet(UNetOptions(cancellationToken)).Fit(SegmentationDataset.ToDataView(mlContext, split.Train));
+        using var unet = segmentation.Trainers.UNet(UNetOptions(checkpoint, cancellationToken)).Fit(SegmentationDataset.ToDataView(mlContext, split.Train));
         double unetSeconds = unetClock.Elapsed.TotalSeconds;
 
         var adapterClock = Stopwatch.StartNew();
@@ -93,7 +114,8 @@ public sealed class CompareExperiment
         var (unetConfig, samConfig) = (unet.Model.Config, decoder.Config);
         _log($"adapter: training {unetConfig.BottleneckChannels}x{unetConfig.BottleneckSize}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
              $"on {adapterImages.Count} images for {_options.AdapterEpochs} epochs through the frozen SAM decoder ...");
-        using var adapterFit = segmentation.Transforms.AdapterFit(decoder, AdapterOptions(cancellationToken));
+        if (checkpoint?.AdapterEpochs is int adapterDone) _log($"adapter: resuming from the checkpoint after epoch {adapterDone} in {checkpoint.AdapterFolder}");
+        using var adapterFit = segmentation.Transforms.AdapterFit(decoder, AdapterOptions(checkpoint, cancellationToken));
         var adapterModel = segmentation.Transforms.UNetEncode(unet.Model)  // Image -> Features [C, g, g]
             .Append(segmentation.Transforms.MaskToPrompt(ClickMethod))     // Mask -> PromptX, PromptY
             .Append(adapterFit)                                            // Features -> AdaptedEmbedding [D, G, G], trained here
@@ -178,17 +200,19 @@ public sealed class CompareExperiment
 
     PromptPointMethod ClickMethod => _options.Prompt == PromptPlacement.Interior ? PromptPointMethod.Interior : PromptPointMethod.Centroid;
 
-    UNetOptions UNetOptions(CancellationToken cancellationToken) => new()
+    UNetOptions UNetOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
     {
         ImageSize = _options.ImageSize, Epochs = _options.UNetEpochs, Seed = _options.Seed, OutputColumnName = MaskColumns[2], CancellationToken = cancellationToken,
+        CheckpointDirectory = checkpoint?.UNetFolder,
         Progress = new SyncProgress<UNetEpochReport>(r => _progress.Report(new StepProgress("U-Net epoch", r.Epoch, r.Epochs, FormattableString.Invariant(
             $"loss {r.TrainLoss:F4}  val IoU {(r.ValidationIoU is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-")}{(r.IsBest ? " *" : "")}"), r.EstimatedRemaining))),
     };
 
-    AdapterFitOptions AdapterOptions(CancellationToken cancellationToken) => new()
+    AdapterFitOptions AdapterOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
     {
         SamModel = _options.SamModel, ModelType = _options.SamModelType, Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate,
         Seed = _options.Seed, ValidationFraction = 0, OutputColumnName = AdaptedEmbedding, CancellationToken = cancellationToken,
+        CheckpointDirectory = checkpoint?.AdapterFolder,
         Progress = new SyncProgress<AdapterEpochReport>(r => _progress.Report(new StepProgress("adapter epoch", r.Epoch, r.Epochs,
             FormattableString.Invariant($"loss {r.TrainLoss:F4}"), r.Remaining))),
     };

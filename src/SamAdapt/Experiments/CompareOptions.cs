@@ -37,6 +37,13 @@ public sealed record CompareOptions
     /// <summary>Seed of every random choice (U-Net, adapter initialisation and order, subsets).</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// A folder for the training checkpoints (see <see cref="CompareCheckpoint"/>), written after every U-Net and adapter
+    /// epoch; a run resumes from what it holds (made with the same settings and data) and deletes it when it finishes.
+    /// Null (the default): no checkpoints.
+    /// </summary>
+    public string? CheckpointDirectory { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public void Validate()
     {

