@@ -52,7 +52,7 @@ public sealed class TwoWayAttentionBlock : nn.Module<Tensor, Tensor, Tensor, Ten
 
     /// <summary>
     /// queries [B, Nt, D] (tokens), keys [B or 1, HW, D] (image; 1: shared by all B), queryPe [B, Nt, D], keyPe [B or 1, HW, D]
-    /// -> (queries [B, Nt, D], keys [B, HW, D]).
+    /// -> (queries [B, Nt, D], keys [B, HW, D]). The image-side intermediates are freed as soon as they are consumed.
     /// </summary>
     public override (Tensor Queries, Tensor Keys) forward(Tensor queries, Tensor keys, Tensor queryPe, Tensor keyPe)
     {
@@ -64,18 +64,21 @@ public sealed class TwoWayAttentionBlock : nn.Module<Tensor, Tensor, Tensor, Ten
         else
         {
             var q = queries + queryPe;
-            queries = queries + self_attn.forward(q, q, queries);
+            queries = self_attn.AddTo(queries, q, q, queries);
         }
         queries = norm1.forward(queries);
 
         var tokensWithPe = queries + queryPe;
         var imageWithPe = keys + keyPe;
-        queries = norm2.forward(queries + cross_attn_token_to_image.forward(tokensWithPe, imageWithPe, keys));
+        queries = norm2.forward(cross_attn_token_to_image.AddTo(queries, tokensWithPe, imageWithPe, keys));
 
         queries = norm3.forward(queries + mlp.forward(queries));
 
         tokensWithPe = queries + queryPe;
-        keys = norm4.forward(keys + cross_attn_image_to_token.forward(imageWithPe, tokensWithPe, queries));
+        var attended = cross_attn_image_to_token.AddTo(keys, imageWithPe, tokensWithPe, queries);
+        imageWithPe.Dispose();
+        keys = norm4.forward(attended);
+        attended.Dispose();
 
         return (queries.MoveToOuterDisposeScope(), keys.MoveToOuterDisposeScope());
     }

@@ -41,7 +41,8 @@ public sealed class TwoWayTransformer : nn.Module<Tensor, Tensor, Tensor, (Tenso
     /// <summary>
     /// imageEmbedding [B or 1, D, H, W], imagePe [B or 1, D, H, W], pointEmbedding [B, Nt, D]
     /// -> (tokens [B, Nt, D], image [B, H*W, D]). A batch of 1 on the image side is shared by all B
-    /// token sets (computed once until the tokens first update the image).
+    /// token sets (computed once until the tokens first update the image). Each layer's image output is freed
+    /// once the next layer has consumed it, so at most a few [B, H*W, D] activations are alive at a time.
     /// </summary>
     public override (Tensor Tokens, Tensor Image) forward(Tensor imageEmbedding, Tensor imagePe, Tensor pointEmbedding)
     {
@@ -51,10 +52,15 @@ public sealed class TwoWayTransformer : nn.Module<Tensor, Tensor, Tensor, (Tenso
         var keyPe = imagePe.flatten(2).transpose(1, 2).contiguous();
         var queries = pointEmbedding;
         foreach (var layer in layers)
-            (queries, keys) = layer.forward(queries, keys, pointEmbedding, keyPe);
+        {
+            var (nextQueries, nextKeys) = layer.forward(queries, keys, pointEmbedding, keyPe);
+            keys.Dispose();
+            (queries, keys) = (nextQueries, nextKeys);
+        }
 
-        var attended = final_attn_token_to_image.forward(queries + pointEmbedding, keys + keyPe, keys);
-        queries = norm_final_attn.forward(queries + attended);
+        var imageWithPe = keys + keyPe;
+        queries = norm_final_attn.forward(final_attn_token_to_image.AddTo(queries, queries + pointEmbedding, imageWithPe, keys));
+        imageWithPe.Dispose();
         return (queries.MoveToOuterDisposeScope(), keys.MoveToOuterDisposeScope());
     }
 }
