@@ -92,29 +92,33 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
     public (Tensor Masks, Tensor IouPredictions) PredictMasks(Tensor imageEmbeddings, Tensor imagePe, Tensor sparsePromptEmbeddings, Tensor densePromptEmbeddings)
     {
         long batch = CheckInputs(imageEmbeddings, imagePe, sparsePromptEmbeddings, densePromptEmbeddings);
-        long chunk = PromptChunk(imageEmbeddings.shape[2], imageEmbeddings.shape[3]);
-        if (batch > chunk) return PredictInChunks(imageEmbeddings, imagePe, sparsePromptEmbeddings, densePromptEmbeddings, chunk);
+        long height = imageEmbeddings.shape[2], width = imageEmbeddings.shape[3];
         using var scope = NewDisposeScope();
-        var outputTokens = cat(new[] { iou_token.weight!, mask_tokens.weight! }, 0).unsqueeze(0).expand(batch, -1, -1);
-        var tokens = cat(new[] { outputTokens, sparsePromptEmbeddings }, 1);
-
+        var keyPe = ChannelsLast(imagePe);
         // When all prompts share the image embedding and the dense embedding (no mask prompt: an expanded
-        // no_mask_embed), the image side stays a batch of 1 until the first image-to-token attention.
+        // no_mask_embed), the image side is prepared once for all chunks, a batch of 1 until the first
+        // image-to-token attention.
         bool sharedDense = densePromptEmbeddings.shape[0] == 1 || densePromptEmbeddings.stride(0) == 0;
-        var source = imageEmbeddings.shape[0] == 1 && sharedDense
-            ? imageEmbeddings + densePromptEmbeddings[TensorIndex.Slice(0, 1)]
-            : imageEmbeddings + densePromptEmbeddings;
-        long height = source.shape[2], width = source.shape[3];
+        var sharedKeys = imageEmbeddings.shape[0] == 1 && sharedDense
+            ? ImageKeys(imageEmbeddings, densePromptEmbeddings[TensorIndex.Slice(0, 1)])
+            : null;
 
-        var (hs, image) = transformer.forward(source, imagePe, tokens);
-        source.Dispose();
-        var iouTokenOut = hs[.., 0, ..];
-        var maskTokensOut = hs[.., TensorIndex.Slice(1, 1 + NumMaskTokens), ..];
-
-        var hyperIn = stack(Enumerable.Range(0, (int)NumMaskTokens).Select(i => output_hypernetworks_mlps[i].forward(maskTokensOut[.., i, ..])), 1);
-        var masks = UpscaleAndProject(image, hyperIn, height, width);
-        var iou = iou_prediction_head.forward(iouTokenOut);
-        return (masks.MoveToOuterDisposeScope(), iou.MoveToOuterDisposeScope());
+        long chunk = PromptChunk(height, width);
+        Tensor Part(Tensor t, long start, long length) => t.shape[0] == 1 ? t : t.narrow(0, start, length);
+        var masks = new List<Tensor>();
+        var iou = new List<Tensor>();
+        for (long start = 0; start < batch; start += chunk)
+        {
+            long length = Math.Min(chunk, batch - start);
+            var keys = sharedKeys ?? ImageKeys(Part(imageEmbeddings, start, length), Part(densePromptEmbeddings, start, length));
+            var (m, i) = Decode(keys, keyPe, sparsePromptEmbeddings.narrow(0, start, length), height, width);
+            if (sharedKeys is null) keys.Dispose();
+            masks.Add(m);
+            iou.Add(i);
+        }
+        var allMasks = masks.Count == 1 ? masks[0] : cat(masks, 0);
+        var allIou = iou.Count == 1 ? iou[0] : cat(iou, 0);
+        return (allMasks.MoveToOuterDisposeScope(), allIou.MoveToOuterDisposeScope());
     }
 
     /// <summary>
@@ -129,22 +133,39 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
     /// <summary>Prompts decoded together at most on an H x W embedding grid (at least 1), from <see cref="ChunkBytes"/>.</summary>
     long PromptChunk(long height, long width) => Math.Max(1, ChunkBytes / (16 * height * width * (TransformerDim / 8) * sizeof(float)));
 
-    /// <summary><see cref="PredictMasks"/> for more than <paramref name="chunk"/> prompts, one chunk at a time.</summary>
-    (Tensor Masks, Tensor IouPredictions) PredictInChunks(Tensor imageEmbeddings, Tensor imagePe, Tensor sparse, Tensor dense, long chunk)
+    /// <summary>[b, D, H, W] -> a contiguous [b, HW, D], the layout the transformer works in.</summary>
+    static Tensor ChannelsLast(Tensor x) => x.flatten(2).transpose(1, 2).contiguous();
+
+    /// <summary>
+    /// The transformer's image input, image + dense prompt embedding, channels-last: [b, D, H, W] twice -> [b, HW, D]
+    /// (the sum written straight into that layout when no gradient is recorded).
+    /// </summary>
+    static Tensor ImageKeys(Tensor image, Tensor dense)
+    {
+        if (image.shape[0] < dense.shape[0] || !InPlace.Allowed(image, dense)) return ChannelsLast(image + dense);
+        var transposed = image.flatten(2).transpose(1, 2);
+        var keys = empty(transposed.shape, transposed.dtype, transposed.device); // fresh, never the caller's storage
+        return keys.copy_(transposed).add_(dense.flatten(2).transpose(1, 2));
+    }
+
+    /// <summary>
+    /// Decodes one chunk of b prompts: keys [b or 1, HW, D] (<see cref="ImageKeys"/>), keyPe [1, HW, D], sparse [b, N, D]
+    /// -> mask logits [b, numMaskTokens, 4H, 4W] and IoU predictions [b, numMaskTokens].
+    /// </summary>
+    (Tensor Masks, Tensor IouPredictions) Decode(Tensor keys, Tensor keyPe, Tensor sparse, long height, long width)
     {
         using var scope = NewDisposeScope();
-        long batch = sparse.shape[0];
-        Tensor Part(Tensor t, long start, long length) => t.shape[0] == 1 ? t : t.narrow(0, start, length);
-        var masks = new List<Tensor>();
-        var iou = new List<Tensor>();
-        for (long start = 0; start < batch; start += chunk)
-        {
-            long length = Math.Min(chunk, batch - start);
-            var (m, i) = PredictMasks(Part(imageEmbeddings, start, length), imagePe, sparse.narrow(0, start, length), Part(dense, start, length));
-            masks.Add(m);
-            iou.Add(i);
-        }
-        return (cat(masks, 0).MoveToOuterDisposeScope(), cat(iou, 0).MoveToOuterDisposeScope());
+        var outputTokens = cat(new[] { iou_token.weight!, mask_tokens.weight! }, 0).unsqueeze(0).expand(sparse.shape[0], -1, -1);
+        var tokens = cat(new[] { outputTokens, sparse }, 1);
+
+        var (hs, image) = transformer.Attend(keys, keyPe, tokens);
+        var iouTokenOut = hs[.., 0, ..];
+        var maskTokensOut = hs[.., TensorIndex.Slice(1, 1 + NumMaskTokens), ..];
+
+        var hyperIn = stack(Enumerable.Range(0, (int)NumMaskTokens).Select(i => output_hypernetworks_mlps[i].forward(maskTokensOut[.., i, ..])), 1);
+        var masks = UpscaleAndProject(image, hyperIn, height, width);
+        var iou = iou_prediction_head.forward(iouTokenOut);
+        return (masks.MoveToOuterDisposeScope(), iou.MoveToOuterDisposeScope());
     }
 
     /// <summary>

@@ -41,8 +41,7 @@ public sealed class TwoWayTransformer : nn.Module<Tensor, Tensor, Tensor, (Tenso
     /// <summary>
     /// imageEmbedding [B or 1, D, H, W], imagePe [B or 1, D, H, W], pointEmbedding [B, Nt, D]
     /// -> (tokens [B, Nt, D], image [B, H*W, D]). A batch of 1 on the image side is shared by all B
-    /// token sets (computed once until the tokens first update the image). Each layer's image output is freed
-    /// once the next layer has consumed it, so at most a few [B, H*W, D] activations are alive at a time.
+    /// token sets (computed once until the tokens first update the image).
     /// </summary>
     public override (Tensor Tokens, Tensor Image) forward(Tensor imageEmbedding, Tensor imagePe, Tensor pointEmbedding)
     {
@@ -50,17 +49,30 @@ public sealed class TwoWayTransformer : nn.Module<Tensor, Tensor, Tensor, (Tenso
         // [b, D, H, W] -> [b, HW, D], made contiguous once so the projections and norms need no copies.
         var keys = imageEmbedding.flatten(2).transpose(1, 2).contiguous();
         var keyPe = imagePe.flatten(2).transpose(1, 2).contiguous();
+        var (tokens, image) = Attend(keys, keyPe, pointEmbedding);
+        return (tokens.MoveToOuterDisposeScope(), image.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// <see cref="forward"/> on the image already channels-last: keys [B or 1, HW, D], keyPe [B or 1, HW, D] (contiguous),
+    /// pointEmbedding [B, Nt, D] -> (tokens [B, Nt, D], image [B, HW, D]). Each layer's image output is freed once the
+    /// next layer has consumed it, so only a few [B, HW, D] activations are alive at a time.
+    /// </summary>
+    public (Tensor Tokens, Tensor Image) Attend(Tensor keys, Tensor keyPe, Tensor pointEmbedding)
+    {
+        using var scope = NewDisposeScope();
         var queries = pointEmbedding;
+        var image = keys;
         foreach (var layer in layers)
         {
-            var (nextQueries, nextKeys) = layer.forward(queries, keys, pointEmbedding, keyPe);
-            keys.Dispose();
-            (queries, keys) = (nextQueries, nextKeys);
+            var (nextQueries, nextImage) = layer.forward(queries, image, pointEmbedding, keyPe);
+            if (!ReferenceEquals(image, keys)) image.Dispose();
+            (queries, image) = (nextQueries, nextImage);
         }
 
-        var imageWithPe = keys + keyPe;
-        queries = norm_final_attn.forward(final_attn_token_to_image.AddTo(queries, queries + pointEmbedding, imageWithPe, keys));
+        var imageWithPe = image + keyPe;
+        queries = norm_final_attn.forward(final_attn_token_to_image.AddTo(queries, queries + pointEmbedding, imageWithPe, image));
         imageWithPe.Dispose();
-        return (queries.MoveToOuterDisposeScope(), keys.MoveToOuterDisposeScope());
+        return (queries.MoveToOuterDisposeScope(), image.MoveToOuterDisposeScope());
     }
 }
