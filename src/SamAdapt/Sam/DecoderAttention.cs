@@ -85,20 +85,23 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// residual [B or 1, Nq, dim] + <see cref="forward"/>(q, k, v) -> [B, Nq, dim]: the residual connection of a
     /// transformer block. With few keys the sum is accumulated by the output's matrix product itself, so the
     /// [B, Nq, dim] result is written once instead of being added in a second pass; without
-    /// <paramref name="residual"/> this is <see cref="forward"/>.
+    /// <paramref name="residual"/> this is <see cref="forward"/>. With <paramref name="overwriteResidual"/> (a
+    /// residual the caller no longer needs) and no gradient recorded, a full-batch contiguous residual may itself be
+    /// the accumulator and is then returned, with no new [B, Nq, dim] tensor.
     /// </summary>
-    public Tensor AddTo(Tensor? residual, Tensor q, Tensor k, Tensor v)
+    public Tensor AddTo(Tensor? residual, Tensor q, Tensor k, Tensor v, bool overwriteResidual = false)
     {
         var shape = new AttentionShape(q.shape[0], q.shape[1], k.shape[0], k.shape[1], q.shape[2], q_proj.weight!.shape[0], _numHeads);
-        return Forward(q, k, v, ChooseLogits(shape), ChooseValues(shape), residual);
+        return Forward(q, k, v, ChooseLogits(shape), ChooseValues(shape), residual, overwriteResidual);
     }
 
     /// <summary>As <see cref="AddTo"/>, in the given forms (all give the same result up to rounding).</summary>
-    internal Tensor Forward(Tensor q, Tensor k, Tensor v, LogitsForm logitsForm, ValuesForm valuesForm, Tensor? residual = null)
+    internal Tensor Forward(Tensor q, Tensor k, Tensor v, LogitsForm logitsForm, ValuesForm valuesForm, Tensor? residual = null, bool overwriteResidual = false)
     {
         using var scope = NewDisposeScope();
         var probabilities = Probabilities(q, k, logitsForm); // [B, heads, Nq, Nk]
-        return Output(probabilities, v, valuesForm, residual).MoveToOuterDisposeScope();
+        var output = Output(probabilities, v, valuesForm, residual, overwriteResidual);
+        return ReferenceEquals(output, residual) ? output : output.MoveToOuterDisposeScope();
     }
 
     /// <summary>The sizes that decide the cheapest form: batches, token counts, channels and heads.</summary>
@@ -184,7 +187,7 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// The attention output [B, Nq, dim] of probabilities [B, heads, Nq, Nk] over values v [Bk, Nk, dim], plus
     /// <paramref name="residual"/> [B or 1, Nq, dim] when given.
     /// </summary>
-    Tensor Output(Tensor probabilities, Tensor v, ValuesForm form, Tensor? residual)
+    Tensor Output(Tensor probabilities, Tensor v, ValuesForm form, Tensor? residual, bool overwriteResidual)
     {
         long batch = probabilities.shape[0], queries = probabilities.shape[2], keys = probabilities.shape[3], dim = v.shape[2];
         long internalDim = v_proj.weight!.shape[0], headDim = internalDim / _numHeads;
@@ -211,7 +214,13 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
                 var flat = QueriesByHeadKeys(probabilities);
                 if (residual is null) return BatchMatmul(flat, folded, out_proj.bias!);
                 using var heads = ((double)_numHeads).ToScalar();
-                return BatchMatmul(flat, folded + out_proj.bias!.div(heads), residual);
+                var biased = folded + out_proj.bias!.div(heads);
+                bool accumulateInPlace = overwriteResidual && residual.shape.SequenceEqual(new[] { batch, queries, dim })
+                    && residual.is_contiguous() && InPlace.Allowed(residual, flat, biased);
+                if (!accumulateInPlace) return BatchMatmul(flat, biased, residual);
+                for (long b = 0; b < batch; b++)
+                    residual[b].addmm_(flat[b], biased[biased.shape[0] == 1 ? 0 : b], beta: 1, alpha: 1);
+                return residual;
             }
             default:
                 output = out_proj.forward(RecombineHeads(probabilities.matmul(SeparateHeads(v_proj.forward(v)))));

@@ -65,8 +65,10 @@ public sealed class TwoWayTransformer : nn.Module<Tensor, Tensor, Tensor, (Tenso
         var image = keys;
         foreach (var layer in layers)
         {
-            var (nextQueries, nextImage) = layer.forward(queries, image, pointEmbedding, keyPe);
-            if (!ReferenceEquals(image, keys)) image.Dispose();
+            // The image output of an earlier layer is discarded after this one: it may be overwritten.
+            bool owned = !ReferenceEquals(image, keys);
+            var (nextQueries, nextImage) = layer.Forward(queries, image, pointEmbedding, keyPe, overwriteKeys: owned);
+            if (owned) image.Dispose();
             (queries, image) = (nextQueries, nextImage);
         }
 

@@ -70,11 +70,18 @@ public sealed class DecoderAttentionTests
                 foreach (var valuesForm in Enum.GetValues<ValuesForm>())
                     foreach (bool recordGradients in new[] { true, false })
                     {
-                        Tensor actual;
+                        Tensor actual, overwritten, accumulator = residual.clone();
                         using (recordGradients ? enable_grad() : no_grad())
+                        {
                             actual = attention.Forward(q, k, v, logitsForm, valuesForm, residual);
+                            overwritten = attention.Forward(q, k, v, logitsForm, valuesForm, accumulator, overwriteResidual: true);
+                        }
+                        string what = $"{logitsForm}/{valuesForm}, residual batch {residual.shape[0]}, gradients {recordGradients}";
                         Assert.Equal(recordGradients, actual.requires_grad);
-                        Relative.AssertClose(actual, expected.detach(), Tolerance, $"{logitsForm}/{valuesForm}, residual batch {residual.shape[0]}, gradients {recordGradients}");
+                        Relative.AssertClose(actual, expected.detach(), Tolerance, what);
+                        Relative.AssertClose(overwritten, expected.detach(), Tolerance, what + ", residual overwritable");
+                        if (recordGradients)
+                            Assert.True(DecoderFixture.Identical(accumulator, kept), $"{what}: no in-place accumulation while gradients are recorded");
                     }
             Assert.True(DecoderFixture.Identical(residual, kept), "the residual must be left as it was");
         }
