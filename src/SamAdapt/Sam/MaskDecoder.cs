@@ -142,10 +142,11 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
     /// </summary>
     static Tensor ImageKeys(Tensor image, Tensor dense)
     {
-        if (image.shape[0] < dense.shape[0] || !InPlace.Allowed(image, dense)) return ChannelsLast(image + dense);
+        using var scope = NewDisposeScope();
+        if (image.shape[0] < dense.shape[0] || !InPlace.Allowed(image, dense)) return ChannelsLast(image + dense).MoveToOuterDisposeScope();
         var transposed = image.flatten(2).transpose(1, 2);
         var keys = empty(transposed.shape, transposed.dtype, transposed.device); // fresh, never the caller's storage
-        return keys.copy_(transposed).add_(dense.flatten(2).transpose(1, 2));
+        return keys.copy_(transposed).add_(dense.flatten(2).transpose(1, 2)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -185,13 +186,12 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
         long batch = image.shape[0], midChannels = norm.weight.shape[0];
 
         // [B, HW, D] -> [B, HW*4, D/4] (children (i, j) of each position), then norm and GELU per child.
-        var children = ChildrenOf(image, firstConv).view(batch, -1, midChannels);
+        var children = ViewReleasing(ChildrenOf(image, firstConv), batch, -1, midChannels);
         image.Dispose();
-        var normalized = nn.functional.layer_norm(children, new[] { midChannels }, norm.weight, norm.bias, UpscalingNormEps);
+        var activated = Gelu(nn.functional.layer_norm(children, new[] { midChannels }, norm.weight, norm.bias, UpscalingNormEps));
         children.Dispose();
-        var activated = Gelu(normalized);
         // [B, HW*4, D/4] -> [B, HW*16, D/8] (grandchildren (k, l)).
-        var grandchildren = Gelu(ChildrenOf(activated, secondConv).view(batch, activated.shape[1] * 4, -1));
+        var grandchildren = Gelu(ViewReleasing(ChildrenOf(activated, secondConv), batch, activated.shape[1] * 4, -1));
         activated.Dispose();
 
         long tokens = hyperIn.shape[1];
@@ -205,8 +205,24 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
         return masks.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Exact GELU of a fresh intermediate x, overwriting it when no gradient is recorded.</summary>
-    static Tensor Gelu(Tensor x) => InPlace.Allowed(x) ? x.gelu_() : nn.functional.gelu(x);
+    /// <summary>
+    /// Exact GELU of a fresh intermediate x, overwriting it when no gradient is recorded; x's handle is released
+    /// (TorchSharp returns a new handle even from an in-place GELU), so the result alone holds the storage.
+    /// </summary>
+    static Tensor Gelu(Tensor x)
+    {
+        var activated = InPlace.Allowed(x) ? x.gelu_() : nn.functional.gelu(x);
+        x.Dispose();
+        return activated;
+    }
+
+    /// <summary>x viewed as <paramref name="shape"/>, x's own handle released so that disposing the view frees the storage.</summary>
+    static Tensor ViewReleasing(Tensor x, params long[] shape)
+    {
+        var view = x.view(shape);
+        x.Dispose();
+        return view;
+    }
 
     /// <summary>
     /// A 2x2 stride-2 transposed convolution on channels-last input: x [B, N, Cin] -> [B, N, 4 * Cout],
