@@ -79,18 +79,29 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// on either side is shared by all B (projected once, then broadcast), so an image embedding that all
     /// prompts share is projected once rather than once per prompt.
     /// </summary>
-    public override Tensor forward(Tensor q, Tensor k, Tensor v)
+    public override Tensor forward(Tensor q, Tensor k, Tensor v) => AddTo(null, q, k, v);
+
+    /// <summary>
+    /// residual [B or 1, Nq, dim] + <see cref="forward"/>(q, k, v) -> [B, Nq, dim]: the residual connection of a
+    /// transformer block. With few keys the sum is accumulated by the output's matrix product itself, so the
+    /// [B, Nq, dim] result is written once instead of being added in a second pass; without
+    /// <paramref name="residual"/> this is <see cref="forward"/>. With <paramref name="overwriteResidual"/> (a
+    /// residual the caller no longer needs) and no gradient recorded, a full-batch contiguous residual may itself be
+    /// the accumulator and is then returned, with no new [B, Nq, dim] tensor.
+    /// </summary>
+    public Tensor AddTo(Tensor? residual, Tensor q, Tensor k, Tensor v, bool overwriteResidual = false)
     {
         var shape = new AttentionShape(q.shape[0], q.shape[1], k.shape[0], k.shape[1], q.shape[2], q_proj.weight!.shape[0], _numHeads);
-        return Forward(q, k, v, ChooseLogits(shape), ChooseValues(shape));
+        return Forward(q, k, v, ChooseLogits(shape), ChooseValues(shape), residual, overwriteResidual);
     }
 
-    /// <summary>As <see cref="forward"/>, in the given forms (all give the same result up to rounding).</summary>
-    internal Tensor Forward(Tensor q, Tensor k, Tensor v, LogitsForm logitsForm, ValuesForm valuesForm)
+    /// <summary>As <see cref="AddTo"/>, in the given forms (all give the same result up to rounding).</summary>
+    internal Tensor Forward(Tensor q, Tensor k, Tensor v, LogitsForm logitsForm, ValuesForm valuesForm, Tensor? residual = null, bool overwriteResidual = false)
     {
         using var scope = NewDisposeScope();
         var probabilities = Probabilities(q, k, logitsForm); // [B, heads, Nq, Nk]
-        return Output(probabilities, v, valuesForm).MoveToOuterDisposeScope();
+        var output = Output(probabilities, v, valuesForm, residual, overwriteResidual);
+        return ReferenceEquals(output, residual) ? output : output.MoveToOuterDisposeScope();
     }
 
     /// <summary>The sizes that decide the cheapest form: batches, token counts, channels and heads.</summary>
@@ -123,8 +134,10 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     }
 
     /// <summary>
-    /// Attention probabilities [B, heads, Nq, Nk] (possibly a permuted view, the softmax taken in the layout
-    /// the logits come in) of q [Bq, Nq, dim] and k [Bk, Nk, dim].
+    /// Attention probabilities [B, heads, Nq, Nk] of q [Bq, Nq, dim] and k [Bk, Nk, dim], possibly a permuted view.
+    /// With fewer keys than queries (the image attending to a few tokens) the logits are computed keys-major,
+    /// [B, heads, Nk, Nq], and the softmax runs over the short strided key axis of long contiguous rows: the same
+    /// numbers as over a last axis of ~7 keys, several times faster.
     /// </summary>
     Tensor Probabilities(Tensor q, Tensor k, LogitsForm form)
     {
@@ -143,24 +156,42 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
             }
             case LogitsForm.QueryWeightsIntoKeys:
             {
-                // q [Bq, Nq, dim] against (W_qh^T k_h^T) [Bk, dim, heads * Nk], plus b_qh . k_h.
+                // (k_h W_qh) [Bk, heads * Nk, dim] against q^T [Bq, dim, Nq], plus b_qh . k_h per key: keys-major logits.
                 var keyHeads = SeparateHeads(k_proj.forward(k).mul(scale)); // [Bk, heads, Nk, headDim]
-                var weights = q_proj.weight!.view(_numHeads, headDim, dim);
-                var folded = keyHeads.matmul(weights).permute(0, 3, 1, 2).reshape(k.shape[0], dim, _numHeads * keys);
-                var offset = keyHeads.matmul(q_proj.bias!.view(_numHeads, headDim, 1)).reshape(k.shape[0], 1, _numHeads * keys);
-                var logits = BatchMatmul(q, folded) + offset; // [B, Nq, heads * Nk]
-                return logits.view(-1, queries, _numHeads, keys).softmax(-1).permute(0, 2, 1, 3);
+                var folded = keyHeads.matmul(q_proj.weight!.view(_numHeads, headDim, dim)).reshape(k.shape[0], _numHeads * keys, dim);
+                var offset = keyHeads.matmul(q_proj.bias!.view(_numHeads, headDim, 1)).reshape(k.shape[0], _numHeads * keys, 1);
+                var logits = BatchMatmul(folded, q.transpose(1, 2), offset); // [B, heads * Nk, Nq]
+                return logits.view(-1, _numHeads, keys, queries).softmax(2).transpose(2, 3);
             }
             default:
-                return SeparateHeads(q_proj.forward(q).mul(scale)).matmul(SeparateHeads(k_proj.forward(k)).transpose(2, 3)).softmax(-1);
+            {
+                var queryHeads = SeparateHeads(q_proj.forward(q).mul(scale)); // [Bq, heads, Nq, headDim]
+                var keyHeads = SeparateHeads(k_proj.forward(k)); // [Bk, heads, Nk, headDim]
+                if (keys >= queries)
+                    return queryHeads.matmul(keyHeads.transpose(2, 3)).softmax(-1);
+                if (q.shape[0] == 1 && k.shape[0] > 1)
+                {
+                    // One shared query side: one product per head for all B key sets, [heads, B * Nk, Nq], without
+                    // copying the queries once per key set as a broadcast matmul would.
+                    long keyBatch = k.shape[0];
+                    var stacked = keyHeads.transpose(0, 1).reshape(_numHeads, keyBatch * keys, headDim);
+                    var logits = stacked.matmul(queryHeads[0].transpose(1, 2));
+                    return logits.view(_numHeads, keyBatch, keys, queries).softmax(2).permute(1, 0, 3, 2);
+                }
+                return keyHeads.matmul(queryHeads.transpose(2, 3)).softmax(2).transpose(2, 3);
+            }
         }
     }
 
-    /// <summary>The attention output [B, Nq, dim] of probabilities [B, heads, Nq, Nk] over values v [Bk, Nk, dim].</summary>
-    Tensor Output(Tensor probabilities, Tensor v, ValuesForm form)
+    /// <summary>
+    /// The attention output [B, Nq, dim] of probabilities [B, heads, Nq, Nk] over values v [Bk, Nk, dim], plus
+    /// <paramref name="residual"/> [B or 1, Nq, dim] when given.
+    /// </summary>
+    Tensor Output(Tensor probabilities, Tensor v, ValuesForm form, Tensor? residual, bool overwriteResidual)
     {
         long batch = probabilities.shape[0], queries = probabilities.shape[2], keys = probabilities.shape[3], dim = v.shape[2];
         long internalDim = v_proj.weight!.shape[0], headDim = internalDim / _numHeads;
+        Tensor output;
         switch (form)
         {
             case ValuesForm.AttendThenProject:
@@ -169,34 +200,74 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
                 var attended = BatchMatmul(probabilities.reshape(batch, _numHeads * queries, keys), v).view(batch, _numHeads, queries, dim);
                 var projected = attended.matmul(v_proj.weight!.view(_numHeads, headDim, dim).transpose(1, 2))
                     + v_proj.bias!.view(_numHeads, 1, headDim);
-                return out_proj.forward(RecombineHeads(projected));
+                output = out_proj.forward(RecombineHeads(projected));
+                break;
             }
             case ValuesForm.OutputWeightsIntoValues:
             {
-                // sum_h P_h (v_h W_oh^T): [B, Nq, heads * Nk] times [Bk, heads * Nk, dim], plus b_o.
+                // sum_h P_h (v_h W_oh^T) + b_o: [B, Nq, heads * Nk] times [Bk, heads * Nk, dim]. As each head's
+                // probabilities sum to 1, b_o / heads added to every folded row adds b_o, and the residual is the
+                // product's accumulator.
                 var valueHeads = SeparateHeads(v_proj.forward(v)); // [Bk, heads, Nk, headDim]
                 var outputWeights = out_proj.weight!.view(dim, _numHeads, headDim).permute(1, 2, 0); // [heads, headDim, dim]
                 var folded = valueHeads.matmul(outputWeights).reshape(v.shape[0], _numHeads * keys, dim);
-                var flat = probabilities.permute(0, 2, 1, 3).reshape(batch, queries, _numHeads * keys);
-                return BatchMatmul(flat, folded) + out_proj.bias!;
+                var flat = QueriesByHeadKeys(probabilities);
+                if (residual is null) return BatchMatmul(flat, folded, out_proj.bias!);
+                using var heads = ((double)_numHeads).ToScalar();
+                var biased = folded + out_proj.bias!.div(heads);
+                bool accumulateInPlace = overwriteResidual && residual.shape.SequenceEqual(new[] { batch, queries, dim })
+                    && residual.is_contiguous() && InPlace.Allowed(residual, flat, biased);
+                if (!accumulateInPlace) return BatchMatmul(flat, biased, residual);
+                for (long b = 0; b < batch; b++)
+                    residual[b].addmm_(flat[b], biased[biased.shape[0] == 1 ? 0 : b], beta: 1, alpha: 1);
+                return residual;
             }
             default:
-                return out_proj.forward(RecombineHeads(probabilities.matmul(SeparateHeads(v_proj.forward(v)))));
+                output = out_proj.forward(RecombineHeads(probabilities.matmul(SeparateHeads(v_proj.forward(v)))));
+                break;
         }
+        if (residual is null) return output;
+        return InPlace.Allowed(output, residual) ? output.add_(residual) : output + residual;
     }
 
     /// <summary>
-    /// a [Ba, n, k] times b [Bb, k, m] -> [max(Ba, Bb), n, m], where a batch of 1 is shared by the other
-    /// side: done as one matrix product rather than by copying the shared side once per batch entry.
+    /// Probabilities [B, heads, Nq, Nk] as the matrix [B, Nq, heads * Nk]: a transposed view of keys-major
+    /// probabilities (matrix products take it as it is), else the permuted copy.
     /// </summary>
-    static Tensor BatchMatmul(Tensor a, Tensor b)
+    static Tensor QueriesByHeadKeys(Tensor probabilities)
+    {
+        long batch = probabilities.shape[0], heads = probabilities.shape[1], queries = probabilities.shape[2], keys = probabilities.shape[3];
+        if (probabilities.stride(2) == 1)
+            return probabilities.transpose(2, 3).reshape(batch, heads * keys, queries).transpose(1, 2);
+        return probabilities.permute(0, 2, 1, 3).reshape(batch, queries, heads * keys);
+    }
+
+    /// <summary>
+    /// a [Ba, n, k] times b [Bb, k, m] -> [max(Ba, Bb), n, m], plus <paramref name="add"/> (broadcastable to the
+    /// result) accumulated by the product itself. A batch of 1 is shared by the other side: done as one matrix
+    /// product rather than by copying the shared side once per batch entry.
+    /// </summary>
+    static Tensor BatchMatmul(Tensor a, Tensor b, Tensor? add = null)
     {
         long aBatch = a.shape[0], bBatch = b.shape[0], n = a.shape[1], inner = a.shape[2], m = b.shape[2];
-        if (aBatch == bBatch) return a.matmul(b);
-        if (bBatch == 1) return a.reshape(aBatch * n, inner).matmul(b[0]).view(aBatch, n, m);
+        if (aBatch == bBatch) return add is null ? a.matmul(b) : AddBatchProduct(add.expand(aBatch, n, m), a, b);
+        if (bBatch == 1)
+        {
+            var rows = a.reshape(aBatch * n, inner);
+            var product = add is null ? rows.matmul(b[0]) : add.expand(aBatch, n, m).reshape(aBatch * n, m).addmm(rows, b[0], beta: 1, alpha: 1);
+            return product.view(aBatch, n, m);
+        }
         var shared = a[0].matmul(b.permute(1, 0, 2).reshape(inner, bBatch * m)); // [n, Bb * m]
-        return shared.view(n, bBatch, m).permute(1, 0, 2);
+        var result = shared.view(n, bBatch, m).permute(1, 0, 2);
+        return add is null ? result : result + add;
     }
+
+    /// <summary>
+    /// add [B, n, m] + a [B, n, k] times b [B, k, m], one batched product accumulating into a copy of add
+    /// (torch.baddbmm). TorchSharp 0.107 binds <c>Tensor.baddbmm</c> with its operands rotated:
+    /// <c>a.baddbmm(b, add)</c> is torch's <c>baddbmm(add, a, b)</c> (the tests check the result).
+    /// </summary>
+    static Tensor AddBatchProduct(Tensor add, Tensor a, Tensor b) => a.baddbmm(b, add, beta: 1, alpha: 1);
 
     /// <summary>[b, N, C] -> [b, heads, N, C / heads].</summary>
     Tensor SeparateHeads(Tensor x)

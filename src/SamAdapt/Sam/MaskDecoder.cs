@@ -92,20 +92,74 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
     public (Tensor Masks, Tensor IouPredictions) PredictMasks(Tensor imageEmbeddings, Tensor imagePe, Tensor sparsePromptEmbeddings, Tensor densePromptEmbeddings)
     {
         long batch = CheckInputs(imageEmbeddings, imagePe, sparsePromptEmbeddings, densePromptEmbeddings);
-        if (batch > PromptChunk) return PredictInChunks(imageEmbeddings, imagePe, sparsePromptEmbeddings, densePromptEmbeddings);
+        long height = imageEmbeddings.shape[2], width = imageEmbeddings.shape[3];
         using var scope = NewDisposeScope();
-        var outputTokens = cat(new[] { iou_token.weight!, mask_tokens.weight! }, 0).unsqueeze(0).expand(batch, -1, -1);
-        var tokens = cat(new[] { outputTokens, sparsePromptEmbeddings }, 1);
-
+        var keyPe = ChannelsLast(imagePe);
         // When all prompts share the image embedding and the dense embedding (no mask prompt: an expanded
-        // no_mask_embed), the image side stays a batch of 1 until the first image-to-token attention.
+        // no_mask_embed), the image side is prepared once for all chunks, a batch of 1 until the first
+        // image-to-token attention.
         bool sharedDense = densePromptEmbeddings.shape[0] == 1 || densePromptEmbeddings.stride(0) == 0;
-        var source = imageEmbeddings.shape[0] == 1 && sharedDense
-            ? imageEmbeddings + densePromptEmbeddings[TensorIndex.Slice(0, 1)]
-            : imageEmbeddings + densePromptEmbeddings;
-        long height = source.shape[2], width = source.shape[3];
+        var sharedKeys = imageEmbeddings.shape[0] == 1 && sharedDense
+            ? ImageKeys(imageEmbeddings, densePromptEmbeddings[TensorIndex.Slice(0, 1)])
+            : null;
 
-        var (hs, image) = transformer.forward(source, imagePe, tokens);
+        long chunk = PromptChunk(height, width);
+        Tensor Part(Tensor t, long start, long length) => t.shape[0] == 1 ? t : t.narrow(0, start, length);
+        var masks = new List<Tensor>();
+        var iou = new List<Tensor>();
+        for (long start = 0; start < batch; start += chunk)
+        {
+            long length = Math.Min(chunk, batch - start);
+            var keys = sharedKeys ?? ImageKeys(Part(imageEmbeddings, start, length), Part(densePromptEmbeddings, start, length));
+            var (m, i) = Decode(keys, keyPe, sparsePromptEmbeddings.narrow(0, start, length), height, width);
+            if (sharedKeys is null) keys.Dispose();
+            masks.Add(m);
+            iou.Add(i);
+        }
+        var allMasks = masks.Count == 1 ? masks[0] : cat(masks, 0);
+        var allIou = iou.Count == 1 ? iou[0] : cat(iou, 0);
+        return (allMasks.MoveToOuterDisposeScope(), allIou.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The most bytes the decoder's largest intermediate, the upscaled image [B, 16 HW, D/8] of a chunk of prompts,
+    /// may take (16 MiB: 2 prompts for SAM, whose [HW, D] activations are then 8 MiB a chunk). Blocks this size stay
+    /// below glibc's largest mmap threshold (32 MiB), so freed blocks are reused from the heap instead of being
+    /// mapped afresh and faulted in page by page on every call (the process need not tune malloc), and they stay
+    /// close to the cores; larger chunks measured no faster on 2 cores even with the heap tuned.
+    /// </summary>
+    internal long ChunkBytes { get; set; } = 16L << 20;
+
+    /// <summary>Prompts decoded together at most on an H x W embedding grid (at least 1), from <see cref="ChunkBytes"/>.</summary>
+    long PromptChunk(long height, long width) => Math.Max(1, ChunkBytes / (16 * height * width * (TransformerDim / 8) * sizeof(float)));
+
+    /// <summary>[b, D, H, W] -> a contiguous [b, HW, D], the layout the transformer works in.</summary>
+    static Tensor ChannelsLast(Tensor x) => x.flatten(2).transpose(1, 2).contiguous();
+
+    /// <summary>
+    /// The transformer's image input, image + dense prompt embedding, channels-last: [b, D, H, W] twice -> [b, HW, D]
+    /// (the sum written straight into that layout when no gradient is recorded).
+    /// </summary>
+    static Tensor ImageKeys(Tensor image, Tensor dense)
+    {
+        using var scope = NewDisposeScope();
+        if (image.shape[0] < dense.shape[0] || !InPlace.Allowed(image, dense)) return ChannelsLast(image + dense).MoveToOuterDisposeScope();
+        var transposed = image.flatten(2).transpose(1, 2);
+        var keys = empty(transposed.shape, transposed.dtype, transposed.device); // fresh, never the caller's storage
+        return keys.copy_(transposed).add_(dense.flatten(2).transpose(1, 2)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Decodes one chunk of b prompts: keys [b or 1, HW, D] (<see cref="ImageKeys"/>), keyPe [1, HW, D], sparse [b, N, D]
+    /// -> mask logits [b, numMaskTokens, 4H, 4W] and IoU predictions [b, numMaskTokens].
+    /// </summary>
+    (Tensor Masks, Tensor IouPredictions) Decode(Tensor keys, Tensor keyPe, Tensor sparse, long height, long width)
+    {
+        using var scope = NewDisposeScope();
+        var outputTokens = cat(new[] { iou_token.weight!, mask_tokens.weight! }, 0).unsqueeze(0).expand(sparse.shape[0], -1, -1);
+        var tokens = cat(new[] { outputTokens, sparse }, 1);
+
+        var (hs, image) = transformer.Attend(keys, keyPe, tokens);
         var iouTokenOut = hs[.., 0, ..];
         var maskTokensOut = hs[.., TensorIndex.Slice(1, 1 + NumMaskTokens), ..];
 
@@ -116,35 +170,11 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
     }
 
     /// <summary>
-    /// Prompts decoded together at most: each prompt carries [HW, D] image activations and [16 HW, D/8]
-    /// upscaled ones (4 MB and 8 MB for SAM), so larger batches run in chunks that stay in memory close to the
-    /// cores instead of streaming gigabytes (on 2 cores, 64 prompts in one pass took ~3x longer per prompt than 16).
-    /// </summary>
-    const long PromptChunk = 16;
-
-    /// <summary><see cref="PredictMasks"/> for more than <see cref="PromptChunk"/> prompts, one chunk at a time.</summary>
-    (Tensor Masks, Tensor IouPredictions) PredictInChunks(Tensor imageEmbeddings, Tensor imagePe, Tensor sparse, Tensor dense)
-    {
-        using var scope = NewDisposeScope();
-        long batch = sparse.shape[0];
-        Tensor Part(Tensor t, long start, long length) => t.shape[0] == 1 ? t : t.narrow(0, start, length);
-        var masks = new List<Tensor>();
-        var iou = new List<Tensor>();
-        for (long start = 0; start < batch; start += PromptChunk)
-        {
-            long length = Math.Min(PromptChunk, batch - start);
-            var (m, i) = PredictMasks(Part(imageEmbeddings, start, length), imagePe, sparse.narrow(0, start, length), Part(dense, start, length));
-            masks.Add(m);
-            iou.Add(i);
-        }
-        return (cat(masks, 0).MoveToOuterDisposeScope(), cat(iou, 0).MoveToOuterDisposeScope());
-    }
-
-    /// <summary>
     /// <see cref="output_upscaling"/> followed by the product with the hypernetwork outputs, computed
     /// channels-last: each 2x2 stride-2 transposed convolution is one matrix product giving the 2x2
     /// children of every position, the LayerNorm2d is a layer norm over the last axis, and the pixels are
-    /// put in raster order only at the end, on the mask logits.
+    /// put in raster order only at the end, on the mask logits. Each intermediate is freed once consumed,
+    /// <paramref name="image"/> included, and the GELUs run in place when no gradient is recorded.
     /// image [B, H*W, D] (the transformer's image output), hyperIn [B, T, D/8] -> masks [B, T, 4H, 4W].
     /// </summary>
     Tensor UpscaleAndProject(Tensor image, Tensor hyperIn, long height, long width)
@@ -156,18 +186,42 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
         long batch = image.shape[0], midChannels = norm.weight.shape[0];
 
         // [B, HW, D] -> [B, HW*4, D/4] (children (i, j) of each position), then norm and GELU per child.
-        var upscaled = ChildrenOf(image, firstConv).reshape(batch, -1, midChannels);
-        upscaled = nn.functional.gelu(nn.functional.layer_norm(upscaled, new[] { midChannels }, norm.weight, norm.bias, UpscalingNormEps));
+        var children = ViewReleasing(ChildrenOf(image, firstConv), batch, -1, midChannels);
+        image.Dispose();
+        var activated = Gelu(nn.functional.layer_norm(children, new[] { midChannels }, norm.weight, norm.bias, UpscalingNormEps));
+        children.Dispose();
         // [B, HW*4, D/4] -> [B, HW*16, D/8] (grandchildren (k, l)).
-        upscaled = nn.functional.gelu(ChildrenOf(upscaled, secondConv).reshape(batch, upscaled.shape[1] * 4, -1));
+        var grandchildren = Gelu(ViewReleasing(ChildrenOf(activated, secondConv), batch, activated.shape[1] * 4, -1));
+        activated.Dispose();
 
         long tokens = hyperIn.shape[1];
         // [B, HW*16, T] indexed (h, w, i, j, k, l) -> [B, T, 4H, 4W] with row 4h+2i+k and column 4w+2j+l.
-        var masks = upscaled.matmul(hyperIn.transpose(1, 2))
-            .reshape(batch, height, width, 2, 2, 2, 2, tokens)
+        var products = grandchildren.matmul(hyperIn.transpose(1, 2));
+        grandchildren.Dispose();
+        var masks = products
+            .view(batch, height, width, 2, 2, 2, 2, tokens)
             .permute(0, 7, 1, 3, 5, 2, 4, 6)
             .reshape(batch, tokens, 4 * height, 4 * width);
         return masks.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Exact GELU of a fresh intermediate x, overwriting it when no gradient is recorded; x's handle is released
+    /// (TorchSharp returns a new handle even from an in-place GELU), so the result alone holds the storage.
+    /// </summary>
+    static Tensor Gelu(Tensor x)
+    {
+        var activated = InPlace.Allowed(x) ? x.gelu_() : nn.functional.gelu(x);
+        x.Dispose();
+        return activated;
+    }
+
+    /// <summary>x viewed as <paramref name="shape"/>, x's own handle released so that disposing the view frees the storage.</summary>
+    static Tensor ViewReleasing(Tensor x, params long[] shape)
+    {
+        var view = x.view(shape);
+        x.Dispose();
+        return view;
     }
 
     /// <summary>

@@ -52,9 +52,16 @@ public sealed class TwoWayAttentionBlock : nn.Module<Tensor, Tensor, Tensor, Ten
 
     /// <summary>
     /// queries [B, Nt, D] (tokens), keys [B or 1, HW, D] (image; 1: shared by all B), queryPe [B, Nt, D], keyPe [B or 1, HW, D]
-    /// -> (queries [B, Nt, D], keys [B, HW, D]).
+    /// -> (queries [B, Nt, D], keys [B, HW, D]). The image-side intermediates are freed as soon as they are consumed.
     /// </summary>
-    public override (Tensor Queries, Tensor Keys) forward(Tensor queries, Tensor keys, Tensor queryPe, Tensor keyPe)
+    public override (Tensor Queries, Tensor Keys) forward(Tensor queries, Tensor keys, Tensor queryPe, Tensor keyPe) =>
+        Forward(queries, keys, queryPe, keyPe, overwriteKeys: false);
+
+    /// <summary>
+    /// As <see cref="forward"/>; with <paramref name="overwriteKeys"/> (keys the caller discards afterwards) and no
+    /// gradient recorded, the image-to-token attention may accumulate into <paramref name="keys"/> in place.
+    /// </summary>
+    internal (Tensor Queries, Tensor Keys) Forward(Tensor queries, Tensor keys, Tensor queryPe, Tensor keyPe, bool overwriteKeys)
     {
         using var scope = NewDisposeScope();
         if (_skipFirstLayerPe)
@@ -64,19 +71,22 @@ public sealed class TwoWayAttentionBlock : nn.Module<Tensor, Tensor, Tensor, Ten
         else
         {
             var q = queries + queryPe;
-            queries = queries + self_attn.forward(q, q, queries);
+            queries = self_attn.AddTo(queries, q, q, queries);
         }
         queries = norm1.forward(queries);
 
         var tokensWithPe = queries + queryPe;
         var imageWithPe = keys + keyPe;
-        queries = norm2.forward(queries + cross_attn_token_to_image.forward(tokensWithPe, imageWithPe, keys));
+        queries = norm2.forward(cross_attn_token_to_image.AddTo(queries, tokensWithPe, imageWithPe, keys));
 
         queries = norm3.forward(queries + mlp.forward(queries));
 
         tokensWithPe = queries + queryPe;
-        keys = norm4.forward(keys + cross_attn_image_to_token.forward(imageWithPe, tokensWithPe, queries));
+        var attended = cross_attn_image_to_token.AddTo(keys, imageWithPe, tokensWithPe, queries, overwriteKeys);
+        imageWithPe.Dispose();
+        var normalized = norm4.forward(attended);
+        if (!ReferenceEquals(attended, keys)) attended.Dispose();
 
-        return (queries.MoveToOuterDisposeScope(), keys.MoveToOuterDisposeScope());
+        return (queries.MoveToOuterDisposeScope(), normalized.MoveToOuterDisposeScope());
     }
 }

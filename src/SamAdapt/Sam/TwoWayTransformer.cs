@@ -49,12 +49,32 @@ public sealed class TwoWayTransformer : nn.Module<Tensor, Tensor, Tensor, (Tenso
         // [b, D, H, W] -> [b, HW, D], made contiguous once so the projections and norms need no copies.
         var keys = imageEmbedding.flatten(2).transpose(1, 2).contiguous();
         var keyPe = imagePe.flatten(2).transpose(1, 2).contiguous();
-        var queries = pointEmbedding;
-        foreach (var layer in layers)
-            (queries, keys) = layer.forward(queries, keys, pointEmbedding, keyPe);
+        var (tokens, image) = Attend(keys, keyPe, pointEmbedding);
+        return (tokens.MoveToOuterDisposeScope(), image.MoveToOuterDisposeScope());
+    }
 
-        var attended = final_attn_token_to_image.forward(queries + pointEmbedding, keys + keyPe, keys);
-        queries = norm_final_attn.forward(queries + attended);
-        return (queries.MoveToOuterDisposeScope(), keys.MoveToOuterDisposeScope());
+    /// <summary>
+    /// <see cref="forward"/> on the image already channels-last: keys [B or 1, HW, D], keyPe [B or 1, HW, D] (contiguous),
+    /// pointEmbedding [B, Nt, D] -> (tokens [B, Nt, D], image [B, HW, D]). Each layer's image output is freed once the
+    /// next layer has consumed it, so only a few [B, HW, D] activations are alive at a time.
+    /// </summary>
+    public (Tensor Tokens, Tensor Image) Attend(Tensor keys, Tensor keyPe, Tensor pointEmbedding)
+    {
+        using var scope = NewDisposeScope();
+        var queries = pointEmbedding;
+        var image = keys;
+        foreach (var layer in layers)
+        {
+            // The image output of an earlier layer is discarded after this one: it may be overwritten.
+            bool owned = !ReferenceEquals(image, keys);
+            var (nextQueries, nextImage) = layer.Forward(queries, image, pointEmbedding, keyPe, overwriteKeys: owned);
+            if (owned) image.Dispose();
+            (queries, image) = (nextQueries, nextImage);
+        }
+
+        var imageWithPe = image + keyPe;
+        queries = norm_final_attn.forward(final_attn_token_to_image.AddTo(queries, queries + pointEmbedding, imageWithPe, image));
+        imageWithPe.Dispose();
+        return (queries.MoveToOuterDisposeScope(), image.MoveToOuterDisposeScope());
     }
 }

@@ -48,6 +48,45 @@ public sealed class DecoderAttentionTests
         Assert.True((attention.forward(q, k, v) - expected).abs().max().item<float>() / expected.abs().max().item<float>() < Tolerance);
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void EveryFormAddsTheResidualAsASeparateAddWould(int queryBatch, int queries, int keyBatch, int keys)
+    {
+        using var scope = NewDisposeScope();
+        using var attention = new DecoderAttention(embeddingDim: 32, numHeads: 4, downsampleRate: 2);
+        using var generator = new Generator(5);
+        foreach (var parameter in attention.parameters())
+            using (no_grad()) parameter.copy_(randn(parameter.shape, generator: generator) * 0.3);
+        var q = randn(new long[] { queryBatch, queries, 32 }, generator: generator);
+        var k = randn(new long[] { keyBatch, keys, 32 }, generator: generator);
+        var v = randn(new long[] { keyBatch, keys, 32 }, generator: generator);
+        long batch = Math.Max(queryBatch, keyBatch);
+        // A residual of the query side's batch (a shared image keeps a batch of 1) and one of the full batch.
+        foreach (var residual in new[] { randn(new long[] { queryBatch, queries, 32 }, generator: generator), randn(new long[] { batch, queries, 32 }, generator: generator) })
+        {
+            var kept = residual.clone();
+            var expected = residual + Reference(attention, q, k, v);
+            foreach (var logitsForm in Enum.GetValues<LogitsForm>())
+                foreach (var valuesForm in Enum.GetValues<ValuesForm>())
+                    foreach (bool recordGradients in new[] { true, false })
+                    {
+                        Tensor actual, overwritten, accumulator = residual.clone();
+                        using (recordGradients ? enable_grad() : no_grad())
+                        {
+                            actual = attention.Forward(q, k, v, logitsForm, valuesForm, residual);
+                            overwritten = attention.Forward(q, k, v, logitsForm, valuesForm, accumulator, overwriteResidual: true);
+                        }
+                        string what = $"{logitsForm}/{valuesForm}, residual batch {residual.shape[0]}, gradients {recordGradients}";
+                        Assert.Equal(recordGradients, actual.requires_grad);
+                        Relative.AssertClose(actual, expected.detach(), Tolerance, what);
+                        Relative.AssertClose(overwritten, expected.detach(), Tolerance, what + ", residual overwritable");
+                        if (recordGradients)
+                            Assert.True(DecoderFixture.Identical(accumulator, kept), $"{what}: no in-place accumulation while gradients are recorded");
+                    }
+            Assert.True(DecoderFixture.Identical(residual, kept), "the residual must be left as it was");
+        }
+    }
+
     [Fact]
     public void ChoosesTheFoldedFormsForFewTokensAgainstManyPositions()
     {

@@ -164,6 +164,8 @@ public class MaskDecoderTests(ITestOutputHelper output)
         var embedding = fixture.Cases["decoder.image_embeddings"];
         var densePe = fixture.PromptEncoder.GetDensePe();
         const int prompts = 37; // more than two chunks of 16, the last one partial
+        // The mini grid (16 x 16, D = 32) upscales to 16 * 256 positions of 4 channels: 64 KiB a prompt.
+        fixture.MaskDecoder.ChunkBytes = 16 * (16 * 256 * 4 * sizeof(float));
         var coords = linspace(5, 250, 2 * prompts).reshape(prompts, 1, 2);
         var (sparse, dense) = fixture.PromptEncoder.forward((coords, ones(prompts, 1, dtype: ScalarType.Int64)), null, null);
 
@@ -175,6 +177,35 @@ public class MaskDecoderTests(ITestOutputHelper output)
             Relative.AssertClose(masks[i..(i + 1)], single, 1e-5, $"prompt {i} of {prompts} vs alone");
             Relative.AssertClose(iou[i..(i + 1)], singleIou, 1e-5, $"prompt {i} iou of {prompts} vs alone");
         }
+    }
+
+    [Fact]
+    public void WithoutGradientRecordingTheInPlacePathGivesTheSameMasks()
+    {
+        using var fixture = new DecoderFixture(TestPaths.MiniFixture);
+        using var scope = NewDisposeScope();
+        var embedding = fixture.Cases["decoder.image_embeddings"];
+        var original = embedding.clone();
+        var densePe = fixture.PromptEncoder.GetDensePe();
+        const int prompts = 5;
+        var coords = linspace(20, 230, 2 * prompts).reshape(prompts, 1, 2);
+        var (sparse, dense) = fixture.PromptEncoder.forward((coords, ones(prompts, 1, dtype: ScalarType.Int64)), null, null);
+        fixture.MaskDecoder.ChunkBytes = 2 * (16 * 256 * 4 * sizeof(float)); // chunks of 2, the last one partial
+
+        // The decoder's parameters require gradients: the out-of-place path, recorded for autograd.
+        var (recorded, recordedIou) = fixture.MaskDecoder.PredictMasks(embedding, densePe, sparse, dense);
+        Assert.True(recorded.requires_grad, "with trainable parameters the masks must be recorded for autograd");
+        Tensor inferred, inferredIou;
+        using (inference_mode())
+            (inferred, inferredIou) = fixture.MaskDecoder.PredictMasks(embedding, densePe, sparse, dense);
+        Tensor withoutGrad;
+        using (no_grad())
+            (withoutGrad, _) = fixture.MaskDecoder.PredictMasks(embedding, densePe, sparse, dense);
+
+        Relative.AssertClose(inferred, recorded.detach(), 1e-6, "inference-mode masks vs recorded");
+        Relative.AssertClose(inferredIou, recordedIou.detach(), 1e-6, "inference-mode iou vs recorded");
+        Relative.AssertClose(withoutGrad, recorded.detach(), 1e-6, "no-grad masks vs recorded");
+        Assert.True(DecoderFixture.Identical(embedding, original), "the input embedding must be left as it was");
     }
 
     [Fact]
