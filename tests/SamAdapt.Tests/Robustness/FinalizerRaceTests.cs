@@ -20,8 +20,6 @@ namespace SamAdapt.Tests.Robustness;
 /// </remarks>
 public class FinalizerRaceTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    const int Iterations = 60;
-
     [Fact]
     public void EncoderUNetAndMetricsStayExactWhileAnotherThreadCollectsGarbage()
     {
@@ -30,14 +28,14 @@ public class FinalizerRaceTests(Xunit.Abstractions.ITestOutputHelper output)
         using var unet = new UNetModel(new UNetConfig { ImageSize = 32, Depth = 2, BaseWidth = 4 });
         unet.eval();
         var (image, truth) = DiskImage(width: 48, height: 40);
-        AssertExactWhileCollecting(() => EncodeAndSegment(predictor, unet, image, truth));
+        AssertExactWhileCollecting(() => EncodeAndSegment(predictor, unet, image, truth), iterations: 60);
     }
 
     /// <summary>
-    /// Runs <paramref name="run"/> once alone, then <see cref="Iterations"/> times while another thread forces collections
+    /// Runs <paramref name="run"/> once alone, then <paramref name="iterations"/> times while another thread forces collections
     /// and waits for finalizers without pause; every result must equal the first run's bit for bit.
     /// </summary>
-    void AssertExactWhileCollecting(Func<List<(string Name, float[] Values)>> run)
+    void AssertExactWhileCollecting(Func<List<(string Name, float[] Values)>> run, int iterations)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var reference = run();
@@ -59,7 +57,7 @@ public class FinalizerRaceTests(Xunit.Abstractions.ITestOutputHelper output)
         collector.Start();
         try
         {
-            for (; completed < Iterations; completed++)
+            for (; completed < iterations; completed++)
             {
                 var results = run();
                 for (int r = 0; r < reference.Count; r++)
@@ -71,10 +69,10 @@ public class FinalizerRaceTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             stop.Cancel();
             collector.Join();
-            output.WriteLine($"{completed} of {Iterations} iterations of {reference.Count} results each passed, beside {collections} forced collections " +
+            output.WriteLine($"{completed} of {iterations} iterations of {reference.Count} results each passed, beside {collections} forced collections " +
                 $"({clock.Elapsed.TotalSeconds:F1} s; one run alone took {alone.TotalMilliseconds:F0} ms)");
         }
-        Assert.True(collections >= Iterations, $"only {collections} collections ran beside {Iterations} iterations; the test did not stress anything");
+        Assert.True(collections >= iterations, $"only {collections} collections ran beside {iterations} iterations; the test did not stress anything");
     }
 
     /// <summary>SAM's pre-processing and image encoder, the U-Net, its loss and the mask metrics; every result as floats.</summary>
