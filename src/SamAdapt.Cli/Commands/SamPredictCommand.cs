@@ -119,7 +119,8 @@ public static class SamPredictCommand
         using var file = WeightFile.Load(path);
         if (!file.TryGetValue("mask_input", out var mask))
             throw new ModelFormatException($"{path}: expected a tensor named 'mask_input' [1, 4G, 4G]; found {string.Join(", ", file.Keys)}.");
-        return mask.to(torch.float32).clone();
+        using var scope = torch.NewDisposeScope();
+        return mask.to(torch.float32).clone().MoveToOuterDisposeScope();
     }
 
     static PromptBox ToBox((float X0, float Y0, float X1, float Y1) b) => new(b.X0, b.Y0, b.X1, b.Y1);

@@ -1,3 +1,4 @@
+using SamAdapt.Sam;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -24,9 +25,9 @@ sealed record FoldedConvolution(float[] Weight, float[] Bias, long[] Shape)
         var variance = batchNorm.running_var!.detach().cpu().to(float64);
         var gamma = batchNorm.weight!.detach().cpu().to(float64);
         var beta = batchNorm.bias!.detach().cpu().to(float64);
-        var scale = gamma / (variance + batchNorm.eps).sqrt();
+        var scale = gamma / variance.Plus(batchNorm.eps).sqrt();
         var foldedWeight = weight * scale.reshape(-1, 1, 1, 1);
-        var foldedBias = beta + (bias - mean) * scale;
+        var foldedBias = beta.Plus((bias - mean) * scale);
         return new FoldedConvolution(ToFloats(foldedWeight), ToFloats(foldedBias), weight.shape);
     }
 

@@ -21,6 +21,7 @@ public static class SamDecoderOnnxExport
     {
         ArgumentNullException.ThrowIfNull(model);
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope(); // holds the weight views made for the graph's constants
         var config = model.Config;
         long d = config.PromptEmbedDim, grid = config.EmbeddingGrid, maskSize = config.LowResMaskSize, frame = config.ImageSize;
         var graph = new OnnxGraphBuilder("sam_decoder");

@@ -1,4 +1,5 @@
 using SamAdapt.Data;
+using SamAdapt.Sam;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -122,7 +123,7 @@ public readonly record struct SegmentationStatistics(
     }
 
     private static Tensor Binary(Tensor mask, double threshold) =>
-        mask.dtype == ScalarType.Bool ? mask.alias() : mask.gt(threshold);
+        mask.dtype == ScalarType.Bool ? mask.alias() : mask.GreaterThan(threshold);
 
     private static void CheckShapes(Tensor predicted, Tensor truth, int rank)
     {

@@ -1,3 +1,4 @@
+using SamAdapt.Sam;
 using static TorchSharp.torch;
 
 namespace SamAdapt.Evaluation;
@@ -23,9 +24,9 @@ public static class StabilityScore
         if (!(thresholdOffset >= 0))
             throw new SamAdaptException($"{nameof(thresholdOffset)} must be zero or positive; got {thresholdOffset}.");
         using var scope = NewDisposeScope();
-        var intersections = logits.gt(maskThreshold + thresholdOffset).sum(new long[] { -2, -1 }, type: ScalarType.Int64);
-        var unions = logits.gt(maskThreshold - thresholdOffset).sum(new long[] { -2, -1 }, type: ScalarType.Int64);
-        var ratio = intersections.to(ScalarType.Float32) / unions.clamp_min(1).to(ScalarType.Float32);
-        return where(unions.gt(0), ratio, zeros_like(ratio)).MoveToOuterDisposeScope();
+        var intersections = logits.GreaterThan(maskThreshold + thresholdOffset).sum(new long[] { -2, -1 }, type: ScalarType.Int64);
+        var unions = logits.GreaterThan(maskThreshold - thresholdOffset).sum(new long[] { -2, -1 }, type: ScalarType.Int64);
+        var ratio = intersections.to(ScalarType.Float32) / unions.to(ScalarType.Float32).AtLeast(1);
+        return where(unions.GreaterThan(0), ratio, zeros_like(ratio)).MoveToOuterDisposeScope();
     }
 }

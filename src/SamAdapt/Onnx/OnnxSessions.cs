@@ -41,7 +41,8 @@ static class OnnxSessions
     /// <summary>Copies a tensor into an ONNX Runtime value (float32, CPU).</summary>
     internal static OrtValue ToOrt(torch.Tensor tensor)
     {
-        using var cpu = tensor.detach().to(torch.float32).cpu().contiguous();
+        using var scope = torch.NewDisposeScope();
+        var cpu = tensor.detach().to(torch.float32).cpu().contiguous();
         return OrtValue.CreateTensorValueFromMemory(cpu.data<float>().ToArray(), cpu.shape);
     }
 

@@ -45,6 +45,7 @@ public static class SamDecoderOnnxImporter
     {
         var found = new Dictionary<string, torch.Tensor>(StringComparer.Ordinal);
         var conflicts = new List<string>();
+        using var scope = torch.NewDisposeScope(); // holds the views and transposes the weights are copied from
         try
         {
             var named = NamedConstants(graph);
@@ -55,7 +56,7 @@ public static class SamDecoderOnnxImporter
                     using var strided = tensor;
                     tensor = strided.contiguous();
                 }
-                if (!found.TryGetValue(key, out var existing)) { found[key] = tensor; return; }
+                if (!found.TryGetValue(key, out var existing)) { found[key] = tensor.MoveToOuterDisposeScope(); return; }
                 if (!existing.shape.SequenceEqual(tensor.shape) || !existing.bytes.SequenceEqual(tensor.bytes)) conflicts.Add(key);
                 tensor.Dispose();
             }

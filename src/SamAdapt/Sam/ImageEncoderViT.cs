@@ -97,7 +97,7 @@ public sealed class ImageEncoderViT : nn.Module<Tensor, Tensor>
                 $"The image encoder expects images [B, {InputChannels}, {ImageSize}, {ImageSize}] (resized so the longest side is {ImageSize}, " +
                 $"normalised and zero-padded), got [{string.Join(", ", x.shape)}].");
         using var scope = NewDisposeScope();
-        var tokens = patch_embed.forward(x) + pos_embed; // [B, g, g, embedDim]
+        var tokens = patch_embed.forward(x).Plus(pos_embed); // [B, g, g, embedDim]
         foreach (var block in blocks)
         {
             var next = block.forward(tokens);

@@ -26,7 +26,7 @@ public sealed class PositionEmbeddingRandom : nn.Module<(long H, long W), Tensor
         if (scale <= 0) scale = 1.0; // SAM's convention: a non-positive scale means 1
         using var generator = new Generator((ulong)seed);
         using var gaussian = randn(new long[] { 2, numPosFeats }, generator: generator);
-        positional_encoding_gaussian_matrix = gaussian.mul(scale);
+        positional_encoding_gaussian_matrix = gaussian.Times(scale);
         RegisterComponents();
     }
 
@@ -35,8 +35,8 @@ public sealed class PositionEmbeddingRandom : nn.Module<(long H, long W), Tensor
     {
         using var scope = NewDisposeScope();
         var device = positional_encoding_gaussian_matrix.device;
-        var y = (arange(size.H, dtype: float32, device: device) + 0.5) / size.H;
-        var x = (arange(size.W, dtype: float32, device: device) + 0.5) / size.W;
+        var y = ScalarArithmetic.Range(size.H, float32, device).Plus(0.5).DividedBy(size.H);
+        var x = ScalarArithmetic.Range(size.W, float32, device).Plus(0.5).DividedBy(size.W);
         var grid = stack(new[] { x.unsqueeze(0).expand(size.H, size.W), y.unsqueeze(1).expand(size.H, size.W) }, -1);
         return Encode(grid).permute(2, 0, 1).MoveToOuterDisposeScope();
     }

@@ -35,9 +35,9 @@ public static class RelativePosition
         // Same arithmetic as the reference (float32 coordinates truncated to integers), so the indices agree.
         double queryStep = Math.Max((double)keySize / querySize, 1.0);
         double keyStep = Math.Max((double)querySize / keySize, 1.0);
-        var queryCoords = arange(querySize, dtype: ScalarType.Int64).unsqueeze(1) * queryStep;
-        var keyCoords = arange(keySize, dtype: ScalarType.Int64).unsqueeze(0) * keyStep;
-        var relativeCoords = (queryCoords - keyCoords + (keySize - 1) * keyStep).to(ScalarType.Int64);
+        var queryCoords = ScalarArithmetic.Range(querySize, ScalarType.Int64).unsqueeze(1).Times(queryStep);
+        var keyCoords = ScalarArithmetic.Range(keySize, ScalarType.Int64).unsqueeze(0).Times(keyStep);
+        var relativeCoords = (queryCoords - keyCoords).Plus((keySize - 1) * keyStep).to(ScalarType.Int64);
         return table.index_select(0, relativeCoords.flatten())
             .view(querySize, keySize, -1)
             .MoveToOuterDisposeScope();
@@ -78,7 +78,7 @@ public static class RelativePosition
         using var rowTerms = rows.narrow(1, firstRow, rowCount).unsqueeze(-1);       // [N, r, qW, kH, 1]
         using var columnTerms = columns.narrow(1, firstRow, rowCount).unsqueeze(-2); // [N, r, qW, 1, kW]
         destination.copy_(rowTerms);
-        destination.add_(columnTerms);
+        destination.PlusInPlace(columnTerms);
         return destination.view(n, rowCount * queryWidth, keyHeight * keyWidth);
     }
 }

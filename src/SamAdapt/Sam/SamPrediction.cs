@@ -32,8 +32,8 @@ public sealed class SamPrediction : IDisposable
     /// <summary>Mask <paramref name="index"/> as booleans, row-major [H * W] (logit &gt; 0).</summary>
     public bool[] BinaryMask(int index)
     {
-        using var mask = MaskLogits[index].gt(KeptScalars.Zero).contiguous();
-        return mask.data<bool>().ToArray();
+        using var scope = torch.NewDisposeScope();
+        return MaskLogits[index].gt(KeptScalars.Zero).contiguous().data<bool>().ToArray();
     }
 
     /// <summary>Disposes the tensors.</summary>

@@ -77,7 +77,8 @@ public sealed class SamPredictor : IDisposable
         if (originalSize.Height <= 0 || originalSize.Width <= 0)
             throw new ArgumentException($"The original size {originalSize} must be positive.", nameof(originalSize));
         var inputSize = ResizeLongestSide.GetPreprocessShape(originalSize.Height, originalSize.Width, Config.ImageSize);
-        Replace(embedding.detach().clone(), inputSize, originalSize);
+        using var scope = NewDisposeScope();
+        Replace(embedding.detach().clone().DetachFromDisposeScope(), inputSize, originalSize);
     }
 
     void Replace(Tensor embedding, (int, int) inputSize, (int, int) originalSize)
@@ -148,7 +149,7 @@ public sealed class SamPredictor : IDisposable
             case MaskOutputMode.Multimask: return Enumerable.Repeat(Enumerable.Range(1, multimask).Select(i => (long)i).ToArray(), (int)batch).ToArray();
             default:
                 var scores = iou.to(float32).clone();
-                scores[.., 0] += (decoderPointCount - 2.5f) * 1000f;
+                scores.select(1, 0).PlusInPlace((decoderPointCount - 2.5) * 1000);
                 var best = scores.argmax(1).data<long>().ToArray();
                 return best.Select(t => new[] { t }).ToArray();
         }

@@ -59,7 +59,7 @@ public sealed class VitBlock : nn.Module<Tensor, Tensor>
         {
             attended = attn.forward(normalized);
         }
-        var h = x + attended;
-        return (h + mlp.forward(norm2.forward(h))).MoveToOuterDisposeScope();
+        var h = x.Plus(attended);
+        return h.Plus(mlp.forward(norm2.forward(h))).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using SamAdapt.Sam;
 using static TorchSharp.torch;
 
 namespace SamAdapt.UNet;
@@ -16,8 +17,8 @@ public static class SegmentationLoss
         var probability = sigmoid(logits).flatten(1);
         var truth = target.flatten(1);
         var intersection = (probability * truth).sum(1);
-        var dice = (2 * intersection + 1) / (probability.sum(1) + truth.sum(1) + 1);
-        return (bce + (1 - dice.mean())).MoveToOuterDisposeScope();
+        var dice = intersection.Times(2).Plus(1) / probability.sum(1).Plus(truth.sum(1)).Plus(1);
+        return bce.Plus(dice.mean().SubtractedFrom(1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -27,10 +28,10 @@ public static class SegmentationLoss
     public static Tensor IoUPerImage(Tensor logits, Tensor target)
     {
         using var scope = NewDisposeScope();
-        var predicted = logits.gt(0).flatten(1);
-        var truth = target.gt(0.5).flatten(1);
+        var predicted = logits.GreaterThan(0).flatten(1);
+        var truth = target.GreaterThan(0.5).flatten(1);
         var intersection = predicted.logical_and(truth).sum(1).to(float64);
         var union = predicted.logical_or(truth).sum(1).to(float64);
-        return where(union.gt(0), intersection / union.clamp_min(1), ones_like(union)).MoveToOuterDisposeScope();
+        return where(union.GreaterThan(0), intersection / union.AtLeast(1), ones_like(union)).MoveToOuterDisposeScope();
     }
 }

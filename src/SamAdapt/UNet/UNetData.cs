@@ -1,3 +1,4 @@
+using SamAdapt.Sam;
 using static TorchSharp.torch;
 
 namespace SamAdapt.UNet;
@@ -15,7 +16,7 @@ public static class UNetData
         CheckLength(nameof(hwcRgb), hwcRgb.Length, width, height, 3);
         using var scope = NewDisposeScope();
         var hwc = tensor(hwcRgb, new long[] { height, width, 3 });
-        return (hwc.permute(2, 0, 1).to(float32) / 255f).contiguous().MoveToOuterDisposeScope();
+        return hwc.permute(2, 0, 1).to(float32).DividedBy(255).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -31,7 +32,7 @@ public static class UNetData
         if (width == size && height == size) return image.MoveToOuterDisposeScope();
         var resized = nn.functional.interpolate(image.unsqueeze(0), new long[] { size, size },
             mode: InterpolationMode.Bilinear, align_corners: false);
-        return resized[0].clamp(0, 1).contiguous().MoveToOuterDisposeScope();
+        return resized[0].Clamped(0, 1).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -45,7 +46,7 @@ public static class UNetData
         CheckLength(nameof(mask), mask.Length, width, height, 1);
         CheckSize(size);
         using var scope = NewDisposeScope();
-        var binary = tensor(mask, new long[] { 1, 1, height, width }).gt(0).to(float32);
+        var binary = tensor(mask, new long[] { 1, 1, height, width }).GreaterThan(0).to(float32);
         if (width != size || height != size)
             binary = nn.functional.interpolate(binary, new long[] { size, size }, mode: InterpolationMode.Nearest);
         return binary[0].contiguous().MoveToOuterDisposeScope();

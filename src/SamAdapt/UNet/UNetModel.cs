@@ -1,3 +1,4 @@
+using SamAdapt.Sam;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -115,7 +116,7 @@ public sealed class UNetModel : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var logits = PredictLogits(image);
-        return logits.gt(0).cpu().MoveToOuterDisposeScope();
+        return logits.GreaterThan(0).cpu().MoveToOuterDisposeScope();
     }
 
     /// <summary>

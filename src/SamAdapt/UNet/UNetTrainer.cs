@@ -238,8 +238,9 @@ public sealed class UNetTrainer
     static StateDict Snapshot(UNetModel model)
     {
         var snapshot = new StateDict("the best weights of this run");
+        using var scope = NewDisposeScope();
         foreach (var (name, value) in model.state_dict())
-            snapshot.Add(name, value.detach().cpu().clone());
+            snapshot.Add(name, value.detach().cpu().clone().MoveToOuterDisposeScope());
         return snapshot;
     }
 
@@ -268,8 +269,8 @@ public sealed class UNetTrainer
                 throw new SamAdaptException($"Sample {i}: the image is [{string.Join(", ", image.shape)}]; expected [3, {size}, {size}] (resize with UNetData.ResizeImage).");
             if (!mask.shape.SequenceEqual(new long[] { 1, size, size }))
                 throw new SamAdaptException($"Sample {i}: the mask is [{string.Join(", ", mask.shape)}]; expected [1, {size}, {size}] (resize with UNetData.ResizeMask).");
-            using var finite = image.isfinite().all();
-            if (!finite.item<bool>())
+            using var scope = NewDisposeScope();
+            if (!image.isfinite().all().item<bool>())
                 throw new SamAdaptException($"Sample {i}: the image holds NaN or infinite values; expected values in 0..1.");
         }
     }

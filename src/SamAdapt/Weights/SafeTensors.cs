@@ -87,7 +87,8 @@ public static class SafeTensors
         var entries = new List<(string Name, byte[] Bytes, string DType, long[] Shape)>();
         foreach (var (name, tensor) in tensors)
         {
-            using var cpu = tensor.detach().cpu().contiguous();
+            using var scope = torch.NewDisposeScope();
+            var cpu = tensor.detach().cpu().contiguous();
             entries.Add((name, cpu.bytes.ToArray(), DTypeName(name, cpu.dtype), cpu.shape));
         }
 

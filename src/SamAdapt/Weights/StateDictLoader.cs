@@ -41,6 +41,9 @@ public static class StateDictLoader
 
         using var _ = torch.no_grad();
         foreach (var (to, from) in matched)
-            to.copy_(from.to(to.dtype));
+        {
+            using var converted = from.to(to.dtype);
+            to.copy_(converted);
+        }
     }
 }
