@@ -1,3 +1,4 @@
+using SamAdapt.Sam;
 using static TorchSharp.torch;
 
 namespace SamAdapt.Adapter;
@@ -26,9 +27,9 @@ public static class AdapterLoss
         var bce = nn.functional.binary_cross_entropy_with_logits(logits, expanded, reduction: nn.Reduction.None).mean(new long[] { 2, 3 });
         var probabilities = logits.sigmoid();
         var intersection = (probabilities * expanded).sum(new long[] { 2, 3 });
-        var total = probabilities.sum(new long[] { 2, 3 }) + expanded.sum(new long[] { 2, 3 });
-        var dice = 1 - (2 * intersection + DiceSmoothing) / (total + DiceSmoothing);
-        return (bce + dice).MoveToOuterDisposeScope();
+        var total = probabilities.sum(new long[] { 2, 3 }).Plus(expanded.sum(new long[] { 2, 3 }));
+        var dice = (intersection.Times(2).Plus(DiceSmoothing) / total.Plus(DiceSmoothing)).SubtractedFrom(1);
+        return bce.Plus(dice).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public static class AdapterTargets
         var resized = nn.functional.interpolate(image, new long[] { newHeight, newWidth }, mode: InterpolationMode.Bilinear, align_corners: false);
         var padded = nn.functional.pad(resized, new long[] { 0, frame - newWidth, 0, frame - newHeight });
         var low = nn.functional.interpolate(padded, new long[] { lowRes, lowRes }, mode: InterpolationMode.Bilinear, align_corners: false);
-        return low.ge(0.5).to(float32).reshape(lowRes, lowRes).MoveToOuterDisposeScope();
+        return low.ge(KeptScalars.Half).to(float32).reshape(lowRes, lowRes).MoveToOuterDisposeScope();
     }
 
     /// <summary>The target of <paramref name="mask"/> for <paramref name="config"/>: frame = ImageSize, low-res = 4G.</summary>

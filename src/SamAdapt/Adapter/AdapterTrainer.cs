@@ -256,11 +256,11 @@ public sealed class AdapterTrainer
         {
             using var scope = NewDisposeScope();
             var batch = indexes.AsSpan(start, Math.Min(batchSize, indexes.Length - start)).ToArray();
-            var predicted = MultimaskLogits(adapter, prepared, batch).gt(0);
-            var truth = stack(batch.Select(i => prepared.Samples[i].Target.to(predicted.device)), 0).gt(0.5).unsqueeze(1);
+            var predicted = MultimaskLogits(adapter, prepared, batch).GreaterThan(0);
+            var truth = stack(batch.Select(i => prepared.Samples[i].Target.to(predicted.device)), 0).GreaterThan(0.5).unsqueeze(1);
             var intersection = predicted.logical_and(truth).sum(new long[] { 2, 3 }).to(float64);
             var union = predicted.logical_or(truth).sum(new long[] { 2, 3 }).to(float64);
-            var iou = where(union.eq(0), ones_like(union), intersection / union.clamp_min(1));
+            var iou = where(union.EqualTo(0), ones_like(union), intersection / union.AtLeast(1));
             sum += iou.amax(new long[] { 1 }).sum().item<double>();
         }
         return sum / indexes.Length;

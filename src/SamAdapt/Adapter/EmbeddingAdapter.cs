@@ -1,3 +1,4 @@
+using SamAdapt.Sam;
 using SamAdapt.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -38,14 +39,12 @@ public sealed class EmbeddingAdapter : nn.Module<Tensor, Tensor>
         proj = nn.Conv2d(config.InChannels, config.OutChannels, 1);
         RegisterComponents();
 
-        var generator = new Generator((ulong)seed);
+        using var generator = new Generator((ulong)seed);
         double bound = 1.0 / Math.Sqrt(config.InChannels);
         using var _ = no_grad();
+        using var scope = NewDisposeScope();
         foreach (var parameter in new[] { proj.weight!, proj.bias! })
-        {
-            using var uniform = rand(parameter.shape, generator: generator);
-            parameter.copy_(uniform * (2 * bound) - bound);
-        }
+            parameter.copy_(rand(parameter.shape, generator: generator).Times(2 * bound).Plus(-bound));
     }
 
     /// <summary>features [B, C, g, g] -> embedding [B, D, G, G].</summary>

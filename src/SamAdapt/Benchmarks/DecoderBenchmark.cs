@@ -31,7 +31,8 @@ public static class DecoderBenchmark
         using (var onnx = new OnnxSamDecoder(onnxPath, onnxThreads))
         {
             long dim = config.PromptEmbedDim, grid = config.EmbeddingGrid;
-            using var embedding = randn(new long[] { 1, dim, grid, grid }, generator: new Generator(7));
+            using var generator = new Generator(7);
+            using var embedding = randn(new long[] { 1, dim, grid, grid }, generator: generator);
             using var pe = model.prompt_encoder.GetDensePe();
             int frame = config.ImageSize;
             var inputSize = ResizeLongestSide.GetPreprocessShape(OriginalSize.Height, OriginalSize.Width, frame);
@@ -55,7 +56,8 @@ public static class DecoderBenchmark
                 if (onnx.MaskCount == 1)
                 {
                     // As the single-mask export does for one click: the best-scoring multimask output.
-                    var best = iou[.., 1..].argmax(1, keepdim: true) + 1;
+                    using var one = 1L.ToScalar(); // an integer, so the token index stays int64
+                    var best = iou[.., 1..].argmax(1, keepdim: true).add(one, one);
                     lowRes = lowRes.gather(1, best.reshape(1, 1, 1, 1).expand(1, 1, lowRes.shape[2], lowRes.shape[3]));
                     iou = iou.gather(1, best);
                 }
@@ -93,13 +95,14 @@ public static class DecoderBenchmark
     {
         int batch = options.TrainingBatch;
         foreach (var parameter in model.parameters()) parameter.requires_grad = false;
-        using var embeddings = randn(new long[] { batch, config.PromptEmbedDim, config.EmbeddingGrid, config.EmbeddingGrid }, generator: new Generator(11));
+        using var generator = new Generator(11);
+        using var embeddings = randn(new long[] { batch, config.PromptEmbedDim, config.EmbeddingGrid, config.EmbeddingGrid }, generator: generator);
         return BenchmarkMeasurement.Measure("decoder.torch.forward_backward", options.Warmup, options.Repetitions, batch, "samples", () =>
         {
             using var scope = NewDisposeScope();
             var input = embeddings.detach().requires_grad_(true);
             var (lowRes, iou) = Decode(model, input, pe, Clicks(batch, config.ImageSize));
-            (lowRes.sigmoid().mean() + iou.mean()).backward();
+            lowRes.sigmoid().mean().Plus(iou.mean()).backward();
             if (input.grad is null) throw new SamAdaptException("The decoder gave no gradient to the image embedding.");
         });
     }

@@ -25,7 +25,7 @@ public static class TrainingBenchmark
         using var optimizer = optim.AdamW(unet.parameters(), 1e-3);
         using var generator = new Generator(8);
         using var images = rand(new long[] { batch, 3, size, size }, generator: generator);
-        using var targets = rand(new long[] { batch, 1, size, size }, generator: generator).gt(0.5).to(float32);
+        using var targets = RandomMasks(new long[] { batch, 1, size, size }, generator);
         recorder.Add(BenchmarkMeasurement.Measure($"unet.train_step_{size}", options.Warmup, options.Repetitions, batch, "images", () =>
         {
             using var scope = NewDisposeScope();
@@ -52,7 +52,7 @@ public static class TrainingBenchmark
         using var generator = new Generator(9);
         int count = options.AdapterImages, size = options.UNetImageSize, low = config.LowResMaskSize;
         using var images = rand(new long[] { count, 3, size, size }, generator: generator);
-        using var targets = rand(new long[] { count, low, low }, generator: generator).gt(0.5).to(float32);
+        using var targets = RandomMasks(new long[] { count, low, low }, generator);
         var clicks = Enumerable.Range(0, count).Select(i => new[] { new PromptPoint(size * (0.2f + 0.6f * i / count), size / 2f, 1) }).ToArray();
         var trainer = new AdapterTrainer(decoder);
         var trainingOptions = new AdapterTrainingOptions { Epochs = 1, ValidationFraction = 0 };
@@ -71,6 +71,13 @@ public static class TrainingBenchmark
         });
         var (withCache, recomputing) = (recorder.Add(epochs[0]), recorder.Add(epochs[1]));
         recorder.Add(BenchmarkFigure.AtLeast("adapter.cache_speedup", recomputing.MedianSeconds / withCache.MedianSeconds, "x", 5.0));
+    }
+
+    /// <summary>Random 0/1 float masks of <paramref name="shape"/>, each pixel 1 with probability 1/2.</summary>
+    static Tensor RandomMasks(long[] shape, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        return rand(shape, generator: generator).GreaterThan(0.5).to(float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>U-Net bottleneck features of every image, [N, C, g, g], a few images at a time, without gradients.</summary>

@@ -199,7 +199,7 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
                 // (P_h X) [B, heads, Nq, dim] times W_vh^T [heads, dim, headDim], plus b_vh.
                 var attended = BatchMatmul(probabilities.reshape(batch, _numHeads * queries, keys), v).view(batch, _numHeads, queries, dim);
                 var projected = attended.matmul(v_proj.weight!.view(_numHeads, headDim, dim).transpose(1, 2))
-                    + v_proj.bias!.view(_numHeads, 1, headDim);
+                    .Plus(v_proj.bias!.view(_numHeads, 1, headDim));
                 output = out_proj.forward(RecombineHeads(projected));
                 break;
             }
@@ -214,7 +214,7 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
                 var flat = QueriesByHeadKeys(probabilities);
                 if (residual is null) return BatchMatmul(flat, folded, out_proj.bias!);
                 using var heads = ((double)_numHeads).ToScalar();
-                var biased = folded + out_proj.bias!.div(heads);
+                var biased = folded.Plus(out_proj.bias!.div(heads));
                 bool accumulateInPlace = overwriteResidual && residual.shape.SequenceEqual(new[] { batch, queries, dim })
                     && residual.is_contiguous() && InPlace.Allowed(residual, flat, biased);
                 if (!accumulateInPlace) return BatchMatmul(flat, biased, residual);
@@ -227,7 +227,7 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
                 break;
         }
         if (residual is null) return output;
-        return InPlace.Allowed(output, residual) ? output.add_(residual) : output + residual;
+        return InPlace.Allowed(output, residual) ? output.PlusInPlace(residual) : output.Plus(residual);
     }
 
     /// <summary>
@@ -259,7 +259,7 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
         }
         var shared = a[0].matmul(b.permute(1, 0, 2).reshape(inner, bBatch * m)); // [n, Bb * m]
         var result = shared.view(n, bBatch, m).permute(1, 0, 2);
-        return add is null ? result : result + add;
+        return add is null ? result : result.Plus(add);
     }
 
     /// <summary>

@@ -30,8 +30,8 @@ public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var mean = x.mean(new long[] { 1 }, keepdim: true);
         var centered = x - mean;
-        var variance = centered.square().mean(new long[] { 1 }, keepdim: true);
-        var normalized = centered / variance.add(_eps).sqrt();
-        return (weight[.., TensorIndex.None, TensorIndex.None] * normalized + bias[.., TensorIndex.None, TensorIndex.None]).MoveToOuterDisposeScope();
+        var variance = centered.pow(KeptScalars.Two).mean(new long[] { 1 }, keepdim: true);
+        var normalized = centered / variance.add(_eps, KeptScalars.One).sqrt();
+        return (weight[.., TensorIndex.None, TensorIndex.None] * normalized).Plus(bias[.., TensorIndex.None, TensorIndex.None]).MoveToOuterDisposeScope();
     }
 }

@@ -143,10 +143,10 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
     static Tensor ImageKeys(Tensor image, Tensor dense)
     {
         using var scope = NewDisposeScope();
-        if (image.shape[0] < dense.shape[0] || !InPlace.Allowed(image, dense)) return ChannelsLast(image + dense).MoveToOuterDisposeScope();
+        if (image.shape[0] < dense.shape[0] || !InPlace.Allowed(image, dense)) return ChannelsLast(image.Plus(dense)).MoveToOuterDisposeScope();
         var transposed = image.flatten(2).transpose(1, 2);
         var keys = empty(transposed.shape, transposed.dtype, transposed.device); // fresh, never the caller's storage
-        return keys.copy_(transposed).add_(dense.flatten(2).transpose(1, 2)).MoveToOuterDisposeScope();
+        return keys.copy_(transposed).PlusInPlace(dense.flatten(2).transpose(1, 2)).MoveToOuterDisposeScope();
     }
 
     /// <summary>

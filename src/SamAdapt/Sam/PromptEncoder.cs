@@ -114,27 +114,28 @@ public sealed class PromptEncoder : nn.Module<(Tensor Coords, Tensor Labels)?, T
     /// <summary>coords [B, N, 2], labels [B, N] -> [B, N (+1 when padded), D].</summary>
     Tensor EmbedPoints(Tensor coords, Tensor labels, bool pad)
     {
-        coords = coords.to(float32).add(KeptScalars.Half);
+        coords = coords.to(float32).add(KeptScalars.Half, KeptScalars.One);
         if (pad)
         {
+            using var paddingLabel = PaddingLabel.ToScalar();
             coords = cat(new[] { coords, zeros(coords.shape[0], 1, 2, device: coords.device) }, 1);
-            labels = cat(new[] { labels, full(labels.shape[0], 1, PaddingLabel, dtype: labels.dtype, device: labels.device) }, 1);
+            labels = cat(new[] { labels, full(labels.shape[0], 1, paddingLabel, dtype: labels.dtype, device: labels.device) }, 1);
         }
         var embedding = pe_layer.ForwardWithCoords(coords, InputImageSize);
-        var isPadding = labels.eq(PaddingLabel).unsqueeze(-1);
-        embedding = where(isPadding, zeros_like(embedding), embedding) + isPadding * not_a_point_embed.weight!;
+        var isPadding = labels.EqualTo(PaddingLabel).unsqueeze(-1);
+        embedding = where(isPadding, zeros_like(embedding), embedding).Plus(isPadding * not_a_point_embed.weight!);
         for (int label = 0; label < point_embeddings.Count; label++)
-            embedding = embedding + labels.eq(label).unsqueeze(-1) * point_embeddings[label].weight!;
+            embedding = embedding.Plus(labels.EqualTo(label).unsqueeze(-1) * point_embeddings[label].weight!);
         return embedding;
     }
 
     /// <summary>boxes [B, 4] -> corner tokens [B, 2, D].</summary>
     Tensor EmbedBoxes(Tensor boxes)
     {
-        var corners = boxes.to(float32).add(KeptScalars.Half).reshape(-1, 2, 2);
+        var corners = boxes.to(float32).add(KeptScalars.Half, KeptScalars.One).reshape(-1, 2, 2);
         var embedding = pe_layer.ForwardWithCoords(corners, InputImageSize);
         var cornerEmbeddings = cat(new[] { point_embeddings[BoxTopLeftLabel].weight!, point_embeddings[BoxBottomRightLabel].weight! }, 0);
-        return embedding + cornerEmbeddings;
+        return embedding.Plus(cornerEmbeddings);
     }
 
     /// <summary>Checks the prompt's shapes and returns its batch size B (1 when the prompt is empty).</summary>

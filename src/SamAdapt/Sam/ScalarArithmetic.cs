@@ -63,6 +63,13 @@ internal static class ScalarArithmetic
         return tensor.gt(scalar);
     }
 
+    /// <summary>Boolean <paramref name="tensor"/> == <paramref name="value"/>.</summary>
+    public static Tensor EqualTo(this Tensor tensor, double value)
+    {
+        using var scalar = value.ToScalar();
+        return tensor.eq(scalar);
+    }
+
     /// <summary>max(<paramref name="tensor"/>, <paramref name="min"/>) element-wise.</summary>
     public static Tensor AtLeast(this Tensor tensor, double min)
     {

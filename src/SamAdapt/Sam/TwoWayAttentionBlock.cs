@@ -70,18 +70,18 @@ public sealed class TwoWayAttentionBlock : nn.Module<Tensor, Tensor, Tensor, Ten
         }
         else
         {
-            var q = queries + queryPe;
+            var q = queries.Plus(queryPe);
             queries = self_attn.AddTo(queries, q, q, queries);
         }
         queries = norm1.forward(queries);
 
-        var tokensWithPe = queries + queryPe;
-        var imageWithPe = keys + keyPe;
+        var tokensWithPe = queries.Plus(queryPe);
+        var imageWithPe = keys.Plus(keyPe);
         queries = norm2.forward(cross_attn_token_to_image.AddTo(queries, tokensWithPe, imageWithPe, keys));
 
-        queries = norm3.forward(queries + mlp.forward(queries));
+        queries = norm3.forward(queries.Plus(mlp.forward(queries)));
 
-        tokensWithPe = queries + queryPe;
+        tokensWithPe = queries.Plus(queryPe);
         var attended = cross_attn_image_to_token.AddTo(keys, imageWithPe, tokensWithPe, queries, overwriteKeys);
         imageWithPe.Dispose();
         var normalized = norm4.forward(attended);

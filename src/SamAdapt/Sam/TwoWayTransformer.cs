@@ -72,8 +72,8 @@ public sealed class TwoWayTransformer : nn.Module<Tensor, Tensor, Tensor, (Tenso
             (queries, image) = (nextQueries, nextImage);
         }
 
-        var imageWithPe = image + keyPe;
-        queries = norm_final_attn.forward(final_attn_token_to_image.AddTo(queries, queries + pointEmbedding, imageWithPe, image));
+        var imageWithPe = image.Plus(keyPe);
+        queries = norm_final_attn.forward(final_attn_token_to_image.AddTo(queries, queries.Plus(pointEmbedding), imageWithPe, image));
         imageWithPe.Dispose();
         return (queries.MoveToOuterDisposeScope(), image.MoveToOuterDisposeScope());
     }

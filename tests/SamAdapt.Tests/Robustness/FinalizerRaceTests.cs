@@ -30,6 +30,15 @@ public class FinalizerRaceTests(Xunit.Abstractions.ITestOutputHelper output)
         AssertExactWhileCollecting(() => Segment(unet, image, truth), iterations: 300);
     }
 
+    [Fact]
+    public void SamEncodingAndPromptDecodingStayExactWhileAnotherThreadCollectsGarbage()
+    {
+        using var predictor = SamPredictor.FromModel(SamModel.Load(TestPaths.MiniFixture));
+        var (image, truth) = DiskImage(width: 48, height: 40);
+        using var maskPrompt = torch.tensor(Enumerable.Range(0, 64 * 64).Select(i => (i % 64 - 32) / 8f).ToArray(), new long[] { 1, 64, 64 });
+        AssertExactWhileCollecting(() => EncodeAndDecode(predictor, image, truth, maskPrompt), iterations: 30);
+    }
+
     /// <summary>
     /// Runs <paramref name="run"/> once alone, then <paramref name="iterations"/> times while another thread forces collections
     /// and waits for finalizers without pause; every result must equal the first run's bit for bit.
@@ -97,6 +106,41 @@ public class FinalizerRaceTests(Xunit.Abstractions.ITestOutputHelper output)
         using var targetMask = target.reshape(unet.Config.ImageSize, unet.Config.ImageSize);
         var statistics = SegmentationStatistics.FromTensors(choice.Mask, targetMask);
         results.Add(("stability score and mask statistics", [(float)choice.Score, statistics.TruePositives, statistics.FalsePositives, statistics.FalseNegatives]));
+        return results;
+    }
+
+    /// <summary>SAM's pre-processing, image encoder, prompt encoder, mask decoder, post-processing and mask selection; every result as floats.</summary>
+    static List<(string Name, float[] Values)> EncodeAndDecode(SamPredictor predictor, RgbImage image, bool[] truth, torch.Tensor maskPrompt)
+    {
+        var results = new List<(string, float[])>();
+        predictor.SetImage(image);
+        results.Add(("SAM image embedding", Floats(predictor.Embedding)));
+        var click = SamPrompt.Click(20, 18);
+        var pointsAndBox = new SamPrompt { Points = [new PromptPoint(20, 18, 1), new PromptPoint(3, 3, 0)], Box = new PromptBox(8, 6, 36, 32) };
+        var withMask = new SamPrompt { Points = [new PromptPoint(22, 20, 1)], MaskInput = maskPrompt };
+        using (var auto = predictor.Predict(click, MaskOutputMode.Auto))
+        {
+            results.Add(("auto-mode mask logits", Floats(auto.MaskLogits)));
+            results.Add(("auto-mode binary mask", auto.BinaryMask(0).Select(b => b ? 1f : 0f).ToArray()));
+        }
+        var batch = predictor.Predict([pointsAndBox, withMask, click], MaskOutputMode.Multimask);
+        try
+        {
+            foreach (var (prediction, name) in batch.Zip(new[] { "points and box", "mask prompt", "click" }))
+            {
+                results.Add(($"{name}: mask logits", Floats(prediction.MaskLogits)));
+                results.Add(($"{name}: low-res logits", Floats(prediction.LowResLogits)));
+                results.Add(($"{name}: predicted IoU", prediction.IouPredictions));
+            }
+            using var choice = MaskSelection.Stability(batch[0].MaskLogits);
+            using var truthMask = torch.tensor(truth.Select(t => t ? 1f : 0f).ToArray(), new long[] { image.Height, image.Width });
+            var statistics = SegmentationStatistics.FromTensors(choice.Mask, truthMask);
+            results.Add(("stability score and mask statistics", [(float)choice.Score, statistics.TruePositives, statistics.FalsePositives, statistics.FalseNegatives]));
+        }
+        finally
+        {
+            foreach (var prediction in batch) prediction.Dispose();
+        }
         return results;
     }
 
