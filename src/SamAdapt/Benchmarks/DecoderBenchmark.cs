@@ -86,8 +86,25 @@ public static class DecoderBenchmark
                         ? BenchmarkFigure.AtLeast("decoder.batching_speedup_16", speedup, "x", 4.0)
                         : new BenchmarkFigure($"decoder.batching_speedup_{prompts}", speedup, "x"));
                 }
+            if (BatchingCeiling(perCall) is double ceiling)
+                recorder.Add(new BenchmarkFigure("decoder.batching_ceiling", ceiling, "x"));
             recorder.Add(MeasureTraining(model, pe, config, options));
         }
+    }
+
+    /// <summary>
+    /// The most any number of prompts per call could gain over one prompt per call: the one-prompt call's time over
+    /// the cost each extra prompt adds, measured between the two largest prompt counts (T(b) - T(a)) / (b - a).
+    /// What a prompt costs on its own, whatever it shares, bounds every batching speedup. Null without one-prompt
+    /// calls and two counts, or when noise makes the extra cost non-positive.
+    /// </summary>
+    internal static double? BatchingCeiling(IReadOnlyList<BenchmarkMeasurement> perCall)
+    {
+        var single = perCall.FirstOrDefault(m => m.WorkPerRun == 1);
+        var largest = perCall.OrderByDescending(m => m.WorkPerRun).Take(2).ToArray();
+        if (single is null || largest.Length < 2 || largest[0].WorkPerRun == largest[1].WorkPerRun) return null;
+        double perExtraPrompt = (largest[0].MedianSeconds - largest[1].MedianSeconds) / (largest[0].WorkPerRun - largest[1].WorkPerRun);
+        return perExtraPrompt > 0 ? single.MedianSeconds / perExtraPrompt : null;
     }
 
     /// <summary>Forward+backward to the embeddings of a batch, decoder frozen (as the adapter trainer does); work in samples.</summary>
