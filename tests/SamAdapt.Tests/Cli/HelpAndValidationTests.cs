@@ -81,6 +81,7 @@ public class HelpAndValidationTests
     [InlineData("--batch-size must be a positive integer; got 0", "train-unet", "--batch-size", "0", "--out", "unused")]
     [InlineData("--warmup must be 0 or more; got -1", "bench", "--warmup", "-1")]
     [InlineData("--threads must be at least 1", "bench", "--threads", "0")]
+    [InlineData("--unet-width must be at least 16", "bench", "--unet-width", "8")]
     [InlineData("--count must be between 1 and 100000; got 0", "data", "synth", "--count", "0", "--out", "unused")]
     [InlineData("'x' for option '--seed'", "compare", "--seed", "x")]
     public void OutOfRangeNumbersAreRefusedWithTheAcceptedRange(string expected, params string[] args)
