@@ -1,4 +1,3 @@
-using SamAdapt.Sam;
 using SamAdapt.Weights;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -12,7 +12,7 @@ public static class MaskSelection
     /// <summary>SAM's mask threshold on logits.</summary>
     public const double MaskThreshold = 0.0;
 
-    /// <summary><see cref="MaskThreshold"/> as a Scalar kept alive (see <see cref="Sam.KeptScalars"/>).</summary>
+    /// <summary><see cref="MaskThreshold"/> as a Scalar kept alive (see <see cref="KeptScalars"/>).</summary>
     static readonly Scalar Threshold = MaskThreshold.ToScalar();
 
     /// <summary>SAM's default stability offset on logits.</summary>
@@ -54,7 +54,7 @@ public static class MaskSelection
     {
         using var scope = NewDisposeScope();
         var candidates = logits.gt(Threshold);
-        var truthBinary = (truth.dtype == ScalarType.Bool ? truth : truth.gt(Sam.KeptScalars.Half)).to(candidates.device);
+        var truthBinary = (truth.dtype == ScalarType.Bool ? truth : truth.gt(KeptScalars.Half)).to(candidates.device);
         var statistics = SegmentationStatistics.FromTensorBatch(candidates, truthBinary.expand(candidates.shape));
         return statistics.Select(s => s.IoU).ToArray();
     }

@@ -1,5 +1,4 @@
 using SamAdapt.Data;
-using SamAdapt.Sam;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using SamAdapt.Sam;
 using static TorchSharp.torch;
 
 namespace SamAdapt.UNet;

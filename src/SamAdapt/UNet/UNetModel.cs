@@ -1,4 +1,3 @@
-using SamAdapt.Sam;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace SamAdapt.Sam;
+namespace SamAdapt;
 
 /// <summary>
 /// Number constants as TorchSharp <see cref="Scalar"/>s that stay alive for the whole process.

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SamAdapt.Sam;
+namespace SamAdapt;
 
 /// <summary>
 /// Tensor arithmetic with numbers that keeps every <see cref="Scalar"/> alive until libtorch returns. TorchSharp 0.107
