@@ -1,6 +1,7 @@
 using System.CommandLine;
-using SamAdapt.Benchmarks;
 using SamAdapt.Cli;
+using SamAdapt.Cli.Benchmarks;
+using SamAdapt.Torch;
 
 // Large tensors are allocated and freed on every step; keeping them in the heap avoids re-zeroing fresh pages.
 NativeAllocatorTuning.KeepLargeBlocksInHeap();

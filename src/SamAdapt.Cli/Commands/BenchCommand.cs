@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SamAdapt.Benchmarks;
+using SamAdapt.Cli.Benchmarks;
 using SamAdapt.UNet;
 
 namespace SamAdapt.Cli.Commands;

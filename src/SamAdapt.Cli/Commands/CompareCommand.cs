@@ -1,5 +1,6 @@
 using System.CommandLine;
-using SamAdapt.Experiments;
+using SamAdapt.Cli.Experiments;
+using SamAdapt.Sam.Modeling;
 
 namespace SamAdapt.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using SamAdapt.Deployment;
 using SamAdapt.Imaging;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using SamAdapt.Weights;
 using TorchSharp;
 

@@ -1,5 +1,7 @@
 using SamAdapt.Data;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
+using SamAdapt.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 

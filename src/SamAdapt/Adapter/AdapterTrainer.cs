@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
+using SamAdapt.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using SamAdapt.Torch;
 using SamAdapt.Weights;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SamAdapt.Torch;
 using SkiaSharp;
 
 namespace SamAdapt.Data;

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using SamAdapt.Adapter;
 using SamAdapt.Imaging;
 using SamAdapt.Models;
+using SamAdapt.Sam.Modeling;
 using SamAdapt.UNet;
 using static TorchSharp.torch;
 

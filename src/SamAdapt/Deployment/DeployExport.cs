@@ -3,6 +3,7 @@ using Microsoft.ML.Data;
 using SamAdapt.Models;
 using SamAdapt.Onnx;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 
 namespace SamAdapt.Deployment;
 

@@ -1,5 +1,6 @@
 using SamAdapt.Onnx;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -169,7 +170,7 @@ public static class SamDecoderOnnxExport
         string LabelIs(string label, int value) =>
             graph.AddNode("Cast", [graph.AddNode("Equal", [label, graph.AddConstant([(float)value])])], null, OnnxGraphBuilder.Int("to", OnnxTensorData.Float));
 
-        string Mlp(string x, SamAdapt.Sam.Mlp mlp)
+        string Mlp(string x, SamAdapt.Sam.Modeling.Mlp mlp)
         {
             for (int i = 0; i < mlp.layers.Count; i++)
             {

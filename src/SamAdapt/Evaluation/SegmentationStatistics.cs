@@ -1,4 +1,5 @@
 using SamAdapt.Data;
+using SamAdapt.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Adapter;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using TorchSharp;
 
 namespace SamAdapt.ML;

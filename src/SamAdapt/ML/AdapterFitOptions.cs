@@ -1,4 +1,5 @@
 using SamAdapt.Adapter;
+using SamAdapt.Sam.Modeling;
 
 namespace SamAdapt.ML;
 

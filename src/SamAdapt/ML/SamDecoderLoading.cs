@@ -1,6 +1,7 @@
 using SamAdapt.Models;
 using SamAdapt.Onnx;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 
 namespace SamAdapt.ML;
 

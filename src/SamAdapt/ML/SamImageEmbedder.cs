@@ -2,6 +2,7 @@ using System.Globalization;
 using SamAdapt.Imaging;
 using SamAdapt.Models;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using TorchSharp;
 
 namespace SamAdapt.ML;

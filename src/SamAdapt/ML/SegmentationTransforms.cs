@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using SamAdapt.Evaluation;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using SamAdapt.UNet;
 
 namespace SamAdapt.ML;

@@ -1,4 +1,5 @@
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 

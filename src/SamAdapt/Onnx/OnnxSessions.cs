@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using SamAdapt.Torch;
 using TorchSharp;
 
 namespace SamAdapt.Onnx;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SamAdapt.Sam.Modeling;
 using SamAdapt.Weights;
 using TorchSharp;
 

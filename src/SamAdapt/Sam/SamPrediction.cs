@@ -1,3 +1,4 @@
+using SamAdapt.Torch;
 using TorchSharp;
 
 namespace SamAdapt.Sam;

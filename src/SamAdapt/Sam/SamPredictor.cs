@@ -1,5 +1,7 @@
 using Microsoft.ML.Data;
 using SamAdapt.Imaging;
+using SamAdapt.Sam.Modeling;
+using SamAdapt.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 

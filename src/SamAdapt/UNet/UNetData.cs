@@ -1,3 +1,5 @@
+using SamAdapt.Torch;
+
 using static TorchSharp.torch;
 
 namespace SamAdapt.UNet;

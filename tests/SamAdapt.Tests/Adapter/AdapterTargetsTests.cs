@@ -31,7 +31,7 @@ public class AdapterTargetsTests
         for (int y = 5; y < 20; y++)
             for (int x = 10; x < 40; x++)
                 binary[x, y] = true;
-        var config = SamAdapt.Sam.SamConfig.Load(Path.Combine(TestPaths.MiniFixture, "config.json"));
+        var config = SamAdapt.Sam.Modeling.SamConfig.Load(Path.Combine(TestPaths.MiniFixture, "config.json"));
         var fromTensor = AdapterTargets.FromMask(tensor(binary.Pixels, new long[] { 30, 50 }), config);
         var fromBinary = AdapterTargets.FromMask(binary, config);
         Assert.Equal(new long[] { 64, 64 }, fromBinary.shape);

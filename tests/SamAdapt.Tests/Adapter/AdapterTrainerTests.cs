@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SamAdapt.Adapter;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

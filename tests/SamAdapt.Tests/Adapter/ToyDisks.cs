@@ -1,5 +1,6 @@
 using SamAdapt.Adapter;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using SamAdapt.Weights;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using SamAdapt.Imaging;
-using SamAdapt.Weights;
 using SamAdapt.Tests.Sam;
+using SamAdapt.Weights;
 using TorchSharp;
 
 namespace SamAdapt.Tests.Cli;

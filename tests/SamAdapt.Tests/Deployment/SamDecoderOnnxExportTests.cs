@@ -2,6 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SamAdapt.Deployment;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using TorchSharp;
 using Xunit.Abstractions;
 

@@ -2,6 +2,7 @@ using SamAdapt.Data;
 using SamAdapt.Imaging;
 using SamAdapt.Onnx;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using SamAdapt.Tests.Data;
 using SamAdapt.Tests.Weights;
 using SamAdapt.Weights;

@@ -4,6 +4,7 @@ using SamAdapt.Adapter;
 using SamAdapt.Evaluation;
 using SamAdapt.ML;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using SamAdapt.UNet;
 using SamAdapt.Weights;
 using TorchSharp;

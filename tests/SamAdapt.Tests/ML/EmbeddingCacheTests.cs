@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.ML;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 
 namespace SamAdapt.Tests.ML;
 

@@ -1,6 +1,7 @@
 using SamAdapt.Imaging;
 using SamAdapt.ML;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 
 namespace SamAdapt.Tests.ML;
 

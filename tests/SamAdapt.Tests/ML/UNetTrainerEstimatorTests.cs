@@ -2,8 +2,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Data;
 using SamAdapt.ML;
-using SamAdapt.UNet;
 using SamAdapt.Tests.UNet;
+using SamAdapt.UNet;
 
 namespace SamAdapt.Tests.ML;
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using SamAdapt.Evaluation;
 using SamAdapt.Imaging;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using SamAdapt.UNet;
 using TorchSharp;
 

@@ -1,5 +1,6 @@
 using SamAdapt.Imaging;
 using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
 using SamAdapt.Weights;
 using TorchSharp;
 

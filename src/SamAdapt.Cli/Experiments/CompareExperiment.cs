@@ -1,0 +1,318 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using SamAdapt.Adapter;
+using SamAdapt.Data;
+using SamAdapt.Deployment;
+using SamAdapt.Evaluation;
+using SamAdapt.Imaging;
+using SamAdapt.ML;
+using SamAdapt.Sam;
+using SamAdapt.Sam.Modeling;
+using SamAdapt.UNet;
+using static TorchSharp.torch;
+
+namespace SamAdapt.Cli.Experiments;
+
+/// <summary>
+/// The paper's experiment on one train/test split, composed from SamAdapt's ML.NET components as a user would write it:
+/// <c>Trainers.UNet</c> trains the U-Net; <c>UNetEncode</c> + <c>MaskToPrompt</c> + <c>AdapterFit</c> train the adapter from
+/// the U-Net's bottleneck features to SAM's image embedding through SAM's frozen decoder; one scoring pipeline
+/// (<c>SamEncode</c>, <c>SamDecode</c>, <c>BestMaskSelect</c> for SAM and for the adapted encoder, plus the trained U-Net) scores
+/// the test images, and <c>Segmentation().Evaluate</c> computes the metrics of the five methods in one pass.
+/// </summary>
+public sealed class CompareExperiment
+{
+    /// <summary>The method keys of <see cref="CompareResults.Rows"/> used in file names.</summary>
+    public static readonly IReadOnlyList<string> MethodKeys = ["sam-oracle", "sam-predicted", "unet", "adapted-oracle", "adapted-predicted"];
+
+    /// <summary>The folder inside the output folder where the trained <see cref="AdaptedModel"/> is written.</summary>
+    public const string ModelFolderName = "model";
+
+    /// <summary>The predicted-mask column of each method in the scoring pipeline, in the order of <see cref="MethodKeys"/>.</summary>
+    static readonly string[] MaskColumns = ["SamOracleMask", "SamPredictedMask", "UNetMask", "AdaptedOracleMask", "AdaptedPredictedMask"];
+
+    const string AdaptedEmbedding = "AdaptedEmbedding";
+
+    readonly CompareOptions _options;
+    readonly IFigureWriter _figures;
+    readonly Action<string> _log;
+    readonly IProgress<StepProgress> _progress;
+
+    /// <summary>
+    /// Validates <paramref name="options"/>; <paramref name="log"/> receives one line per step, and <paramref name="progress"/> each
+    /// epoch and image of the long steps (when null, those go to <paramref name="log"/> as lines too).
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is out of range (the message names it).</exception>
+    public CompareExperiment(CompareOptions options, IFigureWriter? figures = null, Action<string>? log = null, IProgress<StepProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _figures = figures ?? new PngFigureWriter();
+        _log = log ?? (_ => { });
+        _progress = progress ?? new SyncProgress<StepProgress>(p =>
+        {
+            if (p.Done > 0) _log($"{p.Step} {p.Done}/{p.Total}{(p.Details is null ? "" : "  " + p.Details)}");
+        });
+    }
+
+    /// <summary>
+    /// Runs the experiment on <paramref name="split"/> and, with <paramref name="outputDirectory"/>, writes
+    /// results.json, report.md, figures/ and the trained adapted model (<c>model/</c>) there (atomically). Stops between steps, epochs and images when
+    /// <paramref name="cancellationToken"/> is cancelled. With <see cref="CompareOptions.CheckpointDirectory"/>, the U-Net and the adapter
+    /// resume from the checkpoints it holds and save one after every epoch; it is deleted when the run finishes, kept when it stops early.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled (the checkpoints saved so far are kept).</exception>
+    /// <exception cref="SamAdaptException">The model, an image or a mask cannot be read, or the checkpoint belongs to other settings.</exception>
+    public CompareResults Run(CompareDatasetInfo dataset, TrainTestSplit split, string? outputDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(split);
+        if (split.Train.Count == 0 || split.Test.Count == 0)
+            throw new ArgumentException($"The split has {split.Train.Count} train and {split.Test.Count} test images; both must be non-empty.", nameof(split));
+        var total = Stopwatch.StartNew();
+        manual_seed(_options.Seed);
+        var mlContext = new MLContext(seed: _options.Seed);
+
+        _log($"opening SAM model {_options.SamModel} ...");
+        var (predictor, decoder) = SamLoader.OpenForAdaptation(_options.SamModel, _options.SamModelType, cancellationToken: cancellationToken);
+        using var ownedPredictor = predictor;
+        using var ownedDecoder = decoder;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        _log(Estimate(split, decoder.Config));
+
+        var checkpoint = _options.CheckpointDirectory is null ? null : new CompareCheckpoint(_options.CheckpointDirectory);
+        checkpoint?.Begin(_options, split.Train);
+        try
+        {
+            var results = TrainAndEvaluate(dataset, split, outputDirectory, mlContext, predictor, decoder, checkpoint, total, cancellationToken);
+            checkpoint?.Delete(); // the run is complete: nothing is left to resume
+            return results;
+        }
+        catch
+        {
+            checkpoint?.DeleteIfEmpty();
+            throw;
+        }
+    }
+
+    /// <summary>Trains, scores and writes the results with the SAM model opened; resumes from and writes to <paramref name="checkpoint"/> when given.</summary>
+    CompareResults TrainAndEvaluate(CompareDatasetInfo dataset, TrainTestSplit split, string? outputDirectory, MLContext mlContext, SamPredictor predictor,
+        SamDecoderModel decoder, CompareCheckpoint? checkpoint, Stopwatch total, CancellationToken cancellationToken)
+    {
+        var segmentation = mlContext.Segmentation();
+        if (checkpoint?.UNetEpochs is int unetDone) _log($"U-Net: resuming from the checkpoint after epoch {unetDone} in {checkpoint.UNetFolder}");
+        var unetClock = Stopwatch.StartNew();
+        _log($"U-Net: training on {split.Train.Count} images at {_options.ImageSize}x{_options.ImageSize} for up to {_options.UNetEpochs} epochs ...");
+        using var unet = segmentation.Trainers.UNet(UNetOptions(checkpoint, cancellationToken)).Fit(SegmentationDataset.ToDataView(mlContext, split.Train));
+        double unetSeconds = unetClock.Elapsed.TotalSeconds;
+
+        var adapterClock = Stopwatch.StartNew();
+        var adapterImages = AdapterSubset(split.Train);
+        var (unetConfig, samConfig) = (unet.Model.Config, decoder.Config);
+        _log($"adapter: training {unetConfig.BottleneckChannels}x{unetConfig.BottleneckSize}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
+             $"on {adapterImages.Count} images for {_options.AdapterEpochs} epochs through the frozen SAM decoder ...");
+        if (checkpoint?.AdapterEpochs is int adapterDone) _log($"adapter: resuming from the checkpoint after epoch {adapterDone} in {checkpoint.AdapterFolder}");
+        using var adapterFit = segmentation.Transforms.AdapterFit(decoder, AdapterOptions(checkpoint, cancellationToken));
+        var adapterModel = segmentation.Transforms.UNetEncode(unet.Model)  // Image -> Features [C, g, g]
+            .Append(segmentation.Transforms.MaskToPrompt(ClickMethod))     // Mask -> PromptX, PromptY
+            .Append(adapterFit)                                            // Features -> AdaptedEmbedding [D, G, G], trained here
+            .Fit(SegmentationDataset.ToDataView(mlContext, adapterImages));
+        using var adapter = adapterModel.LastTransformer;
+        double adapterSeconds = adapterClock.Elapsed.TotalSeconds;
+        if (outputDirectory is not null)
+        {
+            var modelFolder = Path.Combine(outputDirectory, ModelFolderName);
+            AdaptedModel.Write(modelFolder, unet.Model, adapter.Adapter, _options.SamModel, _options.SamModelType);
+            _log($"wrote the adapted model (U-Net + adapter + SAM reference) to {modelFolder}; samadapt export turns it into an ML.NET model.zip");
+        }
+
+        // SAM's embeddings are computed once (timed on their own) into a cache that lives for this run only.
+        var cacheFolder = Path.Combine(Path.GetTempPath(), $"samadapt-compare-{Guid.NewGuid():N}");
+        try
+        {
+            var test = SegmentationDataset.ToDataView(mlContext, split.Test);
+            var samEncode = segmentation.Transforms.SamEncode(SamImageEmbedder.FromPredictor(predictor, _options.SamModel), new SamEncodeOptions { CacheFolder = cacheFolder });
+            using var embedder = samEncode.Transformer;
+            double encodeSeconds = EncodeTestImages(embedder.Transform(test), split.Test.Count, cancellationToken);
+
+            var scored = Scoring(segmentation.Transforms, samEncode, unet, adapter, predictor).Fit(test).Transform(test);
+            var evaluateClock = Stopwatch.StartNew();
+            _progress.Report(new StepProgress("evaluating image", 0, split.Test.Count));
+            var metrics = segmentation.Evaluate(scored, MaskColumns, progress: new SyncProgress<int>(done =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _progress.Report(new StepProgress("evaluating image", done, split.Test.Count));
+            }));
+            double evaluateSeconds = evaluateClock.Elapsed.TotalSeconds;
+
+            var results = new CompareResults(dataset, _options.SamModel, _options, metrics[0], metrics[1], metrics[2], metrics[3], metrics[4],
+                adapterImages.Count, unet.TrainingResult!.BestEpoch, new CompareTimings(unetSeconds, adapterSeconds, encodeSeconds, evaluateSeconds, 0));
+            if (outputDirectory is not null)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                WriteFigures(results, scored, split.Test, Path.Combine(outputDirectory, "figures"));
+            }
+            results = results with { Timings = results.Timings with { Total = total.Elapsed.TotalSeconds } };
+            if (outputDirectory is not null)
+            {
+                AtomicFile.WriteAllText(Path.Combine(outputDirectory, "results.json"), CompareReport.ToJson(results));
+                AtomicFile.WriteAllText(Path.Combine(outputDirectory, "report.md"), CompareReport.ToMarkdown(results));
+                _log($"wrote {Path.Combine(outputDirectory, "results.json")}, report.md and figures/");
+            }
+            return results;
+        }
+        finally
+        {
+            if (Directory.Exists(cacheFolder)) Directory.Delete(cacheFolder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The scoring pipeline (nothing left to learn): SAM from its own embedding, the trained U-Net, and SAM's decoder on the
+    /// adapted U-Net features, each SAM output chosen by oracle and by predicted IoU into the columns of <see cref="MaskColumns"/>.
+    /// The two SamDecode steps share <paramref name="predictor"/>'s decoder (the caller disposes it).
+    /// </summary>
+    EstimatorChain<BestMaskSelectingTransformer> Scoring(SegmentationTransforms transforms, TrivialRowMappingEstimator<SamEncodingTransformer> samEncode,
+        UNetSegmentationTransformer unet, EmbeddingAdapterTransformer adapter, SamPredictor predictor)
+    {
+        var adapted = new SamDecodeOptions { EmbeddingColumnName = AdaptedEmbedding, MasksColumnName = "AdaptedMasks", ScoresColumnName = "AdaptedMaskScores" };
+        return samEncode                                                                  // Image -> Embedding [D, G, G]
+            .Append(transforms.MaskToPrompt(ClickMethod))                                 // Mask -> PromptX, PromptY
+            .Append(transforms.SamDecode(predictor, new SamDecodeOptions(), ownsPredictor: false)) // -> Masks [3, H, W], MaskScores [3]
+            .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Oracle, "Masks", "MaskScores", MaskColumns[0])))
+            .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Predicted, "Masks", "MaskScores", MaskColumns[1])))
+            .Append(new TrivialRowMappingEstimator<UNetSegmentationTransformer>(unet, unet.GetOutputSchemaShape)) // Image -> UNetMask
+            .Append(transforms.UNetEncode(unet.Model))                                    // Image -> Features [C, g, g]
+            .Append(new TrivialRowMappingEstimator<EmbeddingAdapterTransformer>(adapter, adapter.GetOutputSchemaShape)) // -> AdaptedEmbedding
+            .Append(transforms.SamDecode(predictor, adapted, ownsPredictor: false))       // -> AdaptedMasks, AdaptedMaskScores
+            .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Oracle, adapted.MasksColumnName, adapted.ScoresColumnName, MaskColumns[3])))
+            .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Predicted, adapted.MasksColumnName, adapted.ScoresColumnName, MaskColumns[4])));
+    }
+
+    static BestMaskSelectOptions Select(MaskSelectionMethod method, string masks, string scores, string output) => new()
+    {
+        Method = method, MasksColumnName = masks, ScoresColumnName = scores, OutputColumnName = output,
+        ChosenIndexColumnName = output + "Index", ChosenScoreColumnName = output + "Score",
+    };
+
+    PromptPointMethod ClickMethod => _options.Prompt == PromptPlacement.Interior ? PromptPointMethod.Interior : PromptPointMethod.Centroid;
+
+    UNetOptions UNetOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
+    {
+        ImageSize = _options.ImageSize, Epochs = _options.UNetEpochs, Seed = _options.Seed, OutputColumnName = MaskColumns[2], CancellationToken = cancellationToken,
+        CheckpointDirectory = checkpoint?.UNetFolder,
+        Progress = new SyncProgress<UNetEpochReport>(r => _progress.Report(new StepProgress("U-Net epoch", r.Epoch, r.Epochs, FormattableString.Invariant(
+            $"loss {r.TrainLoss:F4}  val IoU {(r.ValidationIoU is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-")}{(r.IsBest ? " *" : "")}"), r.EstimatedRemaining))),
+    };
+
+    AdapterFitOptions AdapterOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
+    {
+        SamModel = _options.SamModel, ModelType = _options.SamModelType, Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate,
+        Seed = _options.Seed, ValidationFraction = 0, OutputColumnName = AdaptedEmbedding, CancellationToken = cancellationToken,
+        CheckpointDirectory = checkpoint?.AdapterFolder,
+        Progress = new SyncProgress<AdapterEpochReport>(r => _progress.Report(new StepProgress("adapter epoch", r.Epoch, r.Epochs,
+            FormattableString.Invariant($"loss {r.TrainLoss:F4}"), r.Remaining))),
+    };
+
+    /// <summary>Reads the SAM embedding of every test image once (filling the cache) and returns the seconds it took.</summary>
+    double EncodeTestImages(IDataView encoded, int count, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        _progress.Report(new StepProgress("SAM encoding image", 0, count));
+        var column = encoded.Schema[new SamEncodeOptions().OutputColumnName];
+        using var cursor = encoded.GetRowCursor([column]);
+        var getEmbedding = cursor.GetGetter<VBuffer<float>>(column);
+        VBuffer<float> embedding = default;
+        int done = 0;
+        while (cursor.MoveNext())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            getEmbedding(ref embedding);
+            _progress.Report(new StepProgress("SAM encoding image", ++done, count));
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// A rough time estimate for 2 idle CPU cores from measured costs (the defaults on the built-in set): U-Net ~0.07 s
+    /// per training image and epoch at 256 px, SAM's real-size decoder (D=256, G=64) ~0.08 s per adapter image and epoch
+    /// (U-Net features included), ~1 s per test image to encode and score.
+    /// </summary>
+    string Estimate(TrainTestSplit split, SamConfig sam)
+    {
+        double pixels = Math.Pow(_options.ImageSize / 256.0, 2);
+        double decoderScale = Math.Pow(sam.EmbeddingGrid / 64.0, 2) * sam.PromptEmbedDim / 256.0;
+        double unet = 0.07 * pixels * split.Train.Count * _options.UNetEpochs;
+        double adapter = 0.08 * decoderScale * Math.Min(split.Train.Count, _options.AdapterImages) * _options.AdapterEpochs;
+        double evaluate = 1.0 * split.Test.Count;
+        static string Rough(double seconds) => seconds < 90 ? $"~{seconds:F0} s" : $"~{seconds / 60:F0} min";
+        return FormattableString.Invariant(
+            $"estimated on 2 idle CPU cores (rough): U-Net training {Rough(unet)}, adapter training {Rough(adapter)}, SAM encoding and evaluation {Rough(evaluate)}");
+    }
+
+    /// <summary>A seeded subset of at most <see cref="CompareOptions.AdapterImages"/> training images, in split order.</summary>
+    List<SegmentationSample> AdapterSubset(IReadOnlyList<SegmentationSample> train)
+    {
+        if (train.Count <= _options.AdapterImages) return train.ToList();
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        new Random(_options.Seed).Shuffle(order);
+        return order[.._options.AdapterImages].Order().Select(i => train[i]).ToList();
+    }
+
+    /// <summary>
+    /// Overlays of the best and the worst test image of each method (ties keep the earlier image), whose masks are read again
+    /// from <paramref name="scored"/> for those rows only, and the bar chart of the mean IoUs.
+    /// </summary>
+    void WriteFigures(CompareResults results, IDataView scored, IReadOnlyList<SegmentationSample> test, string folder)
+    {
+        var rows = results.Rows;
+        var extremes = new List<(int Method, string Kind, int Index, double IoU)>();
+        for (int m = 0; m < rows.Count; m++)
+        {
+            var ious = rows[m].Metrics.PerImage.Select(p => p.IoU).ToList();
+            extremes.Add((m, "best", ious.IndexOf(ious.Max()), ious.Max()));
+            extremes.Add((m, "worst", ious.IndexOf(ious.Min()), ious.Min()));
+        }
+        var masks = MasksAt(scored, extremes.Select(e => (e.Method, e.Index)).ToHashSet());
+        foreach (var (m, kind, index, iou) in extremes)
+        {
+            var sample = test[index];
+            var truth = MaskReader.Read(sample.MaskPath);
+            string title = FormattableString.Invariant($"{rows[m].Method} ({rows[m].Selection}), {kind}: {sample.Name}, IoU {iou:F3}");
+            _figures.SaveOverlay(RgbImage.Load(sample.ImagePath), truth.Pixels, masks[(m, index)], title, Path.Combine(folder, $"{MethodKeys[m]}-{kind}.png"));
+        }
+        static string Label(string method, string selection) => selection == "-" ? method : $"{method} ({selection})";
+        var paper = rows.Where(r => r.Selection is "oracle" or "-" && CompareReport.PaperMeanIoU.ContainsKey(r.Method))
+            .Select(r => (Label(r.Method, r.Selection), CompareReport.PaperMeanIoU[r.Method])).ToList();
+        _figures.SaveBarChart(rows.Select(r => (Label(r.Method, r.Selection), r.Metrics.MeanIoU)).ToList(),
+            $"Mean test IoU ({results.Dataset.Test} images; dashed: the paper's CVPPP figures)", Path.Combine(folder, "mean-iou.png"), paper);
+    }
+
+    /// <summary>The predicted masks of the wanted (method, row) pairs; only those rows' columns are computed.</summary>
+    static Dictionary<(int Method, int Row), bool[]> MasksAt(IDataView scored, HashSet<(int Method, int Row)> wanted)
+    {
+        var columns = MaskColumns.Select(name => scored.Schema[name]).ToList();
+        using var cursor = scored.GetRowCursor(columns);
+        var getters = columns.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToList();
+        var masks = new Dictionary<(int, int), bool[]>();
+        VBuffer<float> values = default;
+        for (int row = 0; cursor.MoveNext(); row++)
+            for (int m = 0; m < getters.Count; m++)
+            {
+                if (!wanted.Contains((m, row))) continue;
+                getters[m](ref values);
+                masks[(m, row)] = values.DenseValues().Select(v => v > 0.5f).ToArray();
+            }
+        return masks;
+    }
+
+    /// <summary>Calls an action synchronously for each report (unlike <see cref="System.Progress{T}"/>, which posts to a context).</summary>
+    sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SamAdapt.Evaluation;
+
+namespace SamAdapt.Cli.Experiments;
+
+/// <summary>Writes <see cref="CompareResults"/> as results.json and report.md.</summary>
+public static class CompareReport
+{
+    /// <summary>The paper's mean test IoU per method (Straka, plants), for reference in the report.</summary>
+    public static readonly IReadOnlyDictionary<string, double> PaperMeanIoU = new Dictionary<string, double>
+    {
+        ["SAM"] = 0.573,
+        ["U-Net"] = 0.710,
+        ["adapted"] = 0.762,
+    };
+
+    /// <summary>
+    /// results.json: <c>dataset {path, layout, images, train, test}</c>, <c>sam_model</c>,
+    /// <c>methods {sam {oracle, predicted}, unet, adapted {oracle, predicted}}</c> with
+    /// <c>{mean_iou, micro_iou, dice, precision, recall, per_image}</c>, <c>timings_s</c>, <c>settings</c>,
+    /// <c>versions</c> and <c>threads</c>.
+    /// </summary>
+    public static string ToJson(CompareResults results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var o = results.Options;
+        var root = new JsonObject
+        {
+            ["dataset"] = new JsonObject
+            {
+                ["path"] = results.Dataset.Path,
+                ["layout"] = results.Dataset.Layout,
+                ["images"] = results.Dataset.Images,
+                ["train"] = results.Dataset.Train,
+                ["test"] = results.Dataset.Test,
+            },
+            ["sam_model"] = results.SamModel,
+            ["methods"] = new JsonObject
+            {
+                ["sam"] = new JsonObject { ["oracle"] = Metrics(results.SamOracle), ["predicted"] = Metrics(results.SamPredicted) },
+                ["unet"] = Metrics(results.UNet),
+                ["adapted"] = new JsonObject { ["oracle"] = Metrics(results.AdaptedOracle), ["predicted"] = Metrics(results.AdaptedPredicted) },
+            },
+            ["timings_s"] = new JsonObject
+            {
+                ["unet_train"] = results.Timings.UNetTrain,
+                ["adapter_train"] = results.Timings.AdapterTrain,
+                ["sam_encode"] = results.Timings.SamEncode,
+                ["evaluate"] = results.Timings.Evaluate,
+                ["total"] = results.Timings.Total,
+            },
+            ["settings"] = new JsonObject
+            {
+                ["seed"] = o.Seed,
+                ["image_size"] = o.ImageSize,
+                ["prompt"] = o.Prompt.ToString().ToLowerInvariant(),
+                ["unet_epochs"] = o.UNetEpochs,
+                ["unet_best_epoch"] = results.UNetBestEpoch,
+                ["adapter_epochs"] = o.AdapterEpochs,
+                ["adapter_images"] = results.AdapterTrainImages,
+                ["adapter_learning_rate"] = o.AdapterLearningRate,
+            },
+            ["versions"] = Versions().Aggregate(new JsonObject(), (obj, v) => { obj[v.Name] = v.Version; return obj; }),
+            ["threads"] = TorchSharp.torch.get_num_threads(),
+            ["processor_count"] = Environment.ProcessorCount,
+        };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    static JsonObject Metrics(SegmentationMetrics m) => new()
+    {
+        ["mean_iou"] = m.MeanIoU,
+        ["micro_iou"] = m.MicroIoU,
+        ["dice"] = m.Dice,
+        ["precision"] = m.Precision,
+        ["recall"] = m.Recall,
+        ["per_image"] = new JsonArray(m.PerImage.Select(p => (JsonNode)new JsonObject { ["name"] = p.Name, ["iou"] = p.IoU }).ToArray()),
+    };
+
+    /// <summary>report.md: the paper-style table (with the paper's numbers), the settings, the timings and the software versions.</summary>
+    public static string ToMarkdown(CompareResults results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var c = CultureInfo.InvariantCulture;
+        var d = results.Dataset;
+        var o = results.Options;
+        var t = results.Timings;
+        var text = new StringBuilder();
+        text.AppendLine("# SAM vs U-Net vs adapted U-Net encoder + SAM decoder").AppendLine();
+        text.AppendLine(c, $"Test split: {d.Test} images of {d.Path} ({d.Layout}, {d.Images} images, {d.Train} train / {d.Test} test); SAM model: {results.SamModel}.").AppendLine();
+        text.AppendLine("| method | selection | mean IoU | micro IoU | Dice | precision | recall | paper (mean IoU) |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (method, selection, m) in results.Rows)
+        {
+            string paper = selection is "oracle" or "-" && PaperMeanIoU.TryGetValue(method, out var p) ? p.ToString("F3", c) : "";
+            text.AppendLine(c, $"| {method} | {selection} | {m.MeanIoU:F3} | {m.MicroIoU:F3} | {m.Dice:F3} | {m.Precision:F3} | {m.Recall:F3} | {paper} |");
+        }
+        text.AppendLine();
+        text.AppendLine("Oracle: the best of SAM's 3 masks by IoU with the ground truth (the paper's choice); predicted: the mask with the highest predicted IoU (what an application without ground truth gets). Mean IoU averages per-image IoU; micro IoU pools the pixels of all test images. Both masks empty counts as IoU 1.").AppendLine();
+        text.AppendLine("## Settings").AppendLine();
+        text.AppendLine("| setting | value |").AppendLine("| --- | --- |");
+        text.AppendLine(c, $"| seed | {o.Seed} |");
+        text.AppendLine(c, $"| prompt | one click per image at the ground truth's {(o.Prompt == PromptPlacement.Interior ? "interior point (farthest from the background)" : "centroid")} |");
+        text.AppendLine(c, $"| U-Net | {o.ImageSize} px, {o.UNetEpochs} epochs (best: {results.UNetBestEpoch}) |");
+        text.AppendLine(c, $"| adapter | {results.AdapterTrainImages} training images, {o.AdapterEpochs} epochs, learning rate {o.AdapterLearningRate} |");
+        text.AppendLine().AppendLine("## Timings").AppendLine();
+        text.AppendLine("| step | seconds |").AppendLine("| --- | ---: |");
+        text.AppendLine(c, $"| U-Net training | {t.UNetTrain:F1} |");
+        text.AppendLine(c, $"| adapter training (features included) | {t.AdapterTrain:F1} |");
+        text.AppendLine(c, $"| SAM image encoding (test images) | {t.SamEncode:F1} |");
+        text.AppendLine(c, $"| evaluation | {t.Evaluate:F1} |");
+        text.AppendLine(c, $"| total | {t.Total:F1} |");
+        text.AppendLine().AppendLine(c, $"{Environment.ProcessorCount} cores, {TorchSharp.torch.get_num_threads()} torch threads.");
+        text.AppendLine().AppendLine("## Software").AppendLine();
+        foreach (var (name, version) in Versions()) text.AppendLine(c, $"- {name} {version}");
+        return text.ToString();
+    }
+
+    /// <summary>The versions of the runtime and the libraries the numbers depend on.</summary>
+    static IEnumerable<(string Name, string Version)> Versions()
+    {
+        yield return ("samadapt", Version(typeof(CompareReport).Assembly));
+        yield return (".NET", RuntimeInformation.FrameworkDescription);
+        yield return ("os", RuntimeInformation.OSDescription);
+        yield return ("TorchSharp", Version(typeof(TorchSharp.torch).Assembly));
+        yield return ("Microsoft.ML", Version(typeof(Microsoft.ML.MLContext).Assembly));
+        yield return ("Microsoft.ML.OnnxRuntime", Version(typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly));
+    }
+
+    static string Version(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? assembly.GetName().Version?.ToString() ?? "unknown";
+}

@@ -1,0 +1,25 @@
+using SamAdapt.Imaging;
+
+namespace SamAdapt.Cli.Experiments;
+
+/// <summary>Renders the comparison's figures (<see cref="PngFigureWriter"/> by default; tests may record the calls instead).</summary>
+public interface IFigureWriter
+{
+    /// <summary>Writes <paramref name="image"/> with its ground truth and a predicted mask (both row-major [H * W]) to <paramref name="path"/>.</summary>
+    void SaveOverlay(RgbImage image, bool[] truth, bool[] predicted, string title, string path);
+
+    /// <summary>Writes a bar chart of <paramref name="bars"/> (values in 0..1), with optional reference markers, to <paramref name="path"/>.</summary>
+    void SaveBarChart(IReadOnlyList<(string Label, double Value)> bars, string title, string path, IReadOnlyList<(string Label, double Value)>? reference = null);
+}
+
+/// <summary>Writes the figures as PNG files with <see cref="Reporting.OverlayFigure"/> and <see cref="Reporting.BarChart"/>.</summary>
+public sealed class PngFigureWriter : IFigureWriter
+{
+    /// <inheritdoc/>
+    public void SaveOverlay(RgbImage image, bool[] truth, bool[] predicted, string title, string path) =>
+        Reporting.OverlayFigure.Save(image, truth, predicted, title, path);
+
+    /// <inheritdoc/>
+    public void SaveBarChart(IReadOnlyList<(string Label, double Value)> bars, string title, string path, IReadOnlyList<(string Label, double Value)>? reference = null) =>
+        Reporting.BarChart.Save(bars, title, path, reference, axisLabel: "mean IoU");
+}
