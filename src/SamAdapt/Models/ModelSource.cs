@@ -17,7 +17,3 @@ public abstract class ModelSource
     /// <summary>One sentence telling a person how to get <paramref name="file"/> without this library.</summary>
     internal abstract string HowToGetByHand(ModelFile file);
 }
-
-/// <summary>What a <see cref="ModelSource"/> needs to fetch some files of a model.</summary>
-internal sealed record FetchRequest(ModelInfo Model, string Folder, IReadOnlyList<ModelFile> Files,
-    IProgress<FetchProgress>? Progress, HttpDownloader Downloader, string NpmExecutable, TimeSpan NpmTimeout);

@@ -9,6 +9,7 @@ namespace SamAdapt.Torch;
 /// at that moment can free the value while libtorch reads it (seen as libtorch's "value cannot be converted to type
 /// float without overflow", or a native crash). Code that runs for every prompt or row uses these, or a Scalar held
 /// by a <c>using</c> variable or a field, instead of a bare number.
+/// Upstream: https://github.com/dotnet/TorchSharp/pull/1434 (Scalars of Tensor operators disposed at once).
 /// </summary>
 internal static class KeptScalars
 {

@@ -11,6 +11,8 @@ namespace SamAdapt.Torch;
 /// thread can free the number during the call (see <see cref="KeptScalars"/>). The methods here hold their Scalars in
 /// <c>using</c> variables or <see cref="KeptScalars"/>. The tensors must be held by the caller (a dispose scope or a
 /// variable used after the call), as everywhere else.
+/// Upstream: the implicit Scalars of Tensor operators are left to the finalizer until
+/// https://github.com/dotnet/TorchSharp/pull/1434 (and #1496, which covers more operators) lands; drop this class then.
 /// </summary>
 internal static class ScalarArithmetic
 {
