@@ -37,7 +37,8 @@ public sealed class CompareExperiment
 
     /// <summary>
     /// Validates <paramref name="options"/>; <paramref name="log"/> receives one line per step, and <paramref name="progress"/> each
-    /// epoch and image of the long steps (when null, those go to <paramref name="log"/> as lines too).
+    /// epoch and image of the long steps (when null, those go to <paramref name="log"/> as lines too). The time left is not
+    /// guessed upfront: the epoch reports carry the remaining time measured from this run's epochs.
     /// </summary>
     /// <exception cref="ArgumentException">A setting is out of range (the message names it).</exception>
     public CompareExperiment(CompareOptions options, IFigureWriter? figures = null, Action<string>? log = null, IProgress<StepProgress>? progress = null)
@@ -76,8 +77,6 @@ public sealed class CompareExperiment
         using var ownedPredictor = predictor;
         using var ownedDecoder = decoder;
         cancellationToken.ThrowIfCancellationRequested();
-
-        _log(Estimate(split, decoder.Config));
 
         var checkpoint = _options.CheckpointDirectory is null ? null : new CompareCheckpoint(_options.CheckpointDirectory);
         checkpoint?.Begin(_options, split.Train);
@@ -237,23 +236,6 @@ public sealed class CompareExperiment
             _progress.Report(new StepProgress("SAM encoding image", ++done, count));
         }
         return clock.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>
-    /// A rough time estimate for 2 idle CPU cores from measured costs (the defaults on the built-in set): U-Net ~0.07 s
-    /// per training image and epoch at 256 px, SAM's real-size decoder (D=256, G=64) ~0.08 s per adapter image and epoch
-    /// (U-Net features included), ~1 s per test image to encode and score.
-    /// </summary>
-    string Estimate(TrainTestSplit split, SamConfig sam)
-    {
-        double pixels = Math.Pow(_options.ImageSize / 256.0, 2);
-        double decoderScale = Math.Pow(sam.EmbeddingGrid / 64.0, 2) * sam.PromptEmbedDim / 256.0;
-        double unet = 0.07 * pixels * split.Train.Count * _options.UNetEpochs;
-        double adapter = 0.08 * decoderScale * Math.Min(split.Train.Count, _options.AdapterImages) * _options.AdapterEpochs;
-        double evaluate = 1.0 * split.Test.Count;
-        static string Rough(double seconds) => seconds < 90 ? $"~{seconds:F0} s" : $"~{seconds / 60:F0} min";
-        return FormattableString.Invariant(
-            $"estimated on 2 idle CPU cores (rough): U-Net training {Rough(unet)}, adapter training {Rough(adapter)}, SAM encoding and evaluation {Rough(evaluate)}");
     }
 
     /// <summary>A seeded subset of at most <see cref="CompareOptions.AdapterImages"/> training images, in split order.</summary>
