@@ -66,8 +66,8 @@ public static class CompareCommand
                 console.WriteLine($"the checkpoints ({saved}) are kept in {checkpoint.Folder}; rerun with --resume to continue.");
                 throw;
             }
-            foreach (var (method, selection, m) in results.Rows)
-                console.WriteLine(FormattableString.Invariant($"{method,-8} {selection,-10} mean IoU {m.MeanIoU:F4}  micro IoU {m.MicroIoU:F4}"));
+            foreach (var (method, m) in results.Rows)
+                console.WriteLine(FormattableString.Invariant($"{method.Name,-8} {method.SelectionName,-10} mean IoU {m.MeanIoU:F4}  micro IoU {m.MicroIoU:F4}"));
             console.WriteLine(FormattableString.Invariant($"total {results.Timings.Total:F0} s; wrote {outDir}"));
             return ExitCodes.Success;
         })));

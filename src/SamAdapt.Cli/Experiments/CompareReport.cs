@@ -11,17 +11,10 @@ namespace SamAdapt.Cli.Experiments;
 /// <summary>Writes <see cref="CompareResults"/> as results.json and report.md.</summary>
 public static class CompareReport
 {
-    /// <summary>The paper's mean test IoU per method (Straka, plants), for reference in the report.</summary>
-    public static readonly IReadOnlyDictionary<string, double> PaperMeanIoU = new Dictionary<string, double>
-    {
-        ["SAM"] = 0.573,
-        ["U-Net"] = 0.710,
-        ["adapted"] = 0.762,
-    };
-
     /// <summary>
     /// results.json: <c>dataset {path, layout, images, train, test}</c>, <c>sam_model</c>,
-    /// <c>methods {sam {oracle, predicted}, unet, adapted {oracle, predicted}}</c> with
+    /// <c>methods {sam {oracle, predicted}, unet, adapted {oracle, predicted}}</c> (one entry per <see cref="CompareMethod"/>: its family,
+    /// then its selection when it has one) with
     /// <c>{mean_iou, micro_iou, dice, precision, recall, per_image}</c>, <c>timings_s</c>, <c>settings</c>,
     /// <c>versions</c> and <c>threads</c>.
     /// </summary>
@@ -40,12 +33,7 @@ public static class CompareReport
                 ["test"] = results.Dataset.Test,
             },
             ["sam_model"] = results.SamModel,
-            ["methods"] = new JsonObject
-            {
-                ["sam"] = new JsonObject { ["oracle"] = Metrics(results.SamOracle), ["predicted"] = Metrics(results.SamPredicted) },
-                ["unet"] = Metrics(results.UNet),
-                ["adapted"] = new JsonObject { ["oracle"] = Metrics(results.AdaptedOracle), ["predicted"] = Metrics(results.AdaptedPredicted) },
-            },
+            ["methods"] = Methods(results.Rows),
             ["timings_s"] = new JsonObject
             {
                 ["unet_train"] = results.Timings.UNetTrain,
@@ -72,6 +60,23 @@ public static class CompareReport
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
+    /// <summary>The metrics of each row under its family, and under its selection within the family when it has one.</summary>
+    static JsonObject Methods(IReadOnlyList<CompareMethodResult> rows)
+    {
+        var methods = new JsonObject();
+        foreach (var (method, metrics) in rows)
+        {
+            if (method.Selection is null)
+            {
+                methods[method.Family] = Metrics(metrics);
+                continue;
+            }
+            if (methods[method.Family] is not JsonObject family) methods[method.Family] = family = new JsonObject();
+            family[method.SelectionName] = Metrics(metrics);
+        }
+        return methods;
+    }
+
     static JsonObject Metrics(SegmentationMetrics m) => new()
     {
         ["mean_iou"] = m.MeanIoU,
@@ -95,10 +100,10 @@ public static class CompareReport
         text.AppendLine(c, $"Test split: {d.Test} images of {d.Path} ({d.Layout}, {d.Images} images, {d.Train} train / {d.Test} test); SAM model: {results.SamModel}.").AppendLine();
         text.AppendLine("| method | selection | mean IoU | micro IoU | Dice | precision | recall | paper (mean IoU) |");
         text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var (method, selection, m) in results.Rows)
+        foreach (var (method, m) in results.Rows)
         {
-            string paper = selection is "oracle" or "-" && PaperMeanIoU.TryGetValue(method, out var p) ? p.ToString("F3", c) : "";
-            text.AppendLine(c, $"| {method} | {selection} | {m.MeanIoU:F3} | {m.MicroIoU:F3} | {m.Dice:F3} | {m.Precision:F3} | {m.Recall:F3} | {paper} |");
+            string paper = method.PaperMeanIoU?.ToString("F3", c) ?? "";
+            text.AppendLine(c, $"| {method.Name} | {method.SelectionName} | {m.MeanIoU:F3} | {m.MicroIoU:F3} | {m.Dice:F3} | {m.Precision:F3} | {m.Recall:F3} | {paper} |");
         }
         text.AppendLine();
         text.AppendLine("Oracle: the best of SAM's 3 masks by IoU with the ground truth (the paper's choice); predicted: the mask with the highest predicted IoU (what an application without ground truth gets). Mean IoU averages per-image IoU; micro IoU pools the pixels of all test images. Both masks empty counts as IoU 1.").AppendLine();

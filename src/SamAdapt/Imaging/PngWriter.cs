@@ -2,11 +2,11 @@ using SkiaSharp;
 
 namespace SamAdapt.Imaging;
 
-/// <summary>Writes images and binary masks as PNG files, atomically.</summary>
+/// <summary>Writes images, binary masks and rendered figures as PNG files, atomically.</summary>
 public static class PngWriter
 {
     /// <summary>Writes <paramref name="image"/> as an 8-bit RGB PNG.</summary>
-    public static void Save(RgbImage image, string path) => Encode(image.ToRgba(), image.Width, image.Height, path);
+    public static void Save(RgbImage image, string path) => Save(image.ToRgba(), image.Width, image.Height, path);
 
     /// <summary>Writes a row-major mask of <paramref name="width"/> x <paramref name="height"/> as a black/white PNG (white = true).</summary>
     public static void SaveMask(ReadOnlySpan<bool> mask, int width, int height, string path)
@@ -20,15 +20,23 @@ public static class PngWriter
             rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = value;
             rgba[4 * i + 3] = 255;
         }
-        Encode(rgba, width, height, path);
+        Save(rgba, width, height, path);
     }
 
-    static void Encode(byte[] rgba, int width, int height, string path)
+    /// <summary>Encodes <paramref name="bitmap"/> (e.g. a figure drawn with SkiaSharp) as PNG and writes it to <paramref name="path"/>.</summary>
+    /// <exception cref="SamAdaptException">SkiaSharp could not encode the bitmap.</exception>
+    internal static void Save(SKBitmap bitmap, string path)
+    {
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100)
+            ?? throw new SamAdaptException($"{path}: the {bitmap.Width}x{bitmap.Height} image could not be encoded as PNG.");
+        AtomicFile.Write(path, stream => data.SaveTo(stream));
+    }
+
+    static void Save(byte[] rgba, int width, int height, string path)
     {
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var bitmap = new SKBitmap(info);
         System.Runtime.InteropServices.Marshal.Copy(rgba, 0, bitmap.GetPixels(), rgba.Length);
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.Write(path, stream => data.SaveTo(stream));
+        Save(bitmap, path);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SamAdapt.Imaging;
 using SkiaSharp;
 
 namespace SamAdapt.Reporting;
@@ -44,7 +45,7 @@ public static class BarChart
                         $"The reference value '{label}' has no bar with that label (bars: {string.Join(", ", bars.Select(b => $"'{b.Label}'"))}).", nameof(reference));
         }
         using var chart = Render(bars, title, reference ?? [], axisLabel);
-        FigureFile.SavePng(chart, path);
+        PngWriter.Save(chart, path);
     }
 
     static void CheckValues(IReadOnlyList<(string Label, double Value)> values, string name)

@@ -31,7 +31,7 @@ public static class OverlayFigure
         CheckMask(truth, image, nameof(truth));
         CheckMask(predicted, image, nameof(predicted));
         using var figure = Render(image, truth, predicted, title);
-        FigureFile.SavePng(figure, path);
+        PngWriter.Save(figure, path);
     }
 
     static void CheckMask(bool[] mask, RgbImage image, string name)

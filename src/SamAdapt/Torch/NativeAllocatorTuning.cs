@@ -3,12 +3,13 @@ using System.Runtime.InteropServices;
 namespace SamAdapt.Torch;
 
 /// <summary>
-/// Keeps glibc's malloc from mapping and unmapping every large block. libtorch allocates each tensor
-/// with malloc; glibc serves blocks above its mmap threshold (at most 32 MiB) with a fresh mmap and
-/// returns them with munmap, so every large intermediate (a [16, 4096, 256] decoder activation is 64 MiB)
-/// is zero-filled page by page by the kernel on first touch. Measured on 2 cores: a 16-prompt decoder
-/// call went from ~8.9 s to ~2.5 s, a layer norm on that activation from ~370 ms to ~3 ms.
-/// With this tuning freed blocks stay in the heap and are reused. Process-wide; Linux/glibc only.
+/// Keeps glibc's malloc from mapping and unmapping every large block. libtorch's CPU allocator takes each
+/// tensor from malloc; glibc serves blocks above its mmap threshold (adjusted dynamically, at most 32 MiB
+/// on 64-bit) with a fresh mmap and returns them with munmap, so every large intermediate (a [16, 4096, 256]
+/// decoder activation is 64 MiB) is zero-filled page by page by the kernel on first touch, on every call.
+/// With this tuning freed blocks stay in the heap and are reused, at the price of memory the process keeps
+/// instead of returning it to the system. Process-wide; Linux/glibc only. docs/performance.md ("Why the
+/// process tuning") gives the measured effect.
 /// </summary>
 public static partial class NativeAllocatorTuning
 {

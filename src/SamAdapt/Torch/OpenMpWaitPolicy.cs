@@ -4,11 +4,12 @@ namespace SamAdapt.Torch;
 
 /// <summary>
 /// Makes libtorch's OpenMP threads sleep while they wait instead of spinning (<c>OMP_WAIT_POLICY=PASSIVE</c>).
-/// With spinning, every parallel region waits for all its threads; on a machine busy with other work a
-/// descheduled thread stalls the region while its partners burn their time slices. Measured on 2 shared
-/// cores (load ~10): a [4096, 256] layer norm went from ~12 ms to ~0.5 ms and one-prompt SAM decoding
-/// from ~740 ms to ~80 ms, with 2 intra-op threads. libgomp reads the variable once, when libtorch is
+/// libtorch's Linux builds parallelise with GNU OpenMP (libgomp), whose default policy lets a waiting thread
+/// spin before it sleeps. With spinning, every parallel region waits for all its threads; on a machine busy
+/// with other work a descheduled thread stalls the region while its partners burn their time slices, which
+/// costs most on small operations and few cores. libgomp reads the variable once, when libtorch is
 /// loaded, so this must run before the first TorchSharp call. A value the user has set is kept.
+/// docs/performance.md ("Why the process tuning") gives the measured effect.
 /// </summary>
 public static partial class OpenMpWaitPolicy
 {

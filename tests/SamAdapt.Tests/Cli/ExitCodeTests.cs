@@ -137,17 +137,3 @@ public class ExitCodeTests
         Assert.Contains("  2    usage or input error", ExitCodes.HelpText);
     }
 }
-
-/// <summary>The built program maps parse errors to exit code 2 as the in-process runs do.</summary>
-[Collection(ProcessCollection.Name)]
-public class ExitCodeProcessTests
-{
-    [Fact]
-    public void TheProgramExitsWith2OnAParseError()
-    {
-        using var process = CliProcess.Start("train-unet", "--epochs", "many", "--out", TestPaths.NewTempDirectory());
-        int code = process.WaitForExit(TimeSpan.FromMinutes(1));
-        Assert.True(code == ExitCodes.BadInput, $"exit {code}: {process.Error}");
-        Assert.Contains("'many'", process.Error);
-    }
-}

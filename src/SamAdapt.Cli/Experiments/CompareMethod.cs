@@ -1,0 +1,42 @@
+using SamAdapt.Evaluation;
+
+namespace SamAdapt.Cli.Experiments;
+
+/// <summary>
+/// One of the methods the comparison scores; <see cref="All"/> is the table every part of the experiment derives from:
+/// the scoring pipeline's mask columns, the evaluation, the result rows, the figure names, results.json and report.md.
+/// </summary>
+/// <param name="Family">The model that produces the masks (<c>sam</c>, <c>unet</c>, <c>adapted</c>): the results.json group.</param>
+/// <param name="Name">The name in the report and the figures (<c>SAM</c>, <c>U-Net</c>, <c>adapted</c>).</param>
+/// <param name="Selection">How one of SAM's 3 masks is chosen; null for the U-Net, which predicts one mask.</param>
+/// <param name="MaskColumn">The predicted-mask column of the scoring pipeline.</param>
+/// <param name="PaperMeanIoU">The paper's mean test IoU for this method (Straka, plants), or null where the paper reports none.</param>
+public sealed record CompareMethod(string Family, string Name, MaskSelectionMethod? Selection, string MaskColumn, double? PaperMeanIoU)
+{
+    /// <summary>SAM, best of its 3 masks by IoU with the ground truth (the paper's choice).</summary>
+    public static readonly CompareMethod SamOracle = new("sam", "SAM", MaskSelectionMethod.Oracle, "SamOracleMask", 0.573);
+
+    /// <summary>SAM, the mask with the highest predicted IoU.</summary>
+    public static readonly CompareMethod SamPredicted = new("sam", "SAM", MaskSelectionMethod.Predicted, "SamPredictedMask", null);
+
+    /// <summary>The U-Net baseline.</summary>
+    public static readonly CompareMethod UNet = new("unet", "U-Net", null, "UNetMask", 0.710);
+
+    /// <summary>Adapted U-Net encoder + SAM decoder, oracle selection.</summary>
+    public static readonly CompareMethod AdaptedOracle = new("adapted", "adapted", MaskSelectionMethod.Oracle, "AdaptedOracleMask", 0.762);
+
+    /// <summary>Adapted U-Net encoder + SAM decoder, predicted-IoU selection.</summary>
+    public static readonly CompareMethod AdaptedPredicted = new("adapted", "adapted", MaskSelectionMethod.Predicted, "AdaptedPredictedMask", null);
+
+    /// <summary>The five methods in report order.</summary>
+    public static readonly IReadOnlyList<CompareMethod> All = [SamOracle, SamPredicted, UNet, AdaptedOracle, AdaptedPredicted];
+
+    /// <summary>The selection as the report writes it: <c>oracle</c>, <c>predicted</c>, or <c>-</c> for the U-Net.</summary>
+    public string SelectionName => Selection?.ToString().ToLowerInvariant() ?? "-";
+
+    /// <summary>The key used in file names: the family, then the selection when there is one (<c>sam-oracle</c>, <c>unet</c>).</summary>
+    public string Key => Selection is null ? Family : $"{Family}-{SelectionName}";
+
+    /// <summary>The label of the figures: the name, then the selection in parentheses when there is one (<c>SAM (oracle)</c>, <c>U-Net</c>).</summary>
+    public string Label => Selection is null ? Name : $"{Name} ({SelectionName})";
+}
