@@ -4,7 +4,7 @@ using Google.Protobuf;
 namespace SamAdapt.Onnx;
 
 /// <summary>
-/// The main graph of an ONNX model, read without generated protobuf code: nodes, initializers,
+/// The main graph of an ONNX model, read with the generated ONNX messages: nodes, initializers,
 /// inputs, outputs and value annotations, with look-ups to follow edges (who produces a value,
 /// who consumes it) and to resolve constants.
 /// </summary>

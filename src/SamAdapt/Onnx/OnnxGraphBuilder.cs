@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using Google.Protobuf;
+using SamAdapt.Onnx.Proto;
 
 namespace SamAdapt.Onnx;
 
@@ -16,10 +18,7 @@ public sealed class OnnxGraphBuilder
     public const long IrVersion = 8;
 
     readonly string _graphName;
-    readonly List<byte[]> _nodes = new();
-    readonly List<byte[]> _initializers = new();
-    readonly List<byte[]> _inputs = new();
-    readonly List<byte[]> _outputs = new();
+    readonly GraphProto _graph = new(); // unnamed: the name goes in only when written as a model of its own
     int _counter;
 
     /// <summary>Starts an empty graph named <paramref name="graphName"/>.</summary>
@@ -32,13 +31,13 @@ public sealed class OnnxGraphBuilder
     /// <summary>Declares a graph input of ONNX element type <paramref name="elementType"/> and <paramref name="shape"/>; returns its name.</summary>
     public string AddInput(string name, int elementType, params OnnxDimension[] shape)
     {
-        _inputs.Add(OnnxProtoWriter.ValueInfo(name, elementType, shape));
+        _graph.Input.Add(OnnxProtoWriter.ValueInfo(name, elementType, shape));
         return name;
     }
 
     /// <summary>Declares the existing value <paramref name="name"/> a graph output of <paramref name="elementType"/> and <paramref name="shape"/>.</summary>
     public void AddOutput(string name, int elementType, params OnnxDimension[] shape) =>
-        _outputs.Add(OnnxProtoWriter.ValueInfo(name, elementType, shape));
+        _graph.Output.Add(OnnxProtoWriter.ValueInfo(name, elementType, shape));
 
     /// <summary>A float32 constant of shape <paramref name="dims"/> (row-major <paramref name="values"/>); returns its name.</summary>
     public string AddConstant(float[] values, params long[] dims) =>
@@ -57,7 +56,7 @@ public sealed class OnnxGraphBuilder
         long expected = dims.Aggregate(1L, (p, d) => p * d);
         if (expected != count) throw new ArgumentException($"A constant of shape [{string.Join(", ", dims)}] needs {expected} values; {count} were given.");
         var name = $"{_graphName}/const_{_counter++}";
-        _initializers.Add(OnnxProtoWriter.Tensor(new OnnxTensorData(name, dims, dataType, data)));
+        _graph.Initializer.Add(OnnxProtoWriter.Tensor(new OnnxTensorData(name, dims, dataType, data)));
         return name;
     }
 
@@ -69,35 +68,35 @@ public sealed class OnnxGraphBuilder
     {
         var name = $"{_graphName}/{opType}_{_counter++}";
         output ??= $"{name}_out";
-        _nodes.Add(OnnxProtoWriter.Node(name, opType, inputs, new[] { output }, attributes));
+        _graph.Node.Add(OnnxProtoWriter.Node(name, opType, inputs, new[] { output }, attributes));
         return output;
     }
 
     /// <summary>An int attribute.</summary>
-    public static OnnxAttribute Int(string name, long value) => new(name, OnnxProtoWriter.AttributeInt, 0, value, "", null, [], []);
+    public static OnnxAttribute Int(string name, long value) => new(name, (int)AttributeProto.Types.AttributeType.Int, 0, value, "", null, [], []);
 
     /// <summary>A float attribute.</summary>
-    public static OnnxAttribute Float(string name, float value) => new(name, OnnxProtoWriter.AttributeFloat, value, 0, "", null, [], []);
+    public static OnnxAttribute Float(string name, float value) => new(name, (int)AttributeProto.Types.AttributeType.Float, value, 0, "", null, [], []);
 
     /// <summary>A string attribute.</summary>
-    public static OnnxAttribute String(string name, string value) => new(name, OnnxProtoWriter.AttributeString, 0, 0, value, null, [], []);
+    public static OnnxAttribute String(string name, string value) => new(name, (int)AttributeProto.Types.AttributeType.String, 0, 0, value, null, [], []);
 
     /// <summary>An ints attribute.</summary>
-    public static OnnxAttribute Ints(string name, params long[] values) => new(name, OnnxProtoWriter.AttributeInts, 0, 0, "", null, [], values);
+    public static OnnxAttribute Ints(string name, params long[] values) => new(name, (int)AttributeProto.Types.AttributeType.Ints, 0, 0, "", null, [], values);
 
     /// <summary>The serialized ModelProto.</summary>
     public byte[] ToBytes()
     {
-        var graph = OnnxProtoWriter.Graph(_graphName, _nodes, _initializers, _inputs, _outputs);
-        return OnnxProtoWriter.Model(IrVersion, "SamAdapt", SamAdaptInfo.Version, new OnnxOpset("", OpsetVersion), graph);
+        var graph = _graph.Clone();
+        graph.Name = _graphName;
+        return OnnxProtoWriter.Model(IrVersion, "SamAdapt", SamAdaptInfo.Version, new OnnxOpset("", OpsetVersion), graph).ToByteArray();
     }
 
     /// <summary>
     /// The graph's nodes, initializers and outputs as a ModelProto fragment to append to the bytes of another
     /// model: protobuf merges repeated fields, so the other model's graph gains them (its inputs and opsets stay).
     /// </summary>
-    public byte[] ToAppendix() =>
-        OnnxProtoWriter.GraphAppendix(OnnxProtoWriter.Graph("", _nodes, _initializers, _inputs, _outputs));
+    public byte[] ToAppendix() => new ModelProto { Graph = _graph }.ToByteArray();
 
     /// <summary>Writes the model to <paramref name="path"/> atomically.</summary>
     public void Save(string path) => AtomicFile.Write(path, stream => stream.Write(ToBytes()));

@@ -56,4 +56,24 @@ public class OnnxGraphBuilderTests
         var error = Assert.Throws<ArgumentException>(() => graph.AddConstant([1f, 2f, 3f], 2, 2));
         Assert.Contains("[2, 2]", error.Message);
     }
+
+    [Fact]
+    public void AttributesOfValueZeroAreWrittenAndSeenByOnnxRuntime()
+    {
+        // keepdims = 0 equals the protobuf default: it must still be in the file, or ONNX Runtime keeps the dimension.
+        var graph = new OnnxGraphBuilder("argmax");
+        var x = graph.AddInput("x", OnnxTensorData.Float, 2, 3);
+        graph.AddNode("ArgMax", [x], "i", OnnxGraphBuilder.Int("axis", 1), OnnxGraphBuilder.Int("keepdims", 0));
+        graph.AddOutput("i", OnnxTensorData.Int64, 2);
+        var path = Path.Combine(TestPaths.NewTempDirectory(), "argmax.onnx");
+        graph.Save(path);
+
+        Assert.Equal(0, OnnxGraph.Load(path).Nodes[0].Attributes["keepdims"].Int);
+        using var session = new InferenceSession(path);
+        var input = new DenseTensor<float>(new[] { 1f, 5f, 2f, 7f, 0f, 3f }, [2, 3]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("x", input)]);
+        var indices = results.Single().AsTensor<long>();
+        Assert.Equal([2], indices.Dimensions.ToArray());
+        Assert.Equal(new[] { 1L, 0L }, indices.ToArray());
+    }
 }

@@ -95,6 +95,23 @@ public class OnnxGraphTests
     }
 
     [Fact]
+    public void PackedFloatsOfAPartialLengthAreAnErrorNamingTheFile()
+    {
+        var path = HandWrittenOnnx.WithOneInitializer(o =>
+        {
+            o.WriteTag(1, WireFormat.WireType.Varint); o.WriteInt64(1);
+            o.WriteTag(2, WireFormat.WireType.Varint); o.WriteInt32(OnnxTensorData.Float);
+            o.WriteTag(4, WireFormat.WireType.LengthDelimited); // packed float_data of 6 bytes: one float and a half
+            o.WriteLength(6);
+            o.WriteFloat(1f);
+            o.WriteRawTag(0, 0);
+            o.WriteTag(8, WireFormat.WireType.LengthDelimited); o.WriteString("w");
+        });
+        var error = Assert.Throws<ModelFormatException>(() => OnnxGraph.Load(path));
+        Assert.Contains("hand.onnx", error.Message);
+    }
+
+    [Fact]
     public void ExternalDataIsRefusedClearly()
     {
         var path = HandWrittenOnnx.WithOneInitializer(o =>
