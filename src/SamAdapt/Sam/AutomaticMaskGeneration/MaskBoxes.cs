@@ -32,7 +32,8 @@ public static class MaskBoxes
         var coords = occupied * ScalarArithmetic.Range(length, ScalarType.Int64).unsqueeze(0);
         var last = coords.amax(new long[] { -1 });
         using var lengthScalar = length.ToScalar();
-        var first = coords.Plus(occupied.logical_not().to(ScalarType.Int64).mul(lengthScalar)).amin(new long[] { -1 });
+        using var one = 1L.ToScalar();
+        var first = coords.add(occupied.logical_not().to(ScalarType.Int64).mul(lengthScalar), one).amin(new long[] { -1 });
         return (first, last);
     }
 }

@@ -122,7 +122,8 @@ public sealed class SamAutomaticMaskGenerator
         }
         masks = masks.gt(KeptScalars.Zero);
         using var offsets = tensor(new long[] { crop.X0, crop.Y0, crop.X0, crop.Y0 });
-        boxes = MaskBoxes.FromMasks(masks).Plus(offsets.unsqueeze(0));
+        using var one = 1L.ToScalar();
+        boxes = MaskBoxes.FromMasks(masks).add(offsets.unsqueeze(0), one);
         Keep(NearCropEdge(boxes, crop, imageHeight, imageWidth).logical_not());
 
         var rles = Rle.FromMasks(Uncrop(masks, crop, imageHeight, imageWidth));
