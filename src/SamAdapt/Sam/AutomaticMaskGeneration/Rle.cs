@@ -27,7 +27,7 @@ public static class Rle
         using var scope = NewDisposeScope();
         var columnMajor = masks.permute(0, 2, 1).reshape(count, pixels);
         var changes = columnMajor.narrow(1, 1, pixels - 1).ne(columnMajor.narrow(1, 0, pixels - 1)).nonzero();
-        var positions = changes.contiguous().data<long>().ToArray();
+        var positions = changes.numel() == 0 ? Array.Empty<long>() : changes.contiguous().data<long>().ToArray();
         var firstSet = columnMajor.select(1, 0).contiguous().data<bool>().ToArray();
 
         var rles = new MaskRle[count];

@@ -126,6 +126,7 @@ public sealed class SamAutomaticMaskGenerator
         boxes = MaskBoxes.FromMasks(masks).add(offsets.unsqueeze(0), one);
         Keep(NearCropEdge(boxes, crop, imageHeight, imageWidth).logical_not());
 
+        if (masks.shape[0] == 0) return new List<MaskRecord>();
         var rles = Rle.FromMasks(Uncrop(masks, crop, imageHeight, imageWidth));
         var boxValues = boxes.contiguous().data<long>().ToArray();
         var iouValues = iou.to(ScalarType.Float32).data<float>().ToArray();
