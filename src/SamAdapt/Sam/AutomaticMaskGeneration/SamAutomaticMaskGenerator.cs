@@ -189,7 +189,7 @@ public sealed class SamAutomaticMaskGenerator
     }
 
     /// <summary>The pixels of <paramref name="crop"/> as a new image.</summary>
-    static RgbImage Crop(RgbImage image, CropBox crop)
+    internal static RgbImage Crop(RgbImage image, CropBox crop)
     {
         var source = image.Pixels.Span;
         var pixels = new byte[crop.Width * crop.Height * RgbImage.Channels];

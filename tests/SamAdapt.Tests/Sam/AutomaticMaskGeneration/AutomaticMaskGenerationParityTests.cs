@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SamAdapt.Imaging;
 using SamAdapt.Sam.AutomaticMaskGeneration;
 using Xunit.Abstractions;
 
@@ -57,6 +58,20 @@ public class AutomaticMaskGenerationParityTests : IClassFixture<AmgParityFixture
         Assert.True(maxIouDelta <= 1e-3, $"{settingName}: predicted IoU differs by {maxIouDelta:E2} (> 1e-3)");
         Assert.True(maxStabilityDelta <= 1e-3, $"{settingName}: stability differs by {maxStabilityDelta:E2} (> 1e-3)");
         Assert.True(maxBoxDelta <= 1, $"{settingName}: a box differs by {maxBoxDelta} px (> 1)");
+    }
+
+    /// <summary>The image path feeds each crop's pixels to the encoder: its embeddings are the fixture's.</summary>
+    [AmgParityTheory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public void CropPixelsEmbedAsTheFixturesCrops(int cropIndex)
+    {
+        var reference = _fixture.Reference!;
+        var image = RgbImage.Load(Path.Combine(TestPaths.SharedFixture(AmgReference.FixtureName)!, "image.png"));
+        Assert.Equal((reference.Height, reference.Width), (image.Height, image.Width));
+        var crop = reference.CropBoxes[cropIndex];
+        _fixture.Predictor!.SetImage(SamAutomaticMaskGenerator.Crop(image, crop));
+        Relative.AssertClose(_fixture.Predictor.Embedding, _fixture.Embeddings![$"emb.{cropIndex}"], 1e-4, $"embedding of crop {crop}");
     }
 
     static double MaskIou(bool[] a, bool[] b)
