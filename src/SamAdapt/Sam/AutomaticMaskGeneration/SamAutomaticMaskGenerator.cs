@@ -11,6 +11,9 @@ namespace SamAdapt.Sam.AutomaticMaskGeneration;
 /// single-point prompts over the image (and over crops of it), three masks per point, filtered by predicted IoU,
 /// stability and crop edges, de-duplicated by box NMS within and across crops, optionally cleaned of small holes
 /// and islands. The records come in the official order.
+/// One difference: a mask that is empty even at the lower stability cutoff scores 0 here (<see cref="StabilityScore"/>),
+/// where the official code divides 0 by 0; with a positive <see cref="AutomaticMaskGeneratorOptions.StabilityScoreThresh"/>
+/// both drop it.
 /// </summary>
 public sealed class SamAutomaticMaskGenerator
 {
@@ -73,7 +76,11 @@ public sealed class SamAutomaticMaskGenerator
         return result;
     }
 
-    /// <summary>The masks of one crop (the predictor holds its embedding), de-duplicated, in image coordinates.</summary>
+    /// <summary>
+    /// The masks of one crop (the predictor holds its embedding), de-duplicated, in image coordinates. The official
+    /// code runs this NMS before moving the boxes to image coordinates; the boxes are whole pixels, exact in float32,
+    /// so the IoUs and the kept masks are the same.
+    /// </summary>
     IReadOnlyList<MaskRecord> ProcessCrop(CropBox crop, int layer, int imageHeight, int imageWidth)
     {
         var grid = _pointGrids[layer];
@@ -129,9 +136,9 @@ public sealed class SamAutomaticMaskGenerator
         if (masks.shape[0] == 0) return new List<MaskRecord>();
         var rles = Rle.FromMasks(Uncrop(masks, crop, imageHeight, imageWidth));
         var boxValues = boxes.contiguous().data<long>().ToArray();
-        var iouValues = iou.to(ScalarType.Float32).data<float>().ToArray();
-        var stabilityValues = stability.data<float>().ToArray();
-        var sourceValues = source.data<long>().ToArray();
+        var iouValues = iou.to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        var stabilityValues = stability.contiguous().data<float>().ToArray();
+        var sourceValues = source.contiguous().data<long>().ToArray();
         var cropXywh = new PixelBox(crop.X0, crop.Y0, crop.Width, crop.Height);
         var records = new List<MaskRecord>(rles.Length);
         for (int i = 0; i < rles.Length; i++)
