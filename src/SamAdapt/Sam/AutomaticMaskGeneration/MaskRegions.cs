@@ -12,8 +12,9 @@ public static class MaskRegions
     /// <summary>
     /// Removes the holes or islands of a row-major <paramref name="height"/> x <paramref name="width"/> mask whose
     /// area is below <paramref name="areaThreshold"/>. Returns the new mask (the input when nothing changes) and
-    /// whether any region was removed. When every island is small, the largest (the first in raster order among
-    /// equals) stays, as in the official code.
+    /// whether any region was removed. When every island is small, the largest stays, as in the official code; among
+    /// islands of equal size that is the first in raster order (OpenCV numbers regions in its own scan order, which
+    /// can pick another of the equals).
     /// </summary>
     public static (bool[] Mask, bool Changed) RemoveSmallRegions(bool[] mask, int height, int width, double areaThreshold, SmallRegionMode mode)
     {
