@@ -139,6 +139,38 @@ public sealed class SamPredictor : IDisposable
         return predictions;
     }
 
+    /// <summary>
+    /// The official <c>predict_torch</c> with <c>return_logits=True</c> for B prompts of N points each, as tensors
+    /// (no per-prompt copies): <paramref name="pointCoords"/> [B, N, 2] (x, y) in original-image pixels,
+    /// <paramref name="pointLabels"/> [B, N] (1 foreground, 0 background). Returns mask logits [B, K, H, W] at the
+    /// original size and predicted IoU [B, K] (float32), K = 3 for <see cref="MaskOutputMode.Multimask"/>, else 1;
+    /// the caller disposes both (or lets its dispose scope do so).
+    /// </summary>
+    public (Tensor MaskLogits, Tensor IouPredictions) PredictPoints(Tensor pointCoords, Tensor pointLabels, MaskOutputMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(pointCoords);
+        ArgumentNullException.ThrowIfNull(pointLabels);
+        if (pointCoords.dim() != 3 || pointCoords.shape[2] != 2 || pointCoords.shape[1] == 0)
+            throw new ArgumentException($"pointCoords has shape [{string.Join(", ", pointCoords.shape)}]; expected [B, N, 2] with N >= 1.", nameof(pointCoords));
+        if (!pointLabels.shape.SequenceEqual(pointCoords.shape.Take(2)))
+            throw new ArgumentException($"pointLabels has shape [{string.Join(", ", pointLabels.shape)}]; expected [{pointCoords.shape[0]}, {pointCoords.shape[1]}] (one label per point).", nameof(pointLabels));
+        var embedding = Embedding;
+        if (_decoder.MaskTokenCount == 1 && mode != MaskOutputMode.Auto)
+            throw new InvalidOperationException($"This decoder is a single-mask export: it returns one mask chosen by the export's own rule, so it cannot give {(mode == MaskOutputMode.Multimask ? "three masks (multimask)" : "the single-output token")}. Use MaskOutputMode.Auto.");
+
+        using var _ = inference_mode();
+        using var scope = NewDisposeScope();
+        var coords = _preprocessor.Transform.ApplyCoords(pointCoords.to(float32), _originalSize);
+        var batch = new PromptBatch(coords, pointLabels.to(int64), null, null);
+        var (lowRes, iou) = _decoder.Decode(embedding, batch);
+        var tokens = tensor(SelectTokens(iou, mode, (int)pointCoords.shape[1] + 1).SelectMany(t => t).ToArray())
+            .view(iou.shape[0], -1);
+        var selectedIou = iou.gather(1, tokens).to(float32);
+        var tokenIndex = tokens.view(tokens.shape[0], tokens.shape[1], 1, 1).expand(-1, -1, lowRes.shape[2], lowRes.shape[3]);
+        var masks = MaskPostprocessor.Postprocess(lowRes.gather(1, tokenIndex), _inputSize, _originalSize, Config.ImageSize);
+        return (masks.MoveToOuterDisposeScope(), selectedIou.MoveToOuterDisposeScope());
+    }
+
     /// <summary>The mask tokens to keep per prompt: [B][K].</summary>
     long[][] SelectTokens(Tensor iou, MaskOutputMode mode, int decoderPointCount)
     {
