@@ -4,7 +4,8 @@ namespace SamAdapt.Sam;
 
 /// <summary>
 /// SAM's <c>postprocess_masks</c>: low-resolution mask logits are upsampled bilinearly to the input
-/// frame, the padding is cropped, and the rest is resized bilinearly to the original image size.
+/// frame, the padding is cropped, and the rest is resized bilinearly to the original image size
+/// (computed as one linear map per axis).
 /// </summary>
 public static class MaskPostprocessor
 {
@@ -26,11 +27,54 @@ public static class MaskPostprocessor
 
         using var scope = torch.NewDisposeScope();
         var logits = lowResLogits.is_floating_point() ? lowResLogits : lowResLogits.to(torch.float32);
-        var upsampled = torch.nn.functional.interpolate(logits, new[] { frame, frame }, mode: torch.InterpolationMode.Bilinear, align_corners: false);
-        var cropped = upsampled[.., .., ..inputSize.Height, ..inputSize.Width];
-        // A bilinear resize to the same size is the identity (an image whose longest side is the frame).
-        if (inputSize == originalSize) return cropped.contiguous().MoveToOuterDisposeScope();
-        var resized = torch.nn.functional.interpolate(cropped, new long[] { originalSize.Height, originalSize.Width }, mode: torch.InterpolationMode.Bilinear, align_corners: false);
+        long lowRes = logits.shape[2];
+        // Both resizes and the crop are linear along each axis, so the three steps are one [H, 4G] matrix on the rows and one
+        // [W, 4G] matrix on the columns: the same weights as upsampling to the frame, cropping and resizing, without the
+        // [B, K, frame, frame] intermediate (for the automatic mask generator, 192 masks of 1024 x 1024 per batch).
+        var rows = AxisMap(lowRes, frame, inputSize.Height, originalSize.Height).to(logits.dtype, logits.device);
+        var columns = AxisMap(lowRes, frame, inputSize.Width, originalSize.Width).to(logits.dtype, logits.device);
+        var resized = torch.matmul(torch.matmul(rows, logits), columns.t());
         return resized.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The linear map [outputSize, lowRes] of one axis: bilinear upsampling from <paramref name="lowRes"/> to <paramref name="frame"/>,
+    /// keeping the first <paramref name="inputSize"/> samples, then bilinear resizing to <paramref name="outputSize"/>.
+    /// </summary>
+    static torch.Tensor AxisMap(long lowRes, long frame, int inputSize, int outputSize)
+    {
+        var upsample = BilinearWeights(lowRes, frame, rows: inputSize);
+        if (inputSize == outputSize) return torch.tensor(upsample, new long[] { inputSize, lowRes });
+        var resize = BilinearWeights(inputSize, outputSize, rows: outputSize);
+        var combined = new float[outputSize * lowRes];
+        for (int i = 0; i < outputSize; i++)
+            for (int j = 0; j < inputSize; j++)
+            {
+                float w = resize[i * inputSize + j];
+                if (w == 0) continue;
+                for (long k = 0; k < lowRes; k++) combined[i * lowRes + k] += w * upsample[j * lowRes + k];
+            }
+        return torch.tensor(combined, new long[] { outputSize, lowRes });
+    }
+
+    /// <summary>
+    /// The first <paramref name="rows"/> rows of PyTorch's bilinear resize (align_corners=false, no antialias) from
+    /// <paramref name="inputSize"/> to <paramref name="outputSize"/> samples, as a row-major [rows, inputSize] matrix: output i reads
+    /// source position (i + 0.5) * inputSize / outputSize - 0.5, clamped at 0, from its two neighbours.
+    /// </summary>
+    static float[] BilinearWeights(long inputSize, long outputSize, int rows)
+    {
+        var weights = new float[rows * inputSize];
+        float scale = (float)inputSize / outputSize;
+        for (int i = 0; i < rows; i++)
+        {
+            float source = Math.Max(scale * (i + 0.5f) - 0.5f, 0f);
+            long low = Math.Min((long)source, inputSize - 1);
+            long high = Math.Min(low + 1, inputSize - 1);
+            float lambda = source - low;
+            weights[i * inputSize + low] += 1 - lambda;
+            weights[i * inputSize + high] += lambda;
+        }
+        return weights;
     }
 }
