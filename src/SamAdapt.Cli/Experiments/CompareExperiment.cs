@@ -8,6 +8,7 @@ using SamAdapt.Deployment;
 using SamAdapt.Evaluation;
 using SamAdapt.Imaging;
 using SamAdapt.ML;
+using SamAdapt.ML.RowMapping;
 using SamAdapt.Sam;
 using SamAdapt.Sam.Modeling;
 using SamAdapt.UNet;
@@ -176,7 +177,7 @@ public sealed class CompareExperiment
     /// adapted U-Net features, each SAM output chosen by oracle and by predicted IoU into the columns of <see cref="MaskColumns"/>.
     /// The two SamDecode steps share <paramref name="predictor"/>'s decoder (the caller disposes it).
     /// </summary>
-    EstimatorChain<BestMaskSelectingTransformer> Scoring(SegmentationTransforms transforms, TrivialRowMappingEstimator<SamEncodingTransformer> samEncode,
+    EstimatorChain<BestMaskSelectingTransformer> Scoring(SegmentationTransforms transforms, SamEncodingEstimator samEncode,
         UNetSegmentationTransformer unet, EmbeddingAdapterTransformer adapter, SamPredictor predictor)
     {
         var adapted = new SamDecodeOptions { EmbeddingColumnName = AdaptedEmbedding, MasksColumnName = "AdaptedMasks", ScoresColumnName = "AdaptedMaskScores" };
@@ -185,9 +186,9 @@ public sealed class CompareExperiment
             .Append(transforms.SamDecode(predictor, new SamDecodeOptions(), ownsPredictor: false)) // -> Masks [3, H, W], MaskScores [3]
             .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Oracle, "Masks", "MaskScores", MaskColumns[0])))
             .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Predicted, "Masks", "MaskScores", MaskColumns[1])))
-            .Append(new TrivialRowMappingEstimator<UNetSegmentationTransformer>(unet, unet.GetOutputSchemaShape)) // Image -> UNetMask
+            .Append(new FittedEstimator<UNetSegmentationTransformer>(unet)) // Image -> UNetMask
             .Append(transforms.UNetEncode(unet.Model))                                    // Image -> Features [C, g, g]
-            .Append(new TrivialRowMappingEstimator<EmbeddingAdapterTransformer>(adapter, adapter.GetOutputSchemaShape)) // -> AdaptedEmbedding
+            .Append(new FittedEstimator<EmbeddingAdapterTransformer>(adapter)) // -> AdaptedEmbedding
             .Append(transforms.SamDecode(predictor, adapted, ownsPredictor: false))       // -> AdaptedMasks, AdaptedMaskScores
             .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Oracle, adapted.MasksColumnName, adapted.ScoresColumnName, MaskColumns[3])))
             .Append(transforms.BestMaskSelect(Select(MaskSelectionMethod.Predicted, adapted.MasksColumnName, adapted.ScoresColumnName, MaskColumns[4])));

@@ -67,7 +67,7 @@ public static class SegmentationEvaluation
             }).ToList();
         }).ToList();
         var nameColumn = nameColumnName is null ? null : data.Schema.GetColumnOrNull(nameColumnName);
-        if (nameColumn is { } n) ColumnTypes.Text(n.Name).Check(data.Schema);
+        if (nameColumn is { } n) InputColumn.Text(n.Name).Check(data.Schema);
 
         var active = reads.SelectMany(r => r).Concat(nameColumn is { } c ? [c] : []).DistinctBy(column => column.Index);
         using var cursor = data.GetRowCursor(active);

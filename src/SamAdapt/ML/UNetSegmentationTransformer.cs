@@ -2,6 +2,8 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.UNet;
 
+using SamAdapt.ML.RowMapping;
+
 namespace SamAdapt.ML;
 
 /// <summary>
@@ -11,7 +13,7 @@ namespace SamAdapt.ML;
 /// <see cref="UNetSegmentationTrainer.Fit"/> returns; saves and loads as <c>unet.safetensors</c> + <c>unet.json</c>
 /// (<see cref="UNetFile"/>). Owns the model.
 /// </summary>
-public sealed class UNetSegmentationTransformer : RowMappingTransformer<UNetSegmentOutput>, IDisposable
+public sealed class UNetSegmentationTransformer : RowMappingTransformer, IDisposable
 {
     readonly object _gate = new();
 
@@ -38,6 +40,7 @@ public sealed class UNetSegmentationTransformer : RowMappingTransformer<UNetSegm
         ImageColumnName = imageColumnName;
         OutputColumnName = outputColumnName;
         InputColumns = [InputColumn.Image(imageColumnName)];
+        Mapper = new RowMapper<UNetSegmentOutput>([OutputColumn<UNetSegmentOutput>.FloatVector(outputColumnName, r => r.PredictedMask)], CreateRowMapper);
     }
 
     /// <summary>Reads a U-Net saved by <see cref="Save"/> (or <see cref="UNetFile.Save"/>) from <paramref name="directory"/>, on the CPU.</summary>
@@ -56,20 +59,13 @@ public sealed class UNetSegmentationTransformer : RowMappingTransformer<UNetSegm
     }
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+    private protected override IReadOnlyList<InputColumn> InputColumns { get; }
 
     /// <inheritdoc/>
-    protected override SchemaDefinition CreateOutputDefinition()
-    {
-        var definition = SchemaDefinition.Create(typeof(UNetSegmentOutput), SchemaDefinition.Direction.Read);
-        var mask = definition[nameof(UNetSegmentOutput.PredictedMask)];
-        mask.ColumnName = OutputColumnName;
-        mask.ColumnType = new VectorDataViewType(NumberDataViewType.Single);
-        return definition;
-    }
+    private protected override IRowMapper Mapper { get; }
 
-    /// <inheritdoc/>
-    protected override Action<UNetSegmentOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    /// <summary>Makes the getters of <paramref name="inputColumns"/> (in the order of <see cref="InputColumns"/>) and returns what fills a row.</summary>
+    Action<UNetSegmentOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
     {
         var readImage = ImageColumnReader.Rgb(input, inputColumns[0], "U-Net");
         return output =>
