@@ -117,7 +117,7 @@ public sealed class CompareExperiment
         _log($"adapter: training {unetConfig.BottleneckChannels}x{unetConfig.BottleneckSize}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
              $"on {adapterImages.Count} images for {_options.AdapterEpochs} epochs through the frozen SAM decoder ...");
         if (checkpoint?.AdapterEpochs is int adapterDone) _log($"adapter: resuming from the checkpoint after epoch {adapterDone} in {checkpoint.AdapterFolder}");
-        using var adapterFit = segmentation.Transforms.AdapterFit(decoder, AdapterOptions(checkpoint, cancellationToken));
+        using var adapterFit = segmentation.Trainers.AdapterFit(decoder, AdapterOptions(checkpoint, cancellationToken));
         var adapterModel = segmentation.Transforms.UNetEncode(unet.Model)  // Image -> Features [C, g, g]
             .Append(segmentation.Transforms.MaskToPrompt(ClickMethod))     // Mask -> PromptX, PromptY
             .Append(adapterFit)                                            // Features -> AdaptedEmbedding [D, G, G], trained here

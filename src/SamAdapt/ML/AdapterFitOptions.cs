@@ -3,7 +3,7 @@ using SamAdapt.Sam.Modeling;
 
 namespace SamAdapt.ML;
 
-/// <summary>Options of <see cref="SegmentationTransforms.AdapterFit(AdapterFitOptions)"/>: the columns, the frozen SAM decoder and the training settings.</summary>
+/// <summary>Options of <see cref="SegmentationTrainers.AdapterFit(AdapterFitOptions)"/>: the columns, the frozen SAM decoder and the training settings.</summary>
 public sealed class AdapterFitOptions
 {
     /// <summary>The SAM model whose prompt encoder and mask decoder (frozen) the adapter trains through: a registry name, a model folder or a checkpoint file.</summary>
