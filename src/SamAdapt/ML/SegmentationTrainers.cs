@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using SamAdapt.Sam;
 using SamAdapt.Sam.Modeling;
 
 namespace SamAdapt.ML;
@@ -54,7 +55,7 @@ public sealed class SegmentationTrainers
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.SamModel, nameof(options.SamModel));
         options.Validate();
-        var decoder = SamDecoderLoading.Load(options.SamModel, options.ModelType);
+        var decoder = SamLoader.OpenDecoder(options.SamModel, options.ModelType);
         try
         {
             return new AdapterFitEstimator(_mlContext, decoder, ownsDecoder: true, options);
