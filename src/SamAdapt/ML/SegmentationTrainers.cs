@@ -22,7 +22,7 @@ public sealed class SegmentationTrainers
     /// <param name="epochs">Maximum passes over the rows (early stopping may end sooner).</param>
     /// <param name="seed">Seed of every random choice; null draws it from the MLContext's seed.</param>
     /// <param name="progress">Receives a report after every epoch, or null.</param>
-    public UNetSegmentationTrainer UNet(string imageColumnName = "Image", string maskColumnName = "Mask", string outputColumnName = "PredictedMask",
+    public UNetSegmentationTrainer UNet(string imageColumnName = ColumnNames.Image, string maskColumnName = ColumnNames.Mask, string outputColumnName = ColumnNames.PredictedMask,
         int imageSize = 256, int epochs = 20, int? seed = null, IProgress<UNet.UNetEpochReport>? progress = null) =>
         UNet(new UNetOptions
         {

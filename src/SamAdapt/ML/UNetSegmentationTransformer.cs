@@ -49,7 +49,7 @@ public sealed class UNetSegmentationTransformer : RowMappingTransformer, IDispos
     /// <param name="imageColumnName">The image column read.</param>
     /// <param name="outputColumnName">The mask column written.</param>
     /// <exception cref="ModelFormatException">A file is missing or malformed.</exception>
-    public static UNetSegmentationTransformer Load(MLContext mlContext, string directory, string imageColumnName = "Image", string outputColumnName = "PredictedMask") =>
+    public static UNetSegmentationTransformer Load(MLContext mlContext, string directory, string imageColumnName = ColumnNames.Image, string outputColumnName = ColumnNames.PredictedMask) =>
         new(mlContext, UNetFile.Load(directory), null, imageColumnName, outputColumnName);
 
     /// <summary>Writes the U-Net (<c>unet.safetensors</c> + <c>unet.json</c>) into <paramref name="directory"/>, each file atomically.</summary>
