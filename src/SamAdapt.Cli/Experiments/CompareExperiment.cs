@@ -200,7 +200,7 @@ public sealed class CompareExperiment
         ChosenIndexColumnName = output + "Index", ChosenScoreColumnName = output + "Score",
     };
 
-    PromptPointMethod ClickMethod => _options.Prompt == PromptPlacement.Interior ? PromptPointMethod.Interior : PromptPointMethod.Centroid;
+    PromptPointMethod ClickMethod => _options.Prompt;
 
     UNetOptions UNetOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
     {

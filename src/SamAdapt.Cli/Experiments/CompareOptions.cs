@@ -1,3 +1,4 @@
+using SamAdapt.Data;
 using SamAdapt.Sam.Modeling;
 using SamAdapt.UNet;
 
@@ -21,7 +22,7 @@ public sealed record CompareOptions
     public int ImageSize { get; init; } = 256;
 
     /// <summary>Where the one click per image goes.</summary>
-    public PromptPlacement Prompt { get; init; } = PromptPlacement.Centroid;
+    public PromptPointMethod Prompt { get; init; } = PromptPointMethod.Centroid;
 
     /// <summary>U-Net training epochs (early stopping may end sooner). With the defaults, the whole comparison on the built-in set takes about 4 minutes on 2 idle cores.</summary>
     public int UNetEpochs { get; init; } = 20;

@@ -1,9 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Evaluation;
-using TorchSharp;
-
 using SamAdapt.ML.RowMapping;
+using TorchSharp;
 
 namespace SamAdapt.ML;
 

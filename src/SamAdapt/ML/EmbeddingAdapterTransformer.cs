@@ -1,9 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Adapter;
-using TorchSharp;
-
 using SamAdapt.ML.RowMapping;
+using TorchSharp;
 
 namespace SamAdapt.ML;
 

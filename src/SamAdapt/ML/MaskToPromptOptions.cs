@@ -1,3 +1,5 @@
+using SamAdapt.Data;
+
 namespace SamAdapt.ML;
 
 /// <summary>Options of <see cref="SegmentationTransforms.MaskToPrompt(MaskToPromptOptions)"/>.</summary>

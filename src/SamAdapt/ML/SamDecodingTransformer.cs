@@ -1,9 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using SamAdapt.ML.RowMapping;
 using SamAdapt.Sam;
 using TorchSharp;
-
-using SamAdapt.ML.RowMapping;
 
 namespace SamAdapt.ML;
 

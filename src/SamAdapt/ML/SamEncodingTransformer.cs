@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Imaging;
-
 using SamAdapt.ML.RowMapping;
 
 namespace SamAdapt.ML;

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using SamAdapt.Data;
 using SamAdapt.Evaluation;
 using SamAdapt.Sam;
 using SamAdapt.UNet;

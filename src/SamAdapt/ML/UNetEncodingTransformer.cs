@@ -1,10 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Imaging;
+using SamAdapt.ML.RowMapping;
 using SamAdapt.UNet;
 using TorchSharp;
-
-using SamAdapt.ML.RowMapping;
 
 namespace SamAdapt.ML;
 

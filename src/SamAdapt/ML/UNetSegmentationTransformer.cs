@@ -1,8 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using SamAdapt.UNet;
-
 using SamAdapt.ML.RowMapping;
+using SamAdapt.UNet;
 
 namespace SamAdapt.ML;
 
