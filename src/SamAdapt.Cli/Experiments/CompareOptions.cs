@@ -61,5 +61,5 @@ public sealed record CompareOptions
     }
 
     /// <summary>The U-Net trainer settings these options imply.</summary>
-    public UNetTrainerOptions UNetOptions() => new() { ImageSize = ImageSize, Epochs = UNetEpochs, Seed = Seed };
+    internal UNetTrainerOptions UNetOptions() => new() { ImageSize = ImageSize, Epochs = UNetEpochs, Seed = Seed };
 }
