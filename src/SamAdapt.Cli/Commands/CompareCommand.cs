@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SamAdapt.Cli.Experiments;
+using SamAdapt.Data;
 using SamAdapt.Sam.Modeling;
 
 namespace SamAdapt.Cli.Commands;
@@ -42,7 +43,7 @@ public static class CompareCommand
                 SamModel = parse.GetValue(sam)!,
                 SamModelType = parse.GetValue(modelType),
                 ImageSize = parse.GetValue(imageSize),
-                Prompt = parse.GetValue(prompt) == "interior" ? PromptPlacement.Interior : PromptPlacement.Centroid,
+                Prompt = parse.GetValue(prompt) == "interior" ? PromptPointMethod.Interior : PromptPointMethod.Centroid,
                 UNetEpochs = parse.GetValue(unetEpochs),
                 AdapterEpochs = parse.GetValue(adapterEpochs),
                 AdapterImages = parse.GetValue(adapterImages),

@@ -8,6 +8,7 @@ using SamAdapt.Deployment;
 using SamAdapt.Evaluation;
 using SamAdapt.Imaging;
 using SamAdapt.ML;
+using SamAdapt.ML.RowMapping;
 using SamAdapt.Sam;
 using SamAdapt.Sam.Modeling;
 using SamAdapt.UNet;
@@ -110,7 +111,7 @@ public sealed class CompareExperiment
         _log($"adapter: training {unetConfig.BottleneckChannels}x{unetConfig.BottleneckSize}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
              $"on {adapterImages.Count} images for {_options.AdapterEpochs} epochs through the frozen SAM decoder ...");
         if (checkpoint?.AdapterEpochs is int adapterDone) _log($"adapter: resuming from the checkpoint after epoch {adapterDone} in {checkpoint.AdapterFolder}");
-        using var adapterFit = segmentation.Transforms.AdapterFit(decoder, AdapterOptions(checkpoint, cancellationToken));
+        using var adapterFit = segmentation.Trainers.AdapterFit(decoder, AdapterOptions(checkpoint, cancellationToken));
         var adapterModel = segmentation.Transforms.UNetEncode(unet.Model)  // Image -> Features [C, g, g]
             .Append(segmentation.Transforms.MaskToPrompt(ClickMethod))     // Mask -> PromptX, PromptY
             .Append(adapterFit)                                            // Features -> AdaptedEmbedding [D, G, G], trained here
@@ -200,7 +201,7 @@ public sealed class CompareExperiment
             ChosenIndexColumnName = method.MaskColumn + "Index", ChosenScoreColumnName = method.MaskColumn + "Score",
         }).Transformer;
 
-    PromptPointMethod ClickMethod => _options.Prompt == PromptPlacement.Interior ? PromptPointMethod.Interior : PromptPointMethod.Centroid;
+    PromptPointMethod ClickMethod => _options.Prompt;
 
     UNetOptions UNetOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
     {

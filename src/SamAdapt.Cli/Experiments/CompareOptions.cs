@@ -1,3 +1,4 @@
+using SamAdapt.Data;
 using SamAdapt.Sam.Modeling;
 using SamAdapt.UNet;
 
@@ -20,7 +21,7 @@ public sealed record CompareOptions
     public int ImageSize { get; init; } = 256;
 
     /// <summary>Where the one click per image goes.</summary>
-    public PromptPlacement Prompt { get; init; } = PromptPlacement.Centroid;
+    public PromptPointMethod Prompt { get; init; } = PromptPointMethod.Centroid;
 
     /// <summary>U-Net training epochs (early stopping may end sooner).</summary>
     public int UNetEpochs { get; init; } = 20;
@@ -59,5 +60,5 @@ public sealed record CompareOptions
     }
 
     /// <summary>The U-Net trainer settings these options imply.</summary>
-    public UNetTrainerOptions UNetOptions() => new() { ImageSize = ImageSize, Epochs = UNetEpochs, Seed = Seed };
+    internal UNetTrainerOptions UNetOptions() => new() { ImageSize = ImageSize, Epochs = UNetEpochs, Seed = Seed };
 }

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SamAdapt.Data;
 using SamAdapt.Evaluation;
 
 namespace SamAdapt.Cli.Experiments;
@@ -110,7 +111,7 @@ public static class CompareReport
         text.AppendLine("## Settings").AppendLine();
         text.AppendLine("| setting | value |").AppendLine("| --- | --- |");
         text.AppendLine(c, $"| seed | {o.Seed} |");
-        text.AppendLine(c, $"| prompt | one click per image at the ground truth's {(o.Prompt == PromptPlacement.Interior ? "interior point (farthest from the background)" : "centroid")} |");
+        text.AppendLine(c, $"| prompt | one click per image at the ground truth's {(o.Prompt == PromptPointMethod.Interior ? "interior point (farthest from the background)" : "centroid")} |");
         text.AppendLine(c, $"| U-Net | {o.ImageSize} px, {o.UNetEpochs} epochs (best: {results.UNetBestEpoch}) |");
         text.AppendLine(c, $"| adapter | {results.AdapterTrainImages} training images, {o.AdapterEpochs} epochs, learning rate {o.AdapterLearningRate} |");
         text.AppendLine().AppendLine("## Timings").AppendLine();

@@ -39,7 +39,7 @@ public sealed class AdapterTrainer
     /// </summary>
     /// <exception cref="SamAdaptException">The loss became NaN or infinite (the last checkpoint is kept), or the checkpoint does not fit.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the last checkpoint is kept).</exception>
-    public AdapterTrainingResult Train(EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples, AdapterTrainingOptions options,
+    internal AdapterTrainingResult Train(EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples, AdapterTrainingOptions options,
         IProgress<AdapterEpochReport>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);

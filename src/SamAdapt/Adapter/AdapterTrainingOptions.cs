@@ -1,7 +1,7 @@
 namespace SamAdapt.Adapter;
 
-/// <summary>Settings of <see cref="AdapterTrainer.Train"/>.</summary>
-public sealed record AdapterTrainingOptions
+/// <summary>Settings of <see cref="AdapterTrainer.Train"/>, the tensor-level trainer. The public options are <see cref="ML.AdapterFitOptions"/> (<c>mlContext.Segmentation().Trainers.AdapterFit</c>), which make these.</summary>
+internal sealed record AdapterTrainingOptions
 {
     /// <summary>Passes over the training samples (default 20).</summary>
     public int Epochs { get; init; } = 20;

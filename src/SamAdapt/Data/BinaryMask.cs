@@ -56,7 +56,7 @@ public sealed class BinaryMask
     }
 
     /// <summary>
-    /// Thresholds a decoded mask image (e.g. the <see cref="DatasetColumns.Mask"/> column): a pixel is
+    /// Thresholds a decoded mask image (e.g. the <see cref="ML.ColumnNames.Mask"/> column): a pixel is
     /// foreground when any of its colour channels exceeds <paramref name="threshold"/> (127 by default,
     /// which absorbs JPEG noise and makes coloured instance masks count as foreground).
     /// </summary>

@@ -1,3 +1,5 @@
+using SamAdapt.Sam;
+
 namespace SamAdapt.Data;
 
 /// <summary>The prompts derived from one ground-truth mask (see <see cref="MaskToPrompt.ForSample"/>).</summary>

@@ -1,3 +1,5 @@
+using SamAdapt.Sam;
+
 namespace SamAdapt.Data;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using SamAdapt.ML;
 
 namespace SamAdapt.Data;
 
@@ -69,9 +70,9 @@ public sealed class SegmentationDataset
     }
 
     /// <summary>
-    /// The samples as a data view with text columns <see cref="DatasetColumns.ImagePath"/>,
-    /// <see cref="DatasetColumns.MaskPath"/>, <see cref="DatasetColumns.Name"/> and image (<c>MLImage</c>)
-    /// columns <see cref="DatasetColumns.Image"/>, <see cref="DatasetColumns.Mask"/>, decoded lazily by
+    /// The samples as a data view with text columns <see cref="ColumnNames.ImagePath"/>,
+    /// <see cref="ColumnNames.MaskPath"/>, <see cref="ColumnNames.Name"/> and image (<c>MLImage</c>)
+    /// columns <see cref="ColumnNames.Image"/>, <see cref="ColumnNames.Mask"/>, decoded lazily by
     /// ML.NET's <c>LoadImages</c> (to 32-bit BGRA whatever the file's format).
     /// </summary>
     public static IDataView ToDataView(MLContext mlContext, IEnumerable<SegmentationSample> samples)
@@ -84,8 +85,8 @@ public sealed class SegmentationDataset
             MaskPath = s.MaskPath,
             Name = s.Name,
         }).ToList());
-        var loader = mlContext.Transforms.LoadImages(DatasetColumns.Image, imageFolder: null, inputColumnName: DatasetColumns.ImagePath)
-            .Append(mlContext.Transforms.LoadImages(DatasetColumns.Mask, imageFolder: null, inputColumnName: DatasetColumns.MaskPath));
+        var loader = mlContext.Transforms.LoadImages(ColumnNames.Image, imageFolder: null, inputColumnName: ColumnNames.ImagePath)
+            .Append(mlContext.Transforms.LoadImages(ColumnNames.Mask, imageFolder: null, inputColumnName: ColumnNames.MaskPath));
         return loader.Fit(rows).Transform(rows);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Adapter;
+using SamAdapt.ML.RowMapping;
 using SamAdapt.Sam;
 using SamAdapt.Sam.Modeling;
 using TorchSharp;
@@ -36,8 +37,8 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
         Options = options;
         _inputs =
         [
-            ColumnTypes.FloatVector(options.FeaturesColumnName), InputColumn.Image(options.MaskColumnName),
-            ColumnTypes.Float(options.PromptXColumnName), ColumnTypes.Float(options.PromptYColumnName),
+            InputColumn.FloatVector(options.FeaturesColumnName), InputColumn.Image(options.MaskColumnName),
+            InputColumn.Float(options.PromptXColumnName), InputColumn.Float(options.PromptYColumnName),
         ];
     }
 
@@ -131,13 +132,8 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
         ArgumentNullException.ThrowIfNull(inputSchema);
         foreach (var column in _inputs) column.Check(inputSchema);
         var config = _decoder.Config;
-        var definition = SchemaDefinition.Create(typeof(AdapterOutput), SchemaDefinition.Direction.Read);
-        var embedding = definition[nameof(AdapterOutput.Embedding)];
-        embedding.ColumnName = Options.OutputColumnName;
-        embedding.ColumnType = new VectorDataViewType(NumberDataViewType.Single, config.PromptEmbedDim, config.EmbeddingGrid, config.EmbeddingGrid);
-        // ML.NET keeps SchemaShape's constructors internal; CustomMapping's estimator (with no input column) adds the shape.
-        return _mlContext.Transforms.CustomMapping<NoColumns, AdapterOutput>((_, _) => { }, contractName: null,
-            inputSchemaDefinition: SchemaDefinition.Create(typeof(NoColumns)), outputSchemaDefinition: definition).GetOutputSchema(inputSchema);
+        var embedding = new VectorDataViewType(NumberDataViewType.Single, config.PromptEmbedDim, config.EmbeddingGrid, config.EmbeddingGrid);
+        return OutputSchemaShape.Add(_mlContext, inputSchema, [(Options.OutputColumnName, embedding)]);
     }
 
     /// <summary>Disposes the SAM decoder when this estimator opened it.</summary>
@@ -145,7 +141,4 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
     {
         if (_ownsDecoder) _decoder.Dispose();
     }
-
-    /// <summary>An input row with no column, for the schema-shape computation.</summary>
-    sealed class NoColumns;
 }

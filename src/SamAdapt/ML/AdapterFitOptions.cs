@@ -3,7 +3,7 @@ using SamAdapt.Sam.Modeling;
 
 namespace SamAdapt.ML;
 
-/// <summary>Options of <see cref="SegmentationTransforms.AdapterFit(AdapterFitOptions)"/>: the columns, the frozen SAM decoder and the training settings.</summary>
+/// <summary>Options of <see cref="SegmentationTrainers.AdapterFit(AdapterFitOptions)"/>: the columns, the frozen SAM decoder and the training settings.</summary>
 public sealed class AdapterFitOptions
 {
     /// <summary>The SAM model whose prompt encoder and mask decoder (frozen) the adapter trains through: a registry name, a model folder or a checkpoint file.</summary>
@@ -13,19 +13,19 @@ public sealed class AdapterFitOptions
     public string? ModelType { get; set; }
 
     /// <summary>The U-Net features read: float vector with known dimensions [C, g, g] (as UNetEncode writes).</summary>
-    public string FeaturesColumnName { get; set; } = "Features";
+    public string FeaturesColumnName { get; set; } = ColumnNames.Features;
 
     /// <summary>The ground-truth mask read during training (MLImage).</summary>
-    public string MaskColumnName { get; set; } = "Mask";
+    public string MaskColumnName { get; set; } = ColumnNames.Mask;
 
     /// <summary>The Single column with the training click's x in original pixels.</summary>
-    public string PromptXColumnName { get; set; } = "PromptX";
+    public string PromptXColumnName { get; set; } = ColumnNames.PromptX;
 
     /// <summary>The Single column with the training click's y in original pixels.</summary>
-    public string PromptYColumnName { get; set; } = "PromptY";
+    public string PromptYColumnName { get; set; } = ColumnNames.PromptY;
 
     /// <summary>The embedding column the fitted transformer writes: float vector [D, G, G].</summary>
-    public string OutputColumnName { get; set; } = "Embedding";
+    public string OutputColumnName { get; set; } = ColumnNames.Embedding;
 
     /// <summary>Passes over the training rows (default 20).</summary>
     public int Epochs { get; set; } = 20;

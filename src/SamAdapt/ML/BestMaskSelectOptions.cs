@@ -9,28 +9,28 @@ public sealed class BestMaskSelectOptions
     public MaskSelectionMethod Method { get; set; } = MaskSelectionMethod.Oracle;
 
     /// <summary>The candidate masks: float vector K * H * W of logits ([K, H, W] row-major), as SamDecode writes.</summary>
-    public string MasksColumnName { get; set; } = "Masks";
+    public string MasksColumnName { get; set; } = ColumnNames.Masks;
 
     /// <summary>The decoder's predicted IoU per candidate: float vector [K] (read by Predicted only).</summary>
-    public string ScoresColumnName { get; set; } = "MaskScores";
+    public string ScoresColumnName { get; set; } = ColumnNames.MaskScores;
 
     /// <summary>The ground-truth mask (MLImage, H x W; read by Oracle only).</summary>
-    public string MaskColumnName { get; set; } = "Mask";
+    public string MaskColumnName { get; set; } = ColumnNames.Mask;
 
     /// <summary>The Int32 column with the image height H.</summary>
-    public string OriginalHeightColumnName { get; set; } = "OriginalHeight";
+    public string OriginalHeightColumnName { get; set; } = ColumnNames.OriginalHeight;
 
     /// <summary>The Int32 column with the image width W.</summary>
-    public string OriginalWidthColumnName { get; set; } = "OriginalWidth";
+    public string OriginalWidthColumnName { get; set; } = ColumnNames.OriginalWidth;
 
     /// <summary>The chosen binary mask written: float vector H * W of 0/1, row-major.</summary>
-    public string OutputColumnName { get; set; } = "PredictedMask";
+    public string OutputColumnName { get; set; } = ColumnNames.PredictedMask;
 
     /// <summary>The Int32 column written with the chosen candidate's index, 0..K-1.</summary>
-    public string ChosenIndexColumnName { get; set; } = "ChosenIndex";
+    public string ChosenIndexColumnName { get; set; } = ColumnNames.ChosenIndex;
 
     /// <summary>The Single column written with the chosen candidate's criterion (IoU with the truth, predicted IoU or stability score).</summary>
-    public string ChosenScoreColumnName { get; set; } = "ChosenScore";
+    public string ChosenScoreColumnName { get; set; } = ColumnNames.ChosenScore;
 
     /// <summary>Stability offset on the logits (SAM's default 1), for Stability.</summary>
     public double StabilityOffset { get; set; } = MaskSelection.DefaultStabilityOffset;

@@ -1,7 +1,7 @@
 namespace SamAdapt.ML;
 
-/// <summary>The output row of <see cref="BestMaskSelectingTransformer"/> (column names set at run time).</summary>
-public sealed class BestMaskSelectOutput
+/// <summary>The output row of <see cref="BestMaskSelectingTransformer"/> (filled once per row).</summary>
+internal sealed class BestMaskSelectOutput
 {
     /// <summary>The chosen mask, H * W values of 0 or 1, row-major.</summary>
     public float[] PredictedMask = [];

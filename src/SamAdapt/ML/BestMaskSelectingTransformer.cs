@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Evaluation;
+using SamAdapt.ML.RowMapping;
 using TorchSharp;
 
 namespace SamAdapt.ML;
@@ -10,7 +11,7 @@ namespace SamAdapt.ML;
 /// ChosenScore (Single), choosing by <see cref="MaskSelection"/>: Oracle also reads the ground-truth Mask (MLImage),
 /// Predicted the MaskScores [K]; H and W come from the OriginalHeight/OriginalWidth columns.
 /// </summary>
-public sealed class BestMaskSelectingTransformer : RowMappingTransformer<BestMaskSelectOutput>
+public sealed class BestMaskSelectingTransformer : RowMappingTransformer
 {
     /// <summary>The method and column names in use.</summary>
     public BestMaskSelectOptions Options { get; }
@@ -22,32 +23,28 @@ public sealed class BestMaskSelectingTransformer : RowMappingTransformer<BestMas
         Options = options;
         var columns = new List<InputColumn>
         {
-            ColumnTypes.FloatVector(options.MasksColumnName),
-            ColumnTypes.Int32(options.OriginalHeightColumnName),
-            ColumnTypes.Int32(options.OriginalWidthColumnName),
+            InputColumn.FloatVector(options.MasksColumnName),
+            InputColumn.Int32(options.OriginalHeightColumnName),
+            InputColumn.Int32(options.OriginalWidthColumnName),
         };
         if (options.Method == MaskSelectionMethod.Oracle) columns.Add(InputColumn.Image(options.MaskColumnName));
-        if (options.Method == MaskSelectionMethod.Predicted) columns.Add(ColumnTypes.FloatVector(options.ScoresColumnName));
+        if (options.Method == MaskSelectionMethod.Predicted) columns.Add(InputColumn.FloatVector(options.ScoresColumnName));
         InputColumns = columns;
+        Mapper = new RowMapper<BestMaskSelectOutput>([
+            OutputColumn<BestMaskSelectOutput>.FloatVector(options.OutputColumnName, r => r.PredictedMask),
+            OutputColumn<BestMaskSelectOutput>.Int32(options.ChosenIndexColumnName, r => r.ChosenIndex),
+            OutputColumn<BestMaskSelectOutput>.Float(options.ChosenScoreColumnName, r => r.ChosenScore),
+        ], CreateRowMapper);
     }
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+    private protected override IReadOnlyList<InputColumn> InputColumns { get; }
 
     /// <inheritdoc/>
-    protected override SchemaDefinition CreateOutputDefinition()
-    {
-        var definition = SchemaDefinition.Create(typeof(BestMaskSelectOutput), SchemaDefinition.Direction.Read);
-        var mask = definition[nameof(BestMaskSelectOutput.PredictedMask)];
-        mask.ColumnName = Options.OutputColumnName;
-        mask.ColumnType = new VectorDataViewType(NumberDataViewType.Single);
-        definition[nameof(BestMaskSelectOutput.ChosenIndex)].ColumnName = Options.ChosenIndexColumnName;
-        definition[nameof(BestMaskSelectOutput.ChosenScore)].ColumnName = Options.ChosenScoreColumnName;
-        return definition;
-    }
+    private protected override IRowMapper Mapper { get; }
 
-    /// <inheritdoc/>
-    protected override Action<BestMaskSelectOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    /// <summary>Makes the getters of <paramref name="inputColumns"/> (in the order of <see cref="InputColumns"/>) and returns what fills a row.</summary>
+    Action<BestMaskSelectOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
     {
         var getMasks = input.GetGetter<VBuffer<float>>(inputColumns[0]);
         var getHeight = input.GetGetter<int>(inputColumns[1]);

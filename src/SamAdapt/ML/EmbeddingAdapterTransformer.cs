@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Adapter;
+using SamAdapt.ML.RowMapping;
 using TorchSharp;
 
 namespace SamAdapt.ML;
@@ -9,7 +10,7 @@ namespace SamAdapt.ML;
 /// Features (float vector [C, g, g]) -> Embedding (float vector [D, G, G]) through a trained <see cref="EmbeddingAdapter"/>
 /// (eval, no gradients). What <see cref="AdapterFitEstimator.Fit"/> returns; owns the adapter.
 /// </summary>
-public sealed class EmbeddingAdapterTransformer : RowMappingTransformer<AdapterOutput>, IDisposable
+public sealed class EmbeddingAdapterTransformer : RowMappingTransformer, IDisposable
 {
     readonly object _gate = new();
 
@@ -35,28 +36,24 @@ public sealed class EmbeddingAdapterTransformer : RowMappingTransformer<AdapterO
         TrainingResult = trainingResult;
         FeaturesColumnName = featuresColumnName;
         OutputColumnName = outputColumnName;
-        InputColumns = [ColumnTypes.FloatVector(featuresColumnName)];
+        InputColumns = [InputColumn.FloatVector(featuresColumnName)];
+        Mapper = new RowMapper<AdapterOutput>([
+            OutputColumn<AdapterOutput>.FloatVector(outputColumnName,
+                new VectorDataViewType(NumberDataViewType.Single, adapter.Config.OutChannels, adapter.Config.SamGrid, adapter.Config.SamGrid), r => r.Embedding),
+        ], CreateRowMapper);
     }
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+    private protected override IReadOnlyList<InputColumn> InputColumns { get; }
+
+    /// <inheritdoc/>
+    private protected override IRowMapper Mapper { get; }
 
     /// <summary>Writes the adapter (<c>adapter.json</c> + <c>adapter.safetensors</c>) into <paramref name="directory"/>.</summary>
     public void Save(string directory) => Adapter.Save(directory);
 
-    /// <inheritdoc/>
-    protected override SchemaDefinition CreateOutputDefinition()
-    {
-        var config = Adapter.Config;
-        var definition = SchemaDefinition.Create(typeof(AdapterOutput), SchemaDefinition.Direction.Read);
-        var embedding = definition[nameof(AdapterOutput.Embedding)];
-        embedding.ColumnName = OutputColumnName;
-        embedding.ColumnType = new VectorDataViewType(NumberDataViewType.Single, config.OutChannels, config.SamGrid, config.SamGrid);
-        return definition;
-    }
-
-    /// <inheritdoc/>
-    protected override Action<AdapterOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    /// <summary>Makes the getters of <paramref name="inputColumns"/> (in the order of <see cref="InputColumns"/>) and returns what fills a row.</summary>
+    Action<AdapterOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
     {
         var getFeatures = input.GetGetter<VBuffer<float>>(inputColumns[0]);
         var config = Adapter.Config;

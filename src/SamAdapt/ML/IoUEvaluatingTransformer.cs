@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using SamAdapt.ML.RowMapping;
 
 namespace SamAdapt.ML;
 
@@ -7,7 +8,7 @@ namespace SamAdapt.ML;
 /// PredictedMask (float vector H * W, foreground &gt; 0.5) + Mask (MLImage ground truth, H x W) -> IoU (Single).
 /// Both masks empty counts as IoU 1 (see <see cref="Evaluation.SegmentationStatistics"/>).
 /// </summary>
-public sealed class IoUEvaluatingTransformer : RowMappingTransformer<IoUEvaluateOutput>
+public sealed class IoUEvaluatingTransformer : RowMappingTransformer
 {
     /// <summary>The column names in use.</summary>
     public IoUEvaluateOptions Options { get; }
@@ -18,21 +19,17 @@ public sealed class IoUEvaluatingTransformer : RowMappingTransformer<IoUEvaluate
         options.Validate();
         Options = options;
         InputColumns = PredictedMaskStatistics.Columns(options);
+        Mapper = new RowMapper<IoUEvaluateOutput>([OutputColumn<IoUEvaluateOutput>.Float(options.OutputColumnName, r => r.IoU)], CreateRowMapper);
     }
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+    private protected override IReadOnlyList<InputColumn> InputColumns { get; }
 
     /// <inheritdoc/>
-    protected override SchemaDefinition CreateOutputDefinition()
-    {
-        var definition = SchemaDefinition.Create(typeof(IoUEvaluateOutput), SchemaDefinition.Direction.Read);
-        definition[nameof(IoUEvaluateOutput.IoU)].ColumnName = Options.OutputColumnName;
-        return definition;
-    }
+    private protected override IRowMapper Mapper { get; }
 
-    /// <inheritdoc/>
-    protected override Action<IoUEvaluateOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    /// <summary>Makes the getters of <paramref name="inputColumns"/> (in the order of <see cref="InputColumns"/>) and returns what fills a row.</summary>
+    Action<IoUEvaluateOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
     {
         var statistics = PredictedMaskStatistics.Create(input, inputColumns, "IoUEvaluate");
         return output => output.IoU = (float)statistics().IoU;

@@ -1,3 +1,5 @@
+using SamAdapt.Data;
+
 namespace SamAdapt.ML;
 
 /// <summary>Options of <see cref="SegmentationTransforms.MaskToPrompt(MaskToPromptOptions)"/>.</summary>
@@ -10,16 +12,16 @@ public sealed class MaskToPromptOptions
     public EmptyMaskHandling OnEmptyMask { get; set; } = EmptyMaskHandling.Error;
 
     /// <summary>The ground-truth mask read (MLImage; foreground where any channel &gt; 127).</summary>
-    public string MaskColumnName { get; set; } = "Mask";
+    public string MaskColumnName { get; set; } = ColumnNames.Mask;
 
     /// <summary>The Single column written with the click's x (column) in original pixels.</summary>
-    public string PromptXColumnName { get; set; } = "PromptX";
+    public string PromptXColumnName { get; set; } = ColumnNames.PromptX;
 
     /// <summary>The Single column written with the click's y (row) in original pixels.</summary>
-    public string PromptYColumnName { get; set; } = "PromptY";
+    public string PromptYColumnName { get; set; } = ColumnNames.PromptY;
 
     /// <summary>The Boolean column written with <see cref="EmptyMaskHandling.Flag"/>: whether the mask had a foreground pixel.</summary>
-    public string HasPromptColumnName { get; set; } = "HasPrompt";
+    public string HasPromptColumnName { get; set; } = ColumnNames.HasPrompt;
 
     internal void Validate()
     {

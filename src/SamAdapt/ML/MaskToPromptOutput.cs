@@ -1,7 +1,7 @@
 namespace SamAdapt.ML;
 
-/// <summary>The output row of <see cref="MaskToPromptTransformer"/> (column names set at run time).</summary>
-public sealed class MaskToPromptOutput
+/// <summary>The output row of <see cref="MaskToPromptTransformer"/> (filled once per row).</summary>
+internal sealed class MaskToPromptOutput
 {
     /// <summary>The click's x (column) in original pixels.</summary>
     public float PromptX;

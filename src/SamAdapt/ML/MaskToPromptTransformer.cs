@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Data;
+using SamAdapt.ML.RowMapping;
 
 namespace SamAdapt.ML;
 
@@ -8,7 +9,7 @@ namespace SamAdapt.ML;
 /// Mask (MLImage ground truth) -> one click PromptX, PromptY (Single, original pixels) at the mask's interior point or
 /// centroid (<see cref="Data.MaskToPrompt"/>); with <see cref="EmptyMaskHandling.Flag"/> also HasPrompt (Boolean).
 /// </summary>
-public sealed class MaskToPromptTransformer : RowMappingTransformer<MaskToPromptOutput>
+public sealed class MaskToPromptTransformer : RowMappingTransformer
 {
     /// <summary>The method and column names in use.</summary>
     public MaskToPromptOptions Options { get; }
@@ -19,25 +20,23 @@ public sealed class MaskToPromptTransformer : RowMappingTransformer<MaskToPrompt
         options.Validate();
         Options = options;
         InputColumns = [InputColumn.Image(options.MaskColumnName)];
+        List<OutputColumn<MaskToPromptOutput>> outputs =
+        [
+            OutputColumn<MaskToPromptOutput>.Float(options.PromptXColumnName, r => r.PromptX),
+            OutputColumn<MaskToPromptOutput>.Float(options.PromptYColumnName, r => r.PromptY),
+        ];
+        if (options.OnEmptyMask == EmptyMaskHandling.Flag) outputs.Add(OutputColumn<MaskToPromptOutput>.Boolean(options.HasPromptColumnName, r => r.HasPrompt));
+        Mapper = new RowMapper<MaskToPromptOutput>(outputs, CreateRowMapper);
     }
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+    private protected override IReadOnlyList<InputColumn> InputColumns { get; }
 
     /// <inheritdoc/>
-    protected override SchemaDefinition CreateOutputDefinition()
-    {
-        var definition = SchemaDefinition.Create(typeof(MaskToPromptOutput), SchemaDefinition.Direction.Read);
-        definition[nameof(MaskToPromptOutput.PromptX)].ColumnName = Options.PromptXColumnName;
-        definition[nameof(MaskToPromptOutput.PromptY)].ColumnName = Options.PromptYColumnName;
-        var flag = definition[nameof(MaskToPromptOutput.HasPrompt)];
-        if (Options.OnEmptyMask == EmptyMaskHandling.Flag) flag.ColumnName = Options.HasPromptColumnName;
-        else definition.Remove(flag);
-        return definition;
-    }
+    private protected override IRowMapper Mapper { get; }
 
-    /// <inheritdoc/>
-    protected override Action<MaskToPromptOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    /// <summary>Makes the getters of <paramref name="inputColumns"/> (in the order of <see cref="InputColumns"/>) and returns what fills a row.</summary>
+    Action<MaskToPromptOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
     {
         var getMask = ImageColumnReader.Mask(input, inputColumns[0], "MaskToPrompt");
         return output =>

@@ -10,7 +10,7 @@ internal static class PredictedMaskStatistics
 {
     /// <summary>The input columns: the predicted mask, then the ground truth.</summary>
     public static InputColumn[] Columns(IoUEvaluateOptions options) =>
-        [ColumnTypes.FloatVector(options.PredictedMaskColumnName), InputColumn.Image(options.MaskColumnName)];
+        [InputColumn.FloatVector(options.PredictedMaskColumnName), InputColumn.Image(options.MaskColumnName)];
 
     /// <summary>A function returning the current row's statistics; <paramref name="columns"/> are those of <see cref="Columns"/>.</summary>
     public static Func<SegmentationStatistics> Create(DataViewRow row, IReadOnlyList<DataViewSchema.Column> columns, string component)

@@ -10,25 +10,25 @@ public sealed class SamDecodeOptions
     public string? ModelType { get; set; }
 
     /// <summary>The image embedding read: float vector [D, G, G] (from SamEncode or the adapter).</summary>
-    public string EmbeddingColumnName { get; set; } = "Embedding";
+    public string EmbeddingColumnName { get; set; } = ColumnNames.Embedding;
 
     /// <summary>The Int32 column with the original image height H.</summary>
-    public string OriginalHeightColumnName { get; set; } = "OriginalHeight";
+    public string OriginalHeightColumnName { get; set; } = ColumnNames.OriginalHeight;
 
     /// <summary>The Int32 column with the original image width W.</summary>
-    public string OriginalWidthColumnName { get; set; } = "OriginalWidth";
+    public string OriginalWidthColumnName { get; set; } = ColumnNames.OriginalWidth;
 
     /// <summary>The Single column with the click's x (column) in original pixels.</summary>
-    public string PromptXColumnName { get; set; } = "PromptX";
+    public string PromptXColumnName { get; set; } = ColumnNames.PromptX;
 
     /// <summary>The Single column with the click's y (row) in original pixels.</summary>
-    public string PromptYColumnName { get; set; } = "PromptY";
+    public string PromptYColumnName { get; set; } = ColumnNames.PromptY;
 
     /// <summary>The masks written: float vector K * H * W of logits ([K, H, W] row-major, K = 3; foreground where &gt; 0).</summary>
-    public string MasksColumnName { get; set; } = "Masks";
+    public string MasksColumnName { get; set; } = ColumnNames.Masks;
 
     /// <summary>The decoder's predicted IoU per mask written: float vector [K].</summary>
-    public string ScoresColumnName { get; set; } = "MaskScores";
+    public string ScoresColumnName { get; set; } = ColumnNames.MaskScores;
 
     internal void Validate()
     {

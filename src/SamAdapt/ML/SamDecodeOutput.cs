@@ -1,7 +1,7 @@
 namespace SamAdapt.ML;
 
-/// <summary>The output row of <see cref="SamDecodingTransformer"/> (column names and sizes set at run time).</summary>
-public sealed class SamDecodeOutput
+/// <summary>The output row of <see cref="SamDecodingTransformer"/> (filled once per row).</summary>
+internal sealed class SamDecodeOutput
 {
     /// <summary>Mask logits [K, H, W], row-major, at the original image size.</summary>
     public float[] Masks = [];

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using SamAdapt.ML.RowMapping;
 using SamAdapt.Sam;
 using TorchSharp;
 
@@ -11,7 +12,7 @@ namespace SamAdapt.ML;
 /// encoder and mask decoder in multimask mode (<see cref="SamPredictor.SetEmbedding"/> + <see cref="SamPredictor.Predict(SamPrompt, MaskOutputMode)"/>).
 /// Disposing it disposes the model when it owns it.
 /// </summary>
-public sealed class SamDecodingTransformer : RowMappingTransformer<SamDecodeOutput>, IDisposable
+public sealed class SamDecodingTransformer : RowMappingTransformer, IDisposable
 {
     readonly SamPredictor _predictor;
     readonly bool _ownsPredictor;
@@ -33,29 +34,23 @@ public sealed class SamDecodingTransformer : RowMappingTransformer<SamDecodeOutp
         Options = options;
         InputColumns =
         [
-            ColumnTypes.FloatVector(options.EmbeddingColumnName), ColumnTypes.Int32(options.OriginalHeightColumnName),
-            ColumnTypes.Int32(options.OriginalWidthColumnName), ColumnTypes.Float(options.PromptXColumnName), ColumnTypes.Float(options.PromptYColumnName),
+            InputColumn.FloatVector(options.EmbeddingColumnName), InputColumn.Int32(options.OriginalHeightColumnName),
+            InputColumn.Int32(options.OriginalWidthColumnName), InputColumn.Float(options.PromptXColumnName), InputColumn.Float(options.PromptYColumnName),
         ];
+        Mapper = new RowMapper<SamDecodeOutput>([
+            OutputColumn<SamDecodeOutput>.FloatVector(options.MasksColumnName, r => r.Masks),
+            OutputColumn<SamDecodeOutput>.FloatVector(options.ScoresColumnName, new VectorDataViewType(NumberDataViewType.Single, MaskCount), r => r.MaskScores),
+        ], CreateRowMapper);
     }
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+    private protected override IReadOnlyList<InputColumn> InputColumns { get; }
 
     /// <inheritdoc/>
-    protected override SchemaDefinition CreateOutputDefinition()
-    {
-        var definition = SchemaDefinition.Create(typeof(SamDecodeOutput), SchemaDefinition.Direction.Read);
-        var masks = definition[nameof(SamDecodeOutput.Masks)];
-        masks.ColumnName = Options.MasksColumnName;
-        masks.ColumnType = new VectorDataViewType(NumberDataViewType.Single);
-        var scores = definition[nameof(SamDecodeOutput.MaskScores)];
-        scores.ColumnName = Options.ScoresColumnName;
-        scores.ColumnType = new VectorDataViewType(NumberDataViewType.Single, MaskCount);
-        return definition;
-    }
+    private protected override IRowMapper Mapper { get; }
 
-    /// <inheritdoc/>
-    protected override Action<SamDecodeOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    /// <summary>Makes the getters of <paramref name="inputColumns"/> (in the order of <see cref="InputColumns"/>) and returns what fills a row.</summary>
+    Action<SamDecodeOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
     {
         var getEmbedding = input.GetGetter<VBuffer<float>>(inputColumns[0]);
         var getHeight = input.GetGetter<int>(inputColumns[1]);

@@ -10,16 +10,16 @@ public sealed class SamEncodeOptions
     public string? ModelType { get; set; }
 
     /// <summary>The image column read (MLImage).</summary>
-    public string InputColumnName { get; set; } = "Image";
+    public string InputColumnName { get; set; } = ColumnNames.Image;
 
     /// <summary>The embedding column written: float vector [D, G, G] (D = 256, G = 64 for SAM).</summary>
-    public string OutputColumnName { get; set; } = "Embedding";
+    public string OutputColumnName { get; set; } = ColumnNames.Embedding;
 
     /// <summary>The int32 column written with the original image height (post-processing resizes masks back to it).</summary>
-    public string OriginalHeightColumnName { get; set; } = "OriginalHeight";
+    public string OriginalHeightColumnName { get; set; } = ColumnNames.OriginalHeight;
 
     /// <summary>The int32 column written with the original image width.</summary>
-    public string OriginalWidthColumnName { get; set; } = "OriginalWidth";
+    public string OriginalWidthColumnName { get; set; } = ColumnNames.OriginalWidth;
 
     /// <summary>A folder for the on-disk embedding cache (keyed by model and image content); null: no cache.</summary>
     public string? CacheFolder { get; set; }

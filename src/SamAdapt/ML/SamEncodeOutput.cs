@@ -1,7 +1,7 @@
 namespace SamAdapt.ML;
 
-/// <summary>The output row of <see cref="SamEncodingTransformer"/> (column names and vector size set at run time).</summary>
-public sealed class SamEncodeOutput
+/// <summary>The output row of <see cref="SamEncodingTransformer"/> (filled once per row).</summary>
+internal sealed class SamEncodeOutput
 {
     /// <summary>The embedding [D, G, G], row-major.</summary>
     public float[] Embedding = [];

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Imaging;
+using SamAdapt.ML.RowMapping;
 
 namespace SamAdapt.ML;
 
@@ -8,7 +9,7 @@ namespace SamAdapt.ML;
 /// Image (MLImage) -> SAM image embedding, a float vector [D, G, G], plus the original image height and
 /// width (int32). Embeddings are read from the cache when present. Disposing it disposes the model.
 /// </summary>
-public sealed class SamEncodingTransformer : RowMappingTransformer<SamEncodeOutput>, IDisposable
+public sealed class SamEncodingTransformer : RowMappingTransformer, IDisposable
 {
     readonly SamImageEmbedder _embedder;
     readonly EmbeddingCache? _cache;
@@ -28,6 +29,11 @@ public sealed class SamEncodingTransformer : RowMappingTransformer<SamEncodeOutp
         Options = options;
         _cache = options.CacheFolder is null ? null : new EmbeddingCache(options.CacheFolder);
         InputColumns = [InputColumn.Image(options.InputColumnName)];
+        Mapper = new RowMapper<SamEncodeOutput>([
+            OutputColumn<SamEncodeOutput>.FloatVector(options.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single, EmbeddingDim, Grid, Grid), r => r.Embedding),
+            OutputColumn<SamEncodeOutput>.Int32(options.OriginalHeightColumnName, r => r.OriginalHeight),
+            OutputColumn<SamEncodeOutput>.Int32(options.OriginalWidthColumnName, r => r.OriginalWidth),
+        ], CreateRowMapper);
     }
 
     /// <summary>Embedding channels D.</summary>
@@ -37,22 +43,13 @@ public sealed class SamEncodingTransformer : RowMappingTransformer<SamEncodeOutp
     public int Grid => _embedder.Grid;
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+    private protected override IReadOnlyList<InputColumn> InputColumns { get; }
 
     /// <inheritdoc/>
-    protected override SchemaDefinition CreateOutputDefinition()
-    {
-        var definition = SchemaDefinition.Create(typeof(SamEncodeOutput), SchemaDefinition.Direction.Read);
-        var embedding = definition[nameof(SamEncodeOutput.Embedding)];
-        embedding.ColumnName = Options.OutputColumnName;
-        embedding.ColumnType = new VectorDataViewType(NumberDataViewType.Single, EmbeddingDim, Grid, Grid);
-        definition[nameof(SamEncodeOutput.OriginalHeight)].ColumnName = Options.OriginalHeightColumnName;
-        definition[nameof(SamEncodeOutput.OriginalWidth)].ColumnName = Options.OriginalWidthColumnName;
-        return definition;
-    }
+    private protected override IRowMapper Mapper { get; }
 
-    /// <inheritdoc/>
-    protected override Action<SamEncodeOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    /// <summary>Makes the getters of <paramref name="inputColumns"/> (in the order of <see cref="InputColumns"/>) and returns what fills a row.</summary>
+    Action<SamEncodeOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
     {
         var readImage = ImageColumnReader.Rgb(input, inputColumns[0], "SamEncode");
         return output =>

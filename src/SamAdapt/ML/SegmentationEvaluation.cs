@@ -18,8 +18,8 @@ public static class SegmentationEvaluation
     /// <param name="maskColumnName">Ground-truth mask (MLImage).</param>
     /// <param name="nameColumnName">Text column naming each image; ignored when absent.</param>
     /// <exception cref="SamAdaptException">A column is missing or of the wrong type, a mask size does not match, or the data has no row.</exception>
-    public static SegmentationMetrics Evaluate(this SegmentationCatalog catalog, IDataView data, string predictedMaskColumnName = "PredictedMask",
-        string maskColumnName = "Mask", string? nameColumnName = "Name")
+    public static SegmentationMetrics Evaluate(this SegmentationCatalog catalog, IDataView data, string predictedMaskColumnName = ColumnNames.PredictedMask,
+        string maskColumnName = ColumnNames.Mask, string? nameColumnName = ColumnNames.Name)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return Evaluate(data, new IoUEvaluateOptions { PredictedMaskColumnName = predictedMaskColumnName, MaskColumnName = maskColumnName }, nameColumnName);
@@ -37,7 +37,7 @@ public static class SegmentationEvaluation
     /// <param name="progress">Receives the number of rows done after each row, or null.</param>
     /// <exception cref="SamAdaptException">A column is missing or of the wrong type, a mask size does not match, or the data has no row.</exception>
     public static IReadOnlyList<SegmentationMetrics> Evaluate(this SegmentationCatalog catalog, IDataView data, IReadOnlyList<string> predictedMaskColumnNames,
-        string maskColumnName = "Mask", string? nameColumnName = "Name", IProgress<int>? progress = null)
+        string maskColumnName = ColumnNames.Mask, string? nameColumnName = ColumnNames.Name, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(predictedMaskColumnNames);
@@ -48,7 +48,7 @@ public static class SegmentationEvaluation
 
     /// <summary>The metrics of <see cref="Evaluate(SegmentationCatalog, IDataView, string, string, string?)"/> with the column names of <paramref name="options"/>.</summary>
     /// <exception cref="SamAdaptException">A column is missing or of the wrong type, a mask size does not match, or the data has no row.</exception>
-    public static SegmentationMetrics Evaluate(IDataView data, IoUEvaluateOptions options, string? nameColumnName = "Name")
+    public static SegmentationMetrics Evaluate(IDataView data, IoUEvaluateOptions options, string? nameColumnName = ColumnNames.Name)
     {
         ArgumentNullException.ThrowIfNull(options);
         return Evaluate(data, [options], nameColumnName, progress: null)[0];
@@ -67,7 +67,7 @@ public static class SegmentationEvaluation
             }).ToList();
         }).ToList();
         var nameColumn = nameColumnName is null ? null : data.Schema.GetColumnOrNull(nameColumnName);
-        if (nameColumn is { } n) ColumnTypes.Text(n.Name).Check(data.Schema);
+        if (nameColumn is { } n) InputColumn.Text(n.Name).Check(data.Schema);
 
         var active = reads.SelectMany(r => r).Concat(nameColumn is { } c ? [c] : []).DistinctBy(column => column.Index);
         using var cursor = data.GetRowCursor(active);

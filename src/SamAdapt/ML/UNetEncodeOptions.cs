@@ -7,16 +7,16 @@ public sealed class UNetEncodeOptions
     public string? ModelFolder { get; set; }
 
     /// <summary>The image column read (MLImage).</summary>
-    public string InputColumnName { get; set; } = "Image";
+    public string InputColumnName { get; set; } = ColumnNames.Image;
 
     /// <summary>The features column written: float vector [C, g, g] (the U-Net bottleneck).</summary>
-    public string OutputColumnName { get; set; } = "Features";
+    public string OutputColumnName { get; set; } = ColumnNames.Features;
 
     /// <summary>The Int32 column written with the original image height (SamDecode resizes masks back to it).</summary>
-    public string OriginalHeightColumnName { get; set; } = "OriginalHeight";
+    public string OriginalHeightColumnName { get; set; } = ColumnNames.OriginalHeight;
 
     /// <summary>The Int32 column written with the original image width.</summary>
-    public string OriginalWidthColumnName { get; set; } = "OriginalWidth";
+    public string OriginalWidthColumnName { get; set; } = ColumnNames.OriginalWidth;
 
     internal void Validate()
     {

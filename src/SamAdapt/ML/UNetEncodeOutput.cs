@@ -1,7 +1,7 @@
 namespace SamAdapt.ML;
 
-/// <summary>The output row of <see cref="UNetEncodingTransformer"/> (column names and vector size set at run time).</summary>
-public sealed class UNetEncodeOutput
+/// <summary>The output row of <see cref="UNetEncodingTransformer"/> (filled once per row).</summary>
+internal sealed class UNetEncodeOutput
 {
     /// <summary>The bottleneck features [C, g, g], row-major.</summary>
     public float[] Features = [];

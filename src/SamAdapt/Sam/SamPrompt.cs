@@ -2,12 +2,6 @@ using TorchSharp;
 
 namespace SamAdapt.Sam;
 
-/// <summary>A point prompt in original-image pixels: (x, y) and a label (1 foreground, 0 background).</summary>
-public readonly record struct PromptPoint(float X, float Y, int Label);
-
-/// <summary>A box prompt in original-image pixels: top-left (X0, Y0) and bottom-right (X1, Y1).</summary>
-public readonly record struct PromptBox(float X0, float Y0, float X1, float Y1);
-
 /// <summary>
 /// What SAM is asked to segment: points, a box, a low-resolution mask from an earlier prediction, or a
 /// combination. At least one of them must be given.
@@ -45,20 +39,4 @@ public sealed record SamPrompt
         if (MaskInput is not null && !MaskInput.shape.SequenceEqual(new long[] { 1, lowResMaskSize, lowResMaskSize }))
             throw new ArgumentException($"The mask input has shape [{string.Join(", ", MaskInput.shape)}]; expected [1, {lowResMaskSize}, {lowResMaskSize}] (low-res logits of this model).");
     }
-}
-
-/// <summary>Which of SAM's mask tokens a prediction returns.</summary>
-public enum MaskOutputMode
-{
-    /// <summary>Token 0, one mask (SamPredictor with <c>multimask_output=False</c>).</summary>
-    Single,
-    /// <summary>Tokens 1..3, three masks (SamPredictor with <c>multimask_output=True</c>).</summary>
-    Multimask,
-    /// <summary>
-    /// One mask chosen by the rule of the official single-mask ONNX export: the score is the predicted
-    /// IoU, with token 0 moved by (n - 2.5) x 1000 where n counts the decoder's prompt points (clicks, box
-    /// corners and the padding point). One click (n = 2) or a box alone: the best multimask output;
-    /// more points, or a box with a click: token 0.
-    /// </summary>
-    Auto,
 }

@@ -19,7 +19,7 @@ public sealed class UNetTrainer
 
     /// <summary>Creates a trainer with <paramref name="options"/> (checked now).</summary>
     /// <exception cref="SamAdaptException">An option is out of range.</exception>
-    public UNetTrainer(UNetTrainerOptions options)
+    internal UNetTrainer(UNetTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();

@@ -3,12 +3,11 @@ using TorchSharp;
 namespace SamAdapt.UNet;
 
 /// <summary>
-/// Settings of <see cref="UNetTrainer"/>. On 2 shared CPU cores one step of 4 images took about 22 s at
-/// 512 pixels (BaseWidth 16, depth 3) and 0.5-2 s at 256 pixels (depth 2, still SAM's 64 grid); 100
-/// plant-like 512-pixel images resized to 256 reached validation IoU 0.98 in 3 epochs (161 s for 6).
-/// For CPU training, set <see cref="ImageSize"/> to 256.
+/// Settings of <see cref="UNetTrainer"/>, the tensor-level trainer. The public options are
+/// <see cref="ML.UNetOptions"/> (<c>mlContext.Segmentation().Trainers.UNet</c>), which make these; the CLI uses them
+/// directly. For CPU training, set <see cref="ImageSize"/> to 256 (depth 2 still puts the bottleneck on SAM's 64 grid).
 /// </summary>
-public sealed class UNetTrainerOptions
+internal sealed class UNetTrainerOptions
 {
     /// <summary>
     /// Side of the square training images (every sample must already have this size). Default 256 (depth 2 keeps

@@ -1,4 +1,5 @@
 using SamAdapt.Data;
+using SamAdapt.Sam;
 
 namespace SamAdapt.Tests.Data;
 

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 using SamAdapt.Data;
+using SamAdapt.ML;
 using SkiaSharp;
 
 namespace SamAdapt.Tests.Data;
@@ -147,17 +148,17 @@ public class SegmentationDatasetTests
 
         var mlContext = new MLContext(seed: 0);
         var view = dataset.ToDataView(mlContext);
-        foreach (var column in new[] { DatasetColumns.ImagePath, DatasetColumns.MaskPath, DatasetColumns.Name })
+        foreach (var column in new[] { ColumnNames.ImagePath, ColumnNames.MaskPath, ColumnNames.Name })
             Assert.Equal(TextDataViewType.Instance, view.Schema[column].Type);
-        Assert.IsType<ImageDataViewType>(view.Schema[DatasetColumns.Image].Type);
-        Assert.IsType<ImageDataViewType>(view.Schema[DatasetColumns.Mask].Type);
+        Assert.IsType<ImageDataViewType>(view.Schema[ColumnNames.Image].Type);
+        Assert.IsType<ImageDataViewType>(view.Schema[ColumnNames.Mask].Type);
 
-        var names = view.GetColumn<string>(DatasetColumns.Name).ToList();
+        var names = view.GetColumn<string>(ColumnNames.Name).ToList();
         Assert.Equal(new[] { "deep" }, names);
         // LoadImages disposes each MLImage when the cursor moves on, so read it inside the cursor.
-        using var cursor = view.GetRowCursor(new[] { view.Schema[DatasetColumns.Image], view.Schema[DatasetColumns.Mask] });
-        var getImage = cursor.GetGetter<MLImage>(view.Schema[DatasetColumns.Image]);
-        var getMask = cursor.GetGetter<MLImage>(view.Schema[DatasetColumns.Mask]);
+        using var cursor = view.GetRowCursor(new[] { view.Schema[ColumnNames.Image], view.Schema[ColumnNames.Mask] });
+        var getImage = cursor.GetGetter<MLImage>(view.Schema[ColumnNames.Image]);
+        var getMask = cursor.GetGetter<MLImage>(view.Schema[ColumnNames.Mask]);
         Assert.True(cursor.MoveNext());
         MLImage image = null!, mask = null!;
         getImage(ref image);
@@ -197,8 +198,8 @@ public class SegmentationDatasetTests
         TestImages.WriteGreyMask(Path.Combine(root, "masks", "x.png"), Square);
 
         var view = SegmentationDataset.Load(root).ToDataView(new MLContext(seed: 0));
-        using var cursor = view.GetRowCursor(new[] { view.Schema[DatasetColumns.Image] });
-        var getImage = cursor.GetGetter<MLImage>(view.Schema[DatasetColumns.Image]);
+        using var cursor = view.GetRowCursor(new[] { view.Schema[ColumnNames.Image] });
+        var getImage = cursor.GetGetter<MLImage>(view.Schema[ColumnNames.Image]);
         Assert.True(cursor.MoveNext());
         MLImage image = null!;
         getImage(ref image);

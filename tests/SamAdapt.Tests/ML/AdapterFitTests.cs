@@ -57,7 +57,7 @@ public class AdapterFitTests
         using var unet = TinyUNet();
         var reports = new Reports();
         var seg = mlContext.Segmentation().Transforms;
-        var fit = seg.AdapterFit(new AdapterFitOptions
+        var fit = mlContext.Segmentation().Trainers.AdapterFit(new AdapterFitOptions
         {
             SamModel = TestPaths.MiniFixture, Epochs = 4, BatchSize = 2, LearningRate = 1e-2, ValidationFraction = 0, Progress = reports,
         });
@@ -107,7 +107,7 @@ public class AdapterFitTests
         var seg = mlContext.Segmentation().Transforms;
 
         var model = seg.UNetEncode(unet).Append(seg.MaskToPrompt())
-            .Append(seg.AdapterFit(decoder, new AdapterFitOptions { Epochs = 2, LearningRate = 1e-2, ValidationFraction = 0 })).Fit(data);
+            .Append(mlContext.Segmentation().Trainers.AdapterFit(decoder, new AdapterFitOptions { Epochs = 2, LearningRate = 1e-2, ValidationFraction = 0 })).Fit(data);
 
         foreach (var (name, value) in decoder.state_dict())
             Assert.True(before[name].equal(value).all().item<bool>(), $"{name} changed");
@@ -126,7 +126,7 @@ public class AdapterFitTests
         var seg = mlContext.Segmentation().Transforms;
         var options = new AdapterFitOptions { Epochs = 2, ValidationFraction = 0, Progress = reports, CancellationToken = new CancellationToken(canceled: true) };
 
-        Assert.ThrowsAny<OperationCanceledException>(() => seg.UNetEncode(unet).Append(seg.MaskToPrompt()).Append(seg.AdapterFit(decoder, options)).Fit(data));
+        Assert.ThrowsAny<OperationCanceledException>(() => seg.UNetEncode(unet).Append(seg.MaskToPrompt()).Append(mlContext.Segmentation().Trainers.AdapterFit(decoder, options)).Fit(data));
         Assert.Empty(reports.All);
     }
 
@@ -135,7 +135,7 @@ public class AdapterFitTests
     {
         var mlContext = new MLContext(seed: 0);
         using var decoder = MiniDecoder();
-        using var fit = mlContext.Segmentation().Transforms.AdapterFit(decoder);
+        using var fit = mlContext.Segmentation().Trainers.AdapterFit(decoder);
         var (data, _) = SamDecodeTests.Pairs(mlContext);
         var maskPath = MaskRows.WriteMask(TestPaths.NewTempDirectory(), "m", new bool[4, 4]);
         var rows = mlContext.Data.LoadFromEnumerable(new[] { new VariableFeaturesRow { MaskPath = maskPath, Features = new float[4] } });

@@ -14,7 +14,7 @@ public class RowMappingSchemaTests
         public float Image;
     }
 
-    static (MLContext, TrivialRowMappingEstimator<SamEncodingTransformer>) MiniEncoder()
+    static (MLContext, SamEncodingEstimator) MiniEncoder()
     {
         var mlContext = new MLContext(seed: 0);
         return (mlContext, mlContext.Segmentation().Transforms.SamEncode(TestPaths.MiniFixture));

@@ -1,24 +1,24 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace SamAdapt.ML;
+namespace SamAdapt.ML.RowMapping;
 
 /// <summary>An input row with the added columns (what <see cref="IRowToRowMapper.GetRow"/> returns, e.g. for a prediction engine).</summary>
-internal sealed class MappedRow<TOutput> : DataViewRow where TOutput : class, new()
+internal sealed class MappedRow<TRow> : DataViewRow where TRow : class, new()
 {
-    readonly MappedColumns<TOutput> _columns;
+    readonly MappedColumns<TRow> _columns;
     readonly DataViewRow _input;
     readonly bool[] _active;
-    readonly MappedRowValues<TOutput> _values;
+    readonly MappedRowValues<TRow> _values;
 
-    public MappedRow(MappedColumns<TOutput> columns, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns,
-        Func<DataViewRow, IReadOnlyList<DataViewSchema.Column>, Action<TOutput>> createMapper)
+    public MappedRow(MappedColumns<TRow> columns, DataViewRow input, IEnumerable<DataViewSchema.Column> activeColumns,
+        Func<DataViewRow, IReadOnlyList<DataViewSchema.Column>, Action<TRow>> createMapper)
     {
         _columns = columns;
         _input = input;
         _active = new bool[columns.OutputSchema.Count];
         foreach (var column in activeColumns) _active[column.Index] = true;
-        _values = new MappedRowValues<TOutput>(columns, input, createMapper);
+        _values = new MappedRowValues<TRow>(columns, input, createMapper);
     }
 
     public override DataViewSchema Schema => _columns.OutputSchema;

@@ -1,22 +1,22 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace SamAdapt.ML;
+namespace SamAdapt.ML.RowMapping;
 
 /// <summary>
 /// A cursor over the input with the added columns, computed for a row only when one of them is read.
-/// Column access is that of a <see cref="MappedRow{TOutput}"/> over the input cursor.
+/// Column access is that of a <see cref="MappedRow{TRow}"/> over the input cursor.
 /// </summary>
-internal sealed class MappedCursor<TOutput> : DataViewRowCursor where TOutput : class, new()
+internal sealed class MappedCursor<TRow> : DataViewRowCursor where TRow : class, new()
 {
     readonly DataViewRowCursor _input;
-    readonly MappedRow<TOutput> _row;
+    readonly MappedRow<TRow> _row;
 
-    public MappedCursor(MappedColumns<TOutput> columns, DataViewRowCursor input, IEnumerable<DataViewSchema.Column> activeColumns,
-        Func<DataViewRow, IReadOnlyList<DataViewSchema.Column>, Action<TOutput>> createMapper)
+    public MappedCursor(MappedColumns<TRow> columns, DataViewRowCursor input, IEnumerable<DataViewSchema.Column> activeColumns,
+        Func<DataViewRow, IReadOnlyList<DataViewSchema.Column>, Action<TRow>> createMapper)
     {
         _input = input;
-        _row = new MappedRow<TOutput>(columns, input, activeColumns, createMapper);
+        _row = new MappedRow<TRow>(columns, input, activeColumns, createMapper);
     }
 
     public override DataViewSchema Schema => _row.Schema;

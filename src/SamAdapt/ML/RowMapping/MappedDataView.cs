@@ -1,16 +1,16 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace SamAdapt.ML;
+namespace SamAdapt.ML.RowMapping;
 
-/// <summary>The data view <see cref="RowMappingTransformer{TOutput}.Transform"/> returns: the input plus the added columns, computed lazily.</summary>
-internal sealed class MappedDataView<TOutput> : IDataView where TOutput : class, new()
+/// <summary>The data view <see cref="RowMappingTransformer.Transform"/> returns: the input plus the added columns, computed lazily.</summary>
+internal sealed class MappedDataView<TRow> : IDataView where TRow : class, new()
 {
     readonly IDataView _input;
-    readonly MappedColumns<TOutput> _columns;
-    readonly Func<DataViewRow, IReadOnlyList<DataViewSchema.Column>, Action<TOutput>> _createMapper;
+    readonly MappedColumns<TRow> _columns;
+    readonly Func<DataViewRow, IReadOnlyList<DataViewSchema.Column>, Action<TRow>> _createMapper;
 
-    public MappedDataView(IDataView input, MappedColumns<TOutput> columns, Func<DataViewRow, IReadOnlyList<DataViewSchema.Column>, Action<TOutput>> createMapper)
+    public MappedDataView(IDataView input, MappedColumns<TRow> columns, Func<DataViewRow, IReadOnlyList<DataViewSchema.Column>, Action<TRow>> createMapper)
     {
         _input = input;
         _columns = columns;
@@ -24,7 +24,7 @@ internal sealed class MappedDataView<TOutput> : IDataView where TOutput : class,
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         var needed = columnsNeeded.ToList();
-        return new MappedCursor<TOutput>(_columns, _input.GetRowCursor(_columns.Dependencies(needed), rand), needed, _createMapper);
+        return new MappedCursor<TRow>(_columns, _input.GetRowCursor(_columns.Dependencies(needed), rand), needed, _createMapper);
     }
 
     /// <summary>One cursor: the mapping serialises on its model anyway.</summary>
