@@ -9,7 +9,7 @@ namespace SamAdapt.Data;
 /// </summary>
 public sealed class SegmentationDataset
 {
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"];
     private const string CvpppImageSuffix = "_rgb.png";
     private const string CvpppMaskSuffix = "_fg.png";
 

@@ -63,7 +63,8 @@ public sealed class SyntheticPlantSample
     private static byte[] Encode(SKBitmap bitmap)
     {
         using var pixmap = bitmap.PeekPixels();
-        using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, zLibLevel: 3));
+        using var data = pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, zLibLevel: 3))
+            ?? throw new InvalidOperationException("SkiaSharp could not encode a synthetic plant as PNG.");
         return data.ToArray();
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.ML.Data;
-using SkiaSharp;
 using TorchSharp;
 
 namespace SamAdapt.Imaging;
@@ -125,34 +124,29 @@ public sealed class RgbImage
     public torch.Tensor ToTensor() => torch.tensor(_pixels, new long[] { Height, Width, Channels }, torch.ScalarType.Byte);
 
     /// <summary>
-    /// Decodes an image file (PNG, JPEG, BMP, GIF, WebP; grayscale, palette, RGBA and 16-bit PNGs
-    /// included) to RGB, dropping alpha without premultiplying. Unlike <c>MLImage.CreateFromFile</c>,
-    /// a file cut short or corrupt is an error rather than an image with black rows.
+    /// Decodes an image file to RGB, dropping alpha without premultiplying: PNG (grey, palette, RGBA, 16-bit), JPEG, TIFF
+    /// (8- and 16-bit grey or RGB, the first page), BMP, GIF, WebP. The pixels are those PIL's <c>Image.open(path).convert("RGB")</c>
+    /// gives (libjpeg for JPEG; 16-bit samples brought to 8 bits as PIL does), not turned by the EXIF orientation unless
+    /// <paramref name="options"/> asks for it. Unlike <c>MLImage.CreateFromFile</c>, a file cut short or corrupt is an error
+    /// rather than an image with black rows.
     /// </summary>
-    /// <exception cref="ImageFormatException">The file is missing, not an image, truncated or corrupt; the message names it.</exception>
-    public static RgbImage Load(string path)
+    /// <param name="path">The image file.</param>
+    /// <param name="options">Decoding options; null: <see cref="ImageLoadOptions.Default"/>.</param>
+    /// <exception cref="ImageFormatException">The file is missing, not an image, too large, truncated or corrupt; the message names it.</exception>
+    public static RgbImage Load(string path, ImageLoadOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path)) throw new ImageFormatException($"{path}: the image file does not exist.");
-        using var codec = SKCodec.Create(path, out var created);
-        if (codec is null)
-            throw new ImageFormatException($"{path} is not an image that can be decoded (expected PNG, JPEG, BMP, GIF or WebP; the decoder says {created}).");
-        var info = codec.Info;
-        if (info.Width <= 0 || info.Height <= 0)
-            throw new ImageFormatException($"{path} has an empty image ({info.Width}x{info.Height}).");
-        if (TooLarge(info.Width, info.Height) is string tooLarge)
-            throw new ImageFormatException($"{path} {tooLarge}");
-        var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var rgba = new byte[target.BytesSize64];
-        var result = codec.GetPixels(target, rgba);
-        if (result != SKCodecResult.Success)
-            throw new ImageFormatException(result switch
-            {
-                SKCodecResult.IncompleteInput => $"{path} is truncated: the image data ends before the last row of the {info.Width}x{info.Height} image.",
-                SKCodecResult.ErrorInInput => $"{path} is corrupt: the {codec.EncodedFormat} data has errors.",
-                _ => $"{path} could not be decoded as {codec.EncodedFormat} ({result}).",
-            });
-        return Wrap(info.Width, info.Height, FromFourChannels(rgba, info.Width * info.Height, 0, 2));
+        var decoded = ImageFileDecoder.Decode(path, options);
+        return Wrap(decoded.Width, decoded.Height, FromFourChannels(decoded.Rgba, decoded.Width * decoded.Height, 0, 2));
+    }
+
+    /// <summary>Copies an ImageSharp image (as .NET apps often hold one) into a new <see cref="RgbImage"/>.</summary>
+    /// <param name="image">The image, 8-bit RGB.</param>
+    public static RgbImage FromImageSharp(SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24> image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var pixels = new byte[checked(image.Width * image.Height * Channels)];
+        image.CopyPixelDataTo(pixels);
+        return Wrap(image.Width, image.Height, pixels);
     }
 
     /// <summary>Null when a <paramref name="width"/> x <paramref name="height"/> image may be decoded, else why not (a sentence after the file name).</summary>

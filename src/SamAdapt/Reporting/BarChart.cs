@@ -68,15 +68,15 @@ public static class BarChart
         using var canvas = new SKCanvas(chart);
         canvas.Clear(SKColors.White);
 
-        using var titlePaint = FigureText.Paint(20, FigurePalette.Text, bold: true, align: SKTextAlign.Center);
-        FigureText.DrawFitted(canvas, title, Width / 2f, 36, Width - 40, titlePaint);
+        using var titleText = FigureText.Style(20, FigurePalette.Text, bold: true, align: SKTextAlign.Center);
+        titleText.DrawFitted(canvas, title, Width / 2f, 36, Width - 40);
         DrawAxis(canvas, axisLabel);
 
         float slot = (PlotRight - PlotLeft) / bars.Count;
         float barWidth = Math.Min(slot * 0.62f, 110);
         using var barPaint = new SKPaint { Color = FigurePalette.Bar, Style = SKPaintStyle.Fill, IsAntialias = false };
-        using var valuePaint = FigureText.Paint(15, FigurePalette.Text, align: SKTextAlign.Center);
-        using var labelPaint = FigureText.Paint(15, FigurePalette.Text, align: SKTextAlign.Center);
+        using var valueText = FigureText.Style(15, FigurePalette.Text, align: SKTextAlign.Center);
+        using var labelText = FigureText.Style(15, FigurePalette.Text, align: SKTextAlign.Center);
         using var markerPaint = new SKPaint
         {
             Color = FigurePalette.Reference, Style = SKPaintStyle.Stroke, StrokeWidth = 3, IsAntialias = true,
@@ -97,8 +97,8 @@ public static class BarChart
                 canvas.DrawLine(centre - barWidth / 2 - 8, y, centre + barWidth / 2 + 8, y, markerPaint);
                 if (y < top + 20) labelBaseline = Math.Min(labelBaseline, y - 8);
             }
-            FigureText.DrawFitted(canvas, value.ToString("0.000", CultureInfo.InvariantCulture), centre, labelBaseline, slot - 4, valuePaint);
-            FigureText.DrawFitted(canvas, label, centre, PlotBottom + 24, slot - 6, labelPaint);
+            valueText.DrawFitted(canvas, value.ToString("0.000", CultureInfo.InvariantCulture), centre, labelBaseline, slot - 4);
+            labelText.DrawFitted(canvas, label, centre, PlotBottom + 24, slot - 6);
         }
         if (reference.Count > 0) DrawReferenceLegend(canvas, markerPaint);
         return chart;
@@ -108,34 +108,34 @@ public static class BarChart
     {
         using var grid = new SKPaint { Color = FigurePalette.Grid, StrokeWidth = 1, IsAntialias = false };
         using var axis = new SKPaint { Color = FigurePalette.Text, StrokeWidth = 1.5f, IsAntialias = true };
-        using var tickText = FigureText.Paint(13, FigurePalette.MutedText, align: SKTextAlign.Right);
+        using var tickText = FigureText.Style(13, FigurePalette.MutedText, align: SKTextAlign.Right);
         for (int tick = 0; tick <= 5; tick++)
         {
             double value = tick / 5.0;
             float y = MathF.Round(ValueToY(value)) + 0.5f;
             if (tick > 0) canvas.DrawLine(PlotLeft, y, PlotRight, y, grid);
             canvas.DrawLine(PlotLeft - 5, y, PlotLeft, y, axis);
-            canvas.DrawText(value.ToString("0.0", CultureInfo.InvariantCulture), PlotLeft - 9, y + 4.5f, tickText);
+            tickText.Draw(canvas, value.ToString("0.0", CultureInfo.InvariantCulture), PlotLeft - 9, y + 4.5f);
         }
         canvas.DrawLine(PlotLeft, PlotTop - 6, PlotLeft, PlotBottom, axis);
         canvas.DrawLine(PlotLeft, PlotBottom, PlotRight, PlotBottom, axis);
         if (!string.IsNullOrEmpty(axisLabel))
         {
-            using var labelPaint = FigureText.Paint(14, FigurePalette.Text, align: SKTextAlign.Center);
+            using var labelText = FigureText.Style(14, FigurePalette.Text, align: SKTextAlign.Center);
             canvas.Save();
             canvas.RotateDegrees(-90, 22, (PlotTop + PlotBottom) / 2);
-            FigureText.DrawFitted(canvas, axisLabel, 22, (PlotTop + PlotBottom) / 2 + 5, PlotBottom - PlotTop, labelPaint);
+            labelText.DrawFitted(canvas, axisLabel, 22, (PlotTop + PlotBottom) / 2 + 5, PlotBottom - PlotTop);
             canvas.Restore();
         }
     }
 
     static void DrawReferenceLegend(SKCanvas canvas, SKPaint markerPaint)
     {
-        using var text = FigureText.Paint(14, FigurePalette.Text, align: SKTextAlign.Right);
+        using var text = FigureText.Style(14, FigurePalette.Text, align: SKTextAlign.Right);
         const string label = "reference";
         float right = PlotRight, y = 64;
-        float textWidth = text.MeasureText(label);
-        canvas.DrawText(label, right, y + 5, text);
+        float textWidth = text.Measure(label);
+        text.Draw(canvas, label, right, y + 5);
         canvas.DrawLine(right - textWidth - 38, y, right - textWidth - 8, y, markerPaint);
     }
 }

@@ -62,7 +62,7 @@ public static class OverlayFigure
 
         string[] captions = ["Image", "Ground truth", "Prediction"];
         byte[][] panels = [shown, withTruth, withPrediction];
-        using var captionPaint = FigureText.Paint(15, FigurePalette.MutedText, align: SKTextAlign.Center);
+        using var captionText = FigureText.Style(15, FigurePalette.MutedText, align: SKTextAlign.Center);
         using var border = new SKPaint { Color = new SKColor(200, 200, 200), Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
         for (int i = 0; i < panels.Length; i++)
         {
@@ -70,13 +70,13 @@ public static class OverlayFigure
             int left = layout.PanelLefts[i];
             canvas.DrawBitmap(panel, left, layout.PanelTop);
             canvas.DrawRect(left - 0.5f, layout.PanelTop - 0.5f, layout.PanelWidth + 1, layout.PanelHeight + 1, border);
-            FigureText.DrawFitted(canvas, captions[i], left + layout.PanelWidth / 2f, layout.PanelTop - 7,
-                Math.Max(layout.PanelWidth, 140), captionPaint);
+            captionText.DrawFitted(canvas, captions[i], left + layout.PanelWidth / 2f, layout.PanelTop - 7,
+                Math.Max(layout.PanelWidth, 140));
         }
 
-        using var titlePaint = FigureText.Paint(19, FigurePalette.Text, bold: true, align: SKTextAlign.Center);
-        FigureText.DrawFitted(canvas, title, layout.Width / 2f, OverlayLayout.Margin + 20,
-            layout.Width - 2 * OverlayLayout.Margin, titlePaint);
+        using var titleText = FigureText.Style(19, FigurePalette.Text, bold: true, align: SKTextAlign.Center);
+        titleText.DrawFitted(canvas, title, layout.Width / 2f, OverlayLayout.Margin + 20,
+            layout.Width - 2 * OverlayLayout.Margin);
         DrawLegend(canvas, layout);
         return figure;
     }
@@ -84,9 +84,9 @@ public static class OverlayFigure
     static void DrawLegend(SKCanvas canvas, OverlayLayout layout)
     {
         (SKColor Color, string Label)[] entries = [(FigurePalette.Truth, "ground truth"), (FigurePalette.Prediction, "prediction")];
-        using var text = FigureText.Paint(14, FigurePalette.Text);
+        using var text = FigureText.Style(14, FigurePalette.Text);
         const float swatch = 14, afterSwatch = 6, betweenEntries = 28;
-        float total = entries.Sum(e => swatch + afterSwatch + text.MeasureText(e.Label)) + betweenEntries * (entries.Length - 1);
+        float total = entries.Sum(e => swatch + afterSwatch + text.Measure(e.Label)) + betweenEntries * (entries.Length - 1);
         float x = (layout.Width - total) / 2f;
         float top = layout.PanelTop + layout.PanelHeight + 12;
         foreach (var (color, label) in entries)
@@ -97,8 +97,8 @@ public static class OverlayFigure
             canvas.DrawRect(box, fill);
             canvas.DrawRect(box, edge);
             x += swatch + afterSwatch;
-            canvas.DrawText(label, x, top + swatch - 2, text);
-            x += text.MeasureText(label) + betweenEntries;
+            text.Draw(canvas, label, x, top + swatch - 2);
+            x += text.Measure(label) + betweenEntries;
         }
     }
 
@@ -108,7 +108,7 @@ public static class OverlayFigure
         using var source = ToBitmap(image.ToRgba(), image.Width, image.Height);
         using var target = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         bool enlarging = width >= image.Width;
-        source.ScalePixels(target, enlarging ? SKFilterQuality.None : SKFilterQuality.High);
+        source.ScalePixels(target, enlarging ? new SKSamplingOptions(SKFilterMode.Nearest) : new SKSamplingOptions(SKCubicResampler.Mitchell));
         return target.Bytes;
     }
 

@@ -1,10 +1,14 @@
+using System.IO.Hashing;
+
 namespace SamAdapt.Weights;
 
 /// <summary>A read-only, forward-only view of a stream that keeps the zip CRC-32 of every byte read through it.</summary>
 internal sealed class Crc32ReadStream(Stream inner) : Stream
 {
+    readonly Crc32 _crc = new();
+
     /// <summary>The CRC-32 of the bytes read so far.</summary>
-    public uint Crc { get; private set; }
+    public uint Crc => _crc.GetCurrentHashAsUInt32();
 
     /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -13,7 +17,7 @@ internal sealed class Crc32ReadStream(Stream inner) : Stream
     public override int Read(Span<byte> buffer)
     {
         int n = inner.Read(buffer);
-        Crc = ZipCrc32.Append(Crc, buffer[..n]);
+        _crc.Append(buffer[..n]);
         return n;
     }
 

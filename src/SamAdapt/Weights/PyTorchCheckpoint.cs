@@ -137,7 +137,7 @@ public static class PyTorchCheckpoint
         {
             throw Error(path, $"entry '{entry.FullName}' cannot be read ({e.Message})", e);
         }
-        CheckCrc(path, entry, ZipCrc32.Append(0, bytes));
+        CheckCrc(path, entry, System.IO.Hashing.Crc32.HashToUInt32(bytes));
         return bytes;
     }
 

@@ -4,6 +4,7 @@ using SamAdapt.Onnx;
 using SamAdapt.Sam;
 using SamAdapt.Sam.Modeling;
 using SamAdapt.Tests.Data;
+using SamAdapt.Tests.Imaging;
 using SamAdapt.Tests.Weights;
 using SamAdapt.Weights;
 using SkiaSharp;
@@ -121,13 +122,17 @@ public class FileFuzzTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(".png")]
-    [InlineData(".jpg")]
-    public void MutatedImagesDecodeOrAreRefused(string extension)
+    [InlineData("png")]
+    [InlineData("jpg")]
+    [InlineData("tif")]    // ImageSharp's TIFF decoder: 8-bit RGB, Deflate
+    [InlineData("tif16")]  // ImageSharp's TIFF decoder: 16-bit grey, uncompressed
+    [InlineData("png16")]  // ImageSharp's PNG decoder: 16-bit RGB
+    public void MutatedImagesDecodeOrAreRefused(string format)
     {
         var dir = TestPaths.NewTempDirectory();
+        var extension = format.StartsWith("tif") ? ".tif" : "." + format[..3];
         var imagePath = Path.Combine(dir, "image" + extension);
-        TestImages.WriteRgb(imagePath, 24, 16, new SKColor(30, 120, 40), SKColors.White);
+        WriteOriginal(format, imagePath);
         var original = File.ReadAllBytes(imagePath);
         // Half the PNG cases get their chunk CRCs repaired, so that the mutations reach the header and pixel decoding.
         Action<byte[], string, int>? write = extension == ".png"
@@ -147,6 +152,31 @@ public class FileFuzzTests(ITestOutputHelper output)
             try { SegmentationDataset.Load(dataset, new SegmentationDatasetOptions { Layout = DatasetLayout.Pairs }); }
             finally { Directory.Delete(dataset, recursive: true); }
         }, [typeof(ImageFormatException), typeof(DatasetException)], PerCase, write));
+    }
+
+    /// <summary>The small image whose mutations a fuzz case decodes, one per decoder path.</summary>
+    static void WriteOriginal(string format, string path)
+    {
+        const int width = 24, height = 16;
+        var random = new Random(format.Length);
+        ushort[] Samples(int channels, int max) => Enumerable.Range(0, width * height * channels).Select(_ => (ushort)random.Next(max)).ToArray();
+        switch (format)
+        {
+            case "tif":
+                HandMadeTiff.Write(path, [new HandMadeTiff.Page(width, height, 3, 8, Samples(3, 256))], deflate: true);
+                break;
+            case "tif16":
+                HandMadeTiff.Write(path, [new HandMadeTiff.Page(width, height, 1, 16, Samples(1, 65536))]);
+                break;
+            case "png16":
+                var samples = Samples(3, 65536);
+                HandMadePng.Write(path, width, height, 16, HandMadePng.ColorType.Rgb, Enumerable.Range(0, height)
+                    .Select(y => samples.Skip(y * width * 3).Take(width * 3).SelectMany(v => new[] { (byte)(v >> 8), (byte)v }).ToArray()).ToArray());
+                break;
+            default:
+                TestImages.WriteRgb(path, width, height, new SKColor(30, 120, 40), SKColors.White);
+                break;
+        }
     }
 }
 

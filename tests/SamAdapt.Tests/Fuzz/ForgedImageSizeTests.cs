@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using SamAdapt.Data;
 using SamAdapt.Imaging;
 using SamAdapt.Tests.Data;
+using SamAdapt.Tests.Imaging;
 using SkiaSharp;
 
 namespace SamAdapt.Tests.Fuzz;
@@ -13,6 +14,12 @@ public class ForgedImageSizeTests
     static string Forge(string extension, int width, int height)
     {
         var path = Path.Combine(TestPaths.NewTempDirectory(), "forged" + extension);
+        if (extension == ".tif")
+        {
+            // A TIFF header is the size it claims; the strip holds a 24x16 image's bytes.
+            HandMadeTiff.Write(path, [new HandMadeTiff.Page(width, height, 3, 8, new ushort[24 * 16 * 3])]);
+            return path;
+        }
         TestImages.WriteRgb(path, 24, 16, new SKColor(10, 20, 30), SKColors.White);
         var bytes = File.ReadAllBytes(path);
         if (extension == ".png")
@@ -36,6 +43,8 @@ public class ForgedImageSizeTests
     [InlineData(".png", 1_000_000, 1)]
     [InlineData(".jpg", 65_535, 65_535)]
     [InlineData(".jpg", 65_535, 40_000)]
+    [InlineData(".tif", 50_000, 50_000)]
+    [InlineData(".tif", 2_000_000_000, 2)]
     public void HugeClaimedSizeIsRefusedByEveryReader(string extension, int width, int height)
     {
         var path = Forge(extension, width, height);

@@ -16,7 +16,7 @@ internal static class PngChunks
             long length = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan((int)at));
             long crcAt = at + 8 + length;
             if (crcAt + 4 > bytes.Length) break;
-            uint crc = ZipCrc32.Append(0, bytes.AsSpan((int)at + 4, (int)(4 + length)));
+            uint crc = System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan((int)at + 4, (int)(4 + length)));
             BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan((int)crcAt), crc);
             at = crcAt + 4;
         }
