@@ -73,7 +73,8 @@ public sealed class SegmentationDataset
     /// The samples as a data view with text columns <see cref="ColumnNames.ImagePath"/>,
     /// <see cref="ColumnNames.MaskPath"/>, <see cref="ColumnNames.Name"/> and image (<c>MLImage</c>)
     /// columns <see cref="ColumnNames.Image"/>, <see cref="ColumnNames.Mask"/>, decoded lazily by
-    /// ML.NET's <c>LoadImages</c> (to 32-bit BGRA whatever the file's format).
+    /// <see cref="SegmentationTransforms.LoadImageFiles"/> (every format <see cref="Imaging.RgbImage.Load"/> reads; masks
+    /// as 255/0 by <see cref="MaskReader"/>'s rule).
     /// </summary>
     public static IDataView ToDataView(MLContext mlContext, IEnumerable<SegmentationSample> samples)
     {
@@ -85,8 +86,9 @@ public sealed class SegmentationDataset
             MaskPath = s.MaskPath,
             Name = s.Name,
         }).ToList());
-        var loader = mlContext.Transforms.LoadImages(ColumnNames.Image, imageFolder: null, inputColumnName: ColumnNames.ImagePath)
-            .Append(mlContext.Transforms.LoadImages(ColumnNames.Mask, imageFolder: null, inputColumnName: ColumnNames.MaskPath));
+        var transforms = mlContext.Segmentation().Transforms;
+        var loader = transforms.LoadImageFiles(ColumnNames.Image, ColumnNames.ImagePath)
+            .Append(transforms.LoadImageFiles(ColumnNames.Mask, ColumnNames.MaskPath, ImageFileKind.Mask));
         return loader.Fit(rows).Transform(rows);
     }
 

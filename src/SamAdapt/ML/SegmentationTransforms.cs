@@ -14,6 +14,19 @@ public sealed class SegmentationTransforms
     internal SegmentationTransforms(MLContext mlContext) => _mlContext = mlContext;
 
     /// <summary>
+    /// Image file path (text) -> image (MLImage), decoded by SamAdapt rather than ML.NET's <c>LoadImages</c>: PNG (16-bit too),
+    /// JPEG, TIFF, BMP, GIF and WebP with PIL's pixels, a truncated or corrupt file an error naming it; with
+    /// <see cref="ImageFileKind.Mask"/> a binary mask (255 foreground) by <see cref="Data.MaskReader"/>'s rule.
+    /// </summary>
+    /// <param name="outputColumnName">The image column written.</param>
+    /// <param name="pathColumnName">The text column with each row's file path.</param>
+    /// <param name="kind">Whether the files are images or masks.</param>
+    /// <param name="options">Decoding options (EXIF orientation); null: as stored, like PIL's <c>Image.open</c>.</param>
+    public ImageFileLoadingEstimator LoadImageFiles(string outputColumnName = ColumnNames.Image, string pathColumnName = ColumnNames.ImagePath,
+        ImageFileKind kind = ImageFileKind.Image, Imaging.ImageLoadOptions? options = null) =>
+        new(new ImageFileLoadingTransformer(_mlContext, outputColumnName, pathColumnName, kind, options));
+
+    /// <summary>
     /// Image (MLImage) -> SAM image embedding (float vector [D, G, G]; [256, 64, 64] for SAM) and the original
     /// image height/width, computed by the image encoder of <paramref name="model"/> (a registry name, a model
     /// folder or a checkpoint file). The model is opened now (fetched on first use for a registry name).

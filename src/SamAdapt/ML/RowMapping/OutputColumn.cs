@@ -55,6 +55,9 @@ internal sealed class OutputColumn<TRow>
     /// <summary>A Boolean column.</summary>
     public static OutputColumn<TRow> Boolean(string name, Func<TRow, bool> value) => Scalar(name, BooleanDataViewType.Instance, value);
 
+    /// <summary>An image column (<see cref="MLImage"/>, any size) read from the row; the row owns the image.</summary>
+    public static OutputColumn<TRow> Image(string name, Func<TRow, MLImage> image) => Scalar(name, new ImageDataViewType(), image);
+
     static OutputColumn<TRow> Scalar<TValue>(string name, DataViewType type, Func<TRow, TValue> select) =>
         new(name, type, (CopyValue<TRow, TValue>)((TRow row, ref TValue value) => value = select(row)));
 

@@ -7,7 +7,7 @@ namespace SamAdapt.ML.RowMapping;
 internal static class OutputSchemaShape
 {
     /// <summary>
-    /// <paramref name="input"/> with <paramref name="added"/> (float vectors, Single, Int32 or Boolean columns): an added
+    /// <paramref name="input"/> with <paramref name="added"/> (float vectors, Single, Int32, Boolean or image columns): an added
     /// column replaces an input column of the same name in place, the others follow the input's columns.
     /// </summary>
     public static SchemaShape Add(MLContext mlContext, SchemaShape input, IEnumerable<(string Name, DataViewType Type)> added)
@@ -22,6 +22,7 @@ internal static class OutputSchemaShape
                 NumberDataViewType when type == NumberDataViewType.Single => AddColumn<float>(mlContext, shape, name, type),
                 NumberDataViewType when type == NumberDataViewType.Int32 => AddColumn<int>(mlContext, shape, name, type),
                 BooleanDataViewType => AddColumn<bool>(mlContext, shape, name, type),
+                ImageDataViewType => AddColumn<MLImage>(mlContext, shape, name, type),
                 _ => throw new InvalidOperationException($"Column '{name}' has the type {type}, which has no schema shape here."),
             };
         }
