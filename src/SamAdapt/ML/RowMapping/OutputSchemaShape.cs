@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 
 namespace SamAdapt.ML.RowMapping;
 
@@ -22,11 +23,23 @@ internal static class OutputSchemaShape
                 NumberDataViewType when type == NumberDataViewType.Single => AddColumn<float>(mlContext, shape, name, type),
                 NumberDataViewType when type == NumberDataViewType.Int32 => AddColumn<int>(mlContext, shape, name, type),
                 BooleanDataViewType => AddColumn<bool>(mlContext, shape, name, type),
-                ImageDataViewType => AddColumn<MLImage>(mlContext, shape, name, type),
+                ImageDataViewType => AddImageColumn(mlContext, shape, name),
                 _ => throw new InvalidOperationException($"Column '{name}' has the type {type}, which has no schema shape here."),
             };
         }
         return shape;
+    }
+
+    /// <summary>
+    /// An image column's shape, from ML.NET's own image loader (CustomMapping's schema definitions reject MLImage): a
+    /// temporary text column feeds LoadImages and is dropped again.
+    /// </summary>
+    static SchemaShape AddImageColumn(MLContext mlContext, SchemaShape shape, string name)
+    {
+        const string path = "SamAdapt.ImagePathForShape";
+        var withPath = AddColumn<string>(mlContext, shape, path, TextDataViewType.Instance);
+        var withImage = mlContext.Transforms.LoadImages(name, imageFolder: null, inputColumnName: path).GetOutputSchema(withPath);
+        return mlContext.Transforms.DropColumns(path).GetOutputSchema(withImage);
     }
 
     static SchemaShape AddColumn<TValue>(MLContext mlContext, SchemaShape shape, string name, DataViewType type)
