@@ -19,7 +19,7 @@ public static class BuiltInDataset
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         var root = Path.Combine((cache ?? new ModelCache()).Root, "datasets");
-        var folder = Path.Combine(root, $"synthetic-plants-n{count}-seed{seed}");
+        var folder = Path.Combine(root, $"synthetic-plants-v{SyntheticPlants.FormatVersion}-n{count}-seed{seed}");
         if (Directory.Exists(folder)) return folder;
 
         var temp = Path.Combine(root, $".{Path.GetFileName(folder)}.{Guid.NewGuid():N}.tmp");

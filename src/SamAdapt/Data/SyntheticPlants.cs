@@ -20,6 +20,12 @@ public static class SyntheticPlants
     /// <summary>Image height in pixels.</summary>
     public const int Height = 530;
 
+    /// <summary>
+    /// The version of what <see cref="Write"/> produces; it changes whenever the files change for the same seed (version 2:
+    /// drawn by SkiaSharp 3, whose anti-aliasing differs from SkiaSharp 2.88's), so that caches of older sets are not reused.
+    /// </summary>
+    public const int FormatVersion = 2;
+
     /// <summary>Generates image <paramref name="index"/> (0-based) of the dataset chosen by <paramref name="seed"/>.</summary>
     public static SyntheticPlantSample Generate(int index, int seed)
     {
