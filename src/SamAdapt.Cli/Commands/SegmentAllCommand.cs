@@ -32,6 +32,7 @@ public static class SegmentAllCommand
         var adapted = new Option<string?>("--adapted") { Description = "An adapted model folder (samadapt compare's <out>/model): each crop is embedded by its U-Net + adapter instead of SAM's encoder." };
         var image = new Option<string?>("--image") { Description = "One image file (PNG, JPEG, BMP, GIF or WebP)." };
         var images = new Option<string?>("--images") { Description = "A folder of images (sorted by name; not recursive)." };
+        var pattern = new Option<string>("--pattern") { Description = "With --images: only files matching this wildcard (e.g. \"*_rgb.png\" for a CVPPP folder).", DefaultValueFactory = _ => "*" };
         var outDir = new Option<string>("--out") { Description = "Output folder: NAME.json and NAME.png per image.", Required = true };
         var shard = new Option<string?>("--shard") { Description = "K/N: process only the images i (sorted by name, 0-based) with i % N == K; K is 0-based (e.g. $JOB_COMPLETION_INDEX/N)." };
         var outputMode = new Option<string>("--output-mode") { Description = "How segmentations are written: coco_rle (compressed string) or uncompressed_rle (run lengths).", DefaultValueFactory = _ => "coco_rle" };
@@ -50,7 +51,7 @@ public static class SegmentAllCommand
 
         var command = new Command("segment-all", "Segment everything: SAM's automatic mask generator on an image or a folder (JSON records + overlay PNG per image).")
         {
-            model, modelType, adapted, image, images, outDir, shard, outputMode, pointsPerSide, pointsPerBatch, predIou, stability, stabilityOffset,
+            model, modelType, adapted, image, images, pattern, outDir, shard, outputMode, pointsPerSide, pointsPerBatch, predIou, stability, stabilityOffset,
             boxNms, cropLayers, cropNms, cropOverlap, cropDownscale, minArea,
         };
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
@@ -80,7 +81,7 @@ public static class SegmentAllCommand
             var output = parse.GetValue(outDir)!;
             if (File.Exists(output)) throw new ArgumentException($"--out {output} is a file; expected a folder (created if missing).");
 
-            var inputs = imagePath is not null ? new[] { imagePath } : ListImages(folder!);
+            var inputs = imagePath is not null ? new[] { imagePath } : ListImages(folder!, parse.GetValue(pattern)!);
             var mine = inputs.Where((_, i) => i % shardCount == shardIndex).ToArray();
             GuardOutputs(mine, output);
             var console = parse.InvocationConfiguration.Output;
@@ -193,14 +194,14 @@ public static class SegmentAllCommand
         return (k, n);
     }
 
-    /// <summary>The images of <paramref name="folder"/>, sorted by file name (ordinal), refusing two with the same name stem.</summary>
-    static string[] ListImages(string folder)
+    /// <summary>The images of <paramref name="folder"/> matching <paramref name="pattern"/>, sorted by file name (ordinal), refusing two with the same name stem.</summary>
+    static string[] ListImages(string folder, string pattern)
     {
         if (!Directory.Exists(folder)) throw new ArgumentException($"--images {folder}: the folder does not exist.");
-        var files = Directory.EnumerateFiles(folder)
+        var files = Directory.EnumerateFiles(folder, pattern)
             .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !Path.GetFileName(f).StartsWith('.'))
             .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal).ToArray();
-        if (files.Length == 0) throw new ArgumentException($"--images {folder} holds no image ({string.Join(", ", ImageExtensions)}).");
+        if (files.Length == 0) throw new ArgumentException($"--images {folder} holds no image matching --pattern {pattern} ({string.Join(", ", ImageExtensions)}).");
         var clash = files.GroupBy(f => Path.GetFileNameWithoutExtension(f), StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
             throw new ArgumentException($"--images {folder}: {string.Join(" and ", clash.Select(Path.GetFileName))} would both be written as {clash.Key}.json; rename one.");
