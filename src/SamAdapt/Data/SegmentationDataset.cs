@@ -12,6 +12,7 @@ public sealed class SegmentationDataset
     private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp"];
     private const string CvpppImageSuffix = "_rgb.png";
     private const string CvpppMaskSuffix = "_fg.png";
+    private const string CvpppLabelSuffix = "_label.png";
 
     private SegmentationDataset(string folder, DatasetLayout layout, IReadOnlyList<SegmentationSample> samples, DatasetReport report)
     {
@@ -123,7 +124,11 @@ public sealed class SegmentationDataset
             var stem = fileName[..^CvpppImageSuffix.Length];
             var mask = Path.Combine(Path.GetDirectoryName(image)!, stem + CvpppMaskSuffix);
             var relative = Path.GetRelativePath(root, Path.Combine(Path.GetDirectoryName(image)!, stem));
-            samples.Add(new SegmentationSample(image, mask, relative.Replace(Path.DirectorySeparatorChar, '/')));
+            var label = Path.Combine(Path.GetDirectoryName(image)!, stem + CvpppLabelSuffix);
+            samples.Add(new SegmentationSample(image, mask, relative.Replace(Path.DirectorySeparatorChar, '/'))
+            {
+                InstanceLabelPath = File.Exists(label) ? label : null,
+            });
         }
         return samples;
     }
@@ -143,6 +148,12 @@ public sealed class SegmentationDataset
                 throw new DatasetException($"Two masks for {key}: {Path.GetFileName(masks[key])} and {Path.GetFileName(mask)} in {Path.GetDirectoryName(mask)}; keep one.");
         }
 
+        var instances = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (FindSubfolder(root, "instances") is { } instanceRoot)
+            foreach (var label in ImageFiles(instanceRoot))
+                if (!instances.TryAdd(RelativeStem(instanceRoot, label), label))
+                    throw new DatasetException($"Two instance labels for {RelativeStem(instanceRoot, label)}: {Path.GetFileName(instances[RelativeStem(instanceRoot, label)])} and {Path.GetFileName(label)} in {Path.GetDirectoryName(label)}; keep one.");
+
         var samples = new List<SegmentationSample>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var image in ImageFiles(imageRoot))
@@ -151,7 +162,7 @@ public sealed class SegmentationDataset
             if (!seen.TryAdd(key, image))
                 throw new DatasetException($"Two images named {key}: {Path.GetFileName(seen[key])} and {Path.GetFileName(image)} in {Path.GetDirectoryName(image)}; keep one.");
             var mask = masks.TryGetValue(key, out var found) ? found : Path.Combine(maskRoot, key + ".png");
-            samples.Add(new SegmentationSample(image, mask, key));
+            samples.Add(new SegmentationSample(image, mask, key) { InstanceLabelPath = instances.GetValueOrDefault(key) });
         }
         foreach (var key in masks.Keys.Where(k => !seen.ContainsKey(k)).Order(StringComparer.Ordinal))
             report.AddWarning($"mask {Path.GetFileName(masks[key])} has no image in {imageRoot}; ignored.");

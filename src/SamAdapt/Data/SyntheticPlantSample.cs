@@ -5,8 +5,9 @@ namespace SamAdapt.Data;
 /// <summary>One generated top-view plant image with its exact masks (see <see cref="SyntheticPlants"/>).</summary>
 public sealed class SyntheticPlantSample
 {
-    internal SyntheticPlantSample(byte[] rgb, BinaryMask plant, BinaryMask moss, int leafCount)
+    internal SyntheticPlantSample(byte[] rgb, BinaryMask plant, BinaryMask moss, int leafCount, byte[] leafLabels)
     {
+        LeafLabels = leafLabels;
         Rgb = rgb;
         Plant = plant;
         Moss = moss;
@@ -30,6 +31,21 @@ public sealed class SyntheticPlantSample
 
     /// <summary>How many leaves were drawn.</summary>
     public int LeafCount { get; }
+
+    /// <summary>
+    /// The leaf instances, row-major [Height * Width]: 0 background, k + 1 where leaf k (0 = oldest) is the top leaf. Nonzero
+    /// exactly on <see cref="Plant"/>; a leaf hidden under younger ones has no pixel.
+    /// </summary>
+    public byte[] LeafLabels { get; }
+
+    /// <summary>The leaf instances as an 8-bit greyscale PNG file (value = label, see <see cref="LeafLabels"/>).</summary>
+    public byte[] EncodeLabelPng()
+    {
+        var info = new SKImageInfo(Width, Height, SKColorType.Gray8, SKAlphaType.Opaque);
+        using var bitmap = new SKBitmap(info);
+        System.Runtime.InteropServices.Marshal.Copy(LeafLabels, 0, bitmap.GetPixels(), LeafLabels.Length);
+        return Encode(bitmap);
+    }
 
     /// <summary>The image as an RGB PNG file.</summary>
     public byte[] EncodeImagePng()

@@ -35,33 +35,37 @@ public static class SyntheticPlants
         using var image = new SKBitmap(info);
         using var plantMask = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Alpha8, SKAlphaType.Premul));
         using var mossMask = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Alpha8, SKAlphaType.Premul));
+        using var labelMap = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Alpha8, SKAlphaType.Premul));
         using (var canvas = new SKCanvas(image))
+        using (var labelCanvas = new SKCanvas(labelMap))
         using (var plantCanvas = new SKCanvas(plantMask))
         using (var mossCanvas = new SKCanvas(mossMask))
         {
             plantCanvas.Clear(SKColors.Transparent);
             mossCanvas.Clear(SKColors.Transparent);
+            labelCanvas.Clear(SKColors.Transparent);
             PaintSoil(image, random);
             DrawGrains(canvas, random);
             DrawContainer(canvas, random);
             DrawMoss(canvas, mossCanvas, random);
-            var leafCount = DrawPlant(canvas, plantCanvas, random);
+            var leafCount = DrawPlant(canvas, plantCanvas, labelCanvas, random);
             DrawUnevenLight(canvas, random);
             canvas.Flush();
             plantCanvas.Flush();
             mossCanvas.Flush();
+            labelCanvas.Flush();
 
             var rgb = BlurAndAddNoise(image, random);
             var plant = ToMask(plantMask);
             var moss = ToMask(mossMask);
             for (var i = 0; i < moss.Pixels.Length; i++) moss.Pixels[i] &= !plant.Pixels[i];
-            return new SyntheticPlantSample(rgb, plant, moss, leafCount);
+            return new SyntheticPlantSample(rgb, plant, moss, leafCount, ToLabels(labelMap));
         }
     }
 
     /// <summary>
     /// Writes <paramref name="count"/> images in the CVPPP layout: <c>plant001_rgb.png</c> with
-    /// <c>plant001_fg.png</c>, ... (file k holds <see cref="Generate"/>(k - 1, seed)), each file atomically.
+    /// <c>plant001_fg.png</c> and <c>plant001_label.png</c> (leaf instances), ... (file k holds <see cref="Generate"/>(k - 1, seed)), each file atomically.
     /// </summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the files written so far are complete).</exception>
     public static void Write(string dir, int count, int seed, CancellationToken cancellationToken = default)
@@ -76,8 +80,10 @@ public static class SyntheticPlants
             var name = "plant" + (index + 1).ToString("D" + digits, System.Globalization.CultureInfo.InvariantCulture);
             var imagePng = sample.EncodeImagePng();
             var maskPng = sample.EncodeMaskPng();
+            var labelPng = sample.EncodeLabelPng();
             AtomicFile.Write(Path.Combine(dir, name + "_rgb.png"), stream => stream.Write(imagePng));
             AtomicFile.Write(Path.Combine(dir, name + "_fg.png"), stream => stream.Write(maskPng));
+            AtomicFile.Write(Path.Combine(dir, name + "_label.png"), stream => stream.Write(labelPng));
         });
     }
 
@@ -185,8 +191,11 @@ public static class SyntheticPlants
         }
     }
 
-    /// <summary>The rosette: leaves at the golden angle, oldest (largest) first; returns the leaf count.</summary>
-    private static int DrawPlant(SKCanvas canvas, SKCanvas maskCanvas, Pcg32 random)
+    /// <summary>
+    /// The rosette: leaves at the golden angle, oldest (largest) first; returns the leaf count. Leaf k is also drawn into
+    /// <paramref name="labelCanvas"/> as the value k + 1 over what is there (the mask's geometry, so labels cover the mask exactly).
+    /// </summary>
+    private static int DrawPlant(SKCanvas canvas, SKCanvas maskCanvas, SKCanvas labelCanvas, Pcg32 random)
     {
         var centre = new SKPoint(Width / 2f + (float)random.Range(-35, 35), Height / 2f + (float)random.Range(-35, 35));
         var leafCount = 5 + random.NextInt(16);
@@ -220,7 +229,7 @@ public static class SyntheticPlants
             SKColor? rim = reddish && random.NextDouble() < 0.4 + 0.5 * age
                 ? SKColor.FromHsv((float)random.Range(340, 360) % 360, (float)random.Range(40, 70), (float)random.Range(25, 45))
                 : null;
-            DrawLeaf(canvas, maskCanvas, centre, (float)angle, leaf, colour, rim, random);
+            DrawLeaf(canvas, maskCanvas, labelCanvas, (byte)(k + 1), centre, (float)angle, leaf, colour, rim, random);
         }
         return leafCount;
     }
@@ -229,7 +238,8 @@ public static class SyntheticPlants
     private readonly record struct LeafShape(float PetioleLength, float BladeLength, float HalfWidth, double BaseExponent,
         double TipExponent, double Bend, float PetioleWidth);
 
-    private static void DrawLeaf(SKCanvas canvas, SKCanvas maskCanvas, SKPoint centre, float angle, LeafShape leaf, SKColor colour, SKColor? rim, Pcg32 random)
+    private static void DrawLeaf(SKCanvas canvas, SKCanvas maskCanvas, SKCanvas labelCanvas, byte label, SKPoint centre, float angle, LeafShape leaf,
+        SKColor colour, SKColor? rim, Pcg32 random)
     {
         var sideCurve = (float)random.Range(-0.15, 0.15) * leaf.PetioleLength;
         using var petiole = new SKPath();
@@ -257,6 +267,19 @@ public static class SyntheticPlants
             }
             target.Restore();
         }
+
+        labelCanvas.Save();
+        labelCanvas.SetMatrix(transform);
+        var value = new SKColor(0, 0, 0, label);
+        using (var petioleLabel = new SKPaint
+        {
+            IsAntialias = false, Style = SKPaintStyle.Stroke, StrokeWidth = leaf.PetioleWidth, StrokeCap = SKStrokeCap.Round, Color = value, BlendMode = SKBlendMode.Src,
+        })
+            labelCanvas.DrawPath(petiole, petioleLabel);
+        labelCanvas.Translate(leaf.PetioleLength, 0);
+        using (var bladeLabel = new SKPaint { IsAntialias = false, Color = value, BlendMode = SKBlendMode.Src })
+            labelCanvas.DrawPath(blade, bladeLabel);
+        labelCanvas.Restore();
     }
 
     /// <summary>An ovate blade from (0, 0) to its pointed tip at (BladeLength, bend), widest near the base.</summary>
@@ -369,6 +392,16 @@ public static class SyntheticPlants
             rgb[o + 2] = ToByte(rgba[i + 2] + noise);
         }
         return rgb;
+    }
+
+    /// <summary>The leaf label of each pixel, row-major [Height * Width], 0 background.</summary>
+    private static byte[] ToLabels(SKBitmap alpha)
+    {
+        var bytes = alpha.GetPixelSpan();
+        var labels = new byte[Width * Height];
+        for (var y = 0; y < Height; y++)
+            bytes.Slice(y * alpha.RowBytes, Width).CopyTo(labels.AsSpan(y * Width));
+        return labels;
     }
 
     private static BinaryMask ToMask(SKBitmap alpha)

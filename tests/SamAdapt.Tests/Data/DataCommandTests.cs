@@ -21,7 +21,7 @@ public class DataCommandTests
         var (code, output, error) = Run("data", "synth", "--count", "2", "--seed", "3", "--out", dir);
         Assert.True(code == 0, error);
         Assert.Contains("Wrote 2 images", output);
-        Assert.Equal(4, Directory.GetFiles(dir, "plant00?_*.png").Length);
+        Assert.Equal(6, Directory.GetFiles(dir, "plant00?_*.png").Length); // _rgb, _fg and _label per image
 
         (code, output, error) = Run("data", "check", "--dir", dir);
         Assert.True(code == 0, error);

@@ -16,7 +16,7 @@ public class SyntheticPlantsTests
         SyntheticPlants.Write(other, 2, seed: 43);
 
         var names = Directory.GetFiles(first).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(new[] { "plant001_fg.png", "plant001_rgb.png", "plant002_fg.png", "plant002_rgb.png" }, names);
+        Assert.Equal(new[] { "plant001_fg.png", "plant001_label.png", "plant001_rgb.png", "plant002_fg.png", "plant002_label.png", "plant002_rgb.png" }, names);
         foreach (var name in names)
         {
             var hash = SHA256.HashData(File.ReadAllBytes(Path.Combine(first, name!)));
