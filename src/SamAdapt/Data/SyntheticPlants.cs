@@ -22,7 +22,8 @@ public static class SyntheticPlants
 
     /// <summary>
     /// The version of what <see cref="Write"/> produces; it changes whenever the files change for the same seed (version 2:
-    /// drawn by SkiaSharp 3, whose anti-aliasing differs from SkiaSharp 2.88's), so that caches of older sets are not reused.
+    /// drawn by SkiaSharp 3, whose anti-aliasing differs from SkiaSharp 2.88's, and with leaf instance labels), so that caches of
+    /// older sets are not reused.
     /// </summary>
     public const int FormatVersion = 2;
 
