@@ -51,6 +51,7 @@ async function segment() {
     }
     overlay.dataset.score = String(answer.score);
     overlay.dataset.maskPng = answer.maskPng;
+    overlay.dataset.points = JSON.stringify(points);
     status.textContent = 'done ' + points.length;
   };
   mask.src = 'data:image/png;base64,' + answer.maskPng;
