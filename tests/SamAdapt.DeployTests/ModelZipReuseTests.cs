@@ -8,7 +8,8 @@ namespace SamAdapt.DeployTests;
 /// An app with only Microsoft.ML and Microsoft.ML.OnnxTransformer loads the model.zip of <c>samadapt export</c> and
 /// segments images from a click, as the SamAdapt TorchSharp pipeline does.
 /// </summary>
-public sealed class ModelZipReuseTests(ExportedModel model, ITestOutputHelper output) : IClassFixture<ExportedModel>
+[Collection(ExportedModelCollection.Name)]
+public sealed class ModelZipReuseTests(ExportedModel model, ITestOutputHelper output)
 {
     /// <summary>The input row, declared as any app would: the image's RGB bytes at the start of a fixed-size buffer, its size and the click.</summary>
     public sealed class ClickInput

@@ -51,6 +51,15 @@ public sealed record BenchmarkOptions
     /// <summary>Image counts of the compare scaling measurement.</summary>
     public IReadOnlyList<int> ScalingImages { get; init; } = new[] { 32, 64, 128 };
 
+    /// <summary>Decoder calls of the soak part.</summary>
+    public int SoakDecoderCalls { get; init; } = 10_000;
+    /// <summary>SetImage calls of the soak part.</summary>
+    public int SoakImageCalls { get; init; } = 1_000;
+    /// <summary>Readings per soak phase.</summary>
+    public int SoakSamples { get; init; } = 50;
+    /// <summary>Most resident memory growth (MiB) the soak part allows after warm-up.</summary>
+    public double SoakToleranceMb { get; init; } = 32;
+
     /// <summary>Whether part <paramref name="name"/> runs.</summary>
     public bool Runs(string name) => Only is null
         ? BenchmarkParts.Defaults.Contains(name) || Include.Contains(name)
@@ -71,5 +80,7 @@ public sealed record BenchmarkOptions
             throw new SamAdaptException($"The U-Net base width must be at least {UNet.UNetTrainerOptions.MinimumBaseWidth} (narrower convolutions get wrong gradients from multi-threaded libtorch on the CPU); got {UNetBaseWidth}.");
         if (UNetBatch < 1 || AdapterImages < 1 || CompareImages < 2 || ScalingImages.Any(n => n < 2) || MatmulSize < 1 || TrainingBatch < 1)
             throw new SamAdaptException("Batch sizes, image counts (compare: at least 2) and the matmul size must be positive.");
+        if (SoakDecoderCalls < 1 || SoakImageCalls < 1 || SoakSamples < 2 || !(SoakToleranceMb >= 0))
+            throw new SamAdaptException("Soak calls must be positive, soak readings at least 2 and the soak tolerance at least 0 MiB.");
     }
 }

@@ -22,9 +22,12 @@ public static class BenchmarkParts
     /// <summary><c>compare</c> with one epoch each on growing built-in sets: time against the number of images (slow).</summary>
     public const string Scaling = "scaling";
 
-    /// <summary>Every part, in run order.</summary>
-    public static IReadOnlyList<string> All { get; } = new[] { Matmul, Decoder, Encoder, OnnxEncoder, UNet, Adapter, Amg, Compare, Scaling };
+    /// <summary>Many decoder and SetImage calls in one process, with resident memory and live tensors sampled: no growth after warm-up (slow).</summary>
+    public const string Soak = "soak";
 
-    /// <summary>The parts that run without <c>--only</c> or <c>--include</c> (all but amg, compare and scaling, which run whole pipelines).</summary>
+    /// <summary>Every part, in run order.</summary>
+    public static IReadOnlyList<string> All { get; } = new[] { Matmul, Decoder, Encoder, OnnxEncoder, UNet, Adapter, Amg, Compare, Scaling, Soak };
+
+    /// <summary>The parts that run without <c>--only</c> or <c>--include</c> (all but amg, compare, scaling and soak, which run whole pipelines or long loops).</summary>
     public static IReadOnlyList<string> Defaults { get; } = new[] { Matmul, Decoder, Encoder, OnnxEncoder, UNet, Adapter };
 }

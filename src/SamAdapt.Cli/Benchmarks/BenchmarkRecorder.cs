@@ -5,6 +5,7 @@ public sealed class BenchmarkRecorder
 {
     readonly List<BenchmarkMeasurement> _measurements = new();
     readonly List<BenchmarkFigure> _figures = new();
+    readonly List<SoakSample> _soakSamples = new();
     readonly Dictionary<string, string> _sources = new();
     readonly Action<string>? _log;
     readonly CancellationToken _cancellationToken;
@@ -20,6 +21,8 @@ public sealed class BenchmarkRecorder
     public IReadOnlyList<BenchmarkMeasurement> Measurements => _measurements;
     /// <summary>The derived figures so far, in order.</summary>
     public IReadOnlyList<BenchmarkFigure> Figures => _figures;
+    /// <summary>The soak part's readings so far, in order.</summary>
+    public IReadOnlyList<SoakSample> SoakSamples => _soakSamples;
     /// <summary>What was benchmarked (model files, datasets), by role.</summary>
     public IReadOnlyDictionary<string, string> Sources => _sources;
 
@@ -38,6 +41,9 @@ public sealed class BenchmarkRecorder
         _figures.Add(figure);
         Log(FormattableString.Invariant($"{figure.Name}: {figure.Value:G4} {figure.Unit}{(figure.Target is null ? "" : $" (target {figure.Target})")}"));
     }
+
+    /// <summary>Records a soak reading (not logged: the soak part logs a summary per phase).</summary>
+    public void Add(SoakSample sample) => _soakSamples.Add(sample);
 
     /// <summary>Notes that <paramref name="role"/> was benchmarked on <paramref name="source"/>.</summary>
     public void Source(string role, string source) => _sources[role] = source;

@@ -10,8 +10,9 @@ namespace SamAdapt.Cli.Benchmarks;
 /// <param name="Sources">What was benchmarked (model files, datasets), by role.</param>
 /// <param name="Measurements">The timed measurements, in the order measured.</param>
 /// <param name="Figures">Figures derived from them (ratios, GFLOP/s), with issue 7's targets.</param>
+/// <param name="SoakSamples">The soak part's readings of resident memory and live tensors, or null.</param>
 public sealed record BenchmarkReport(BenchmarkMachine Machine, IReadOnlyDictionary<string, string> Sources,
-    IReadOnlyList<BenchmarkMeasurement> Measurements, IReadOnlyList<BenchmarkFigure> Figures)
+    IReadOnlyList<BenchmarkMeasurement> Measurements, IReadOnlyList<BenchmarkFigure> Figures, IReadOnlyList<SoakSample>? SoakSamples = null)
 {
     /// <summary>The measurement called <paramref name="name"/>, or null.</summary>
     public BenchmarkMeasurement? Find(string name) => Measurements.FirstOrDefault(m => m.Name == name);
@@ -48,6 +49,7 @@ public sealed record BenchmarkReport(BenchmarkMachine Machine, IReadOnlyDictiona
                 rate_per_s = m.Rate,
                 seconds = m.Seconds,
             }),
+            soak_samples = (SoakSamples ?? []).Select(s => new { phase = s.Phase, calls = s.Calls, seconds = s.Seconds, rss_mb = s.RssMb, live_tensors = s.LiveTensors }),
         };
         return JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true });
     }

@@ -32,10 +32,11 @@ public static class BenchmarkRunner
         if (options.Runs(BenchmarkParts.Amg)) AmgBenchmark.Run(options, recorder);
         if (options.Runs(BenchmarkParts.Compare)) CompareBenchmark.RunCompare(options, recorder);
         if (options.Runs(BenchmarkParts.Scaling)) CompareBenchmark.RunScaling(options, recorder);
+        if (options.Runs(BenchmarkParts.Soak)) SoakBenchmark.Run(options, recorder);
 
         var machine = new BenchmarkMachine(Environment.ProcessorCount, torch.get_num_threads(), onnxThreads,
             OpenMpWaitPolicy.Current, System.Runtime.InteropServices.RuntimeInformation.OSDescription);
-        return new BenchmarkReport(machine, recorder.Sources, recorder.Measurements, recorder.Figures);
+        return new BenchmarkReport(machine, recorder.Sources, recorder.Measurements, recorder.Figures, recorder.SoakSamples);
     }
 
     /// <summary>A square float matmul of <see cref="BenchmarkOptions.MatmulSize"/>: work is its FLOP count, so the rate is FLOP/s.</summary>

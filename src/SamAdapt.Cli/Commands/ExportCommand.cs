@@ -47,7 +47,7 @@ public static class ExportCommand
                 throw new ArgumentException($"--out {zipPath} lies inside the model folder {modelFolder}; write the zip elsewhere (inputs are never overwritten).");
             var result = DeployExport.Export(modelFolder, zipPath, parse.GetValue(maxPixels), progress: new FetchProgressPrinter(parse.InvocationConfiguration.Error));
             var console = parse.InvocationConfiguration.Output;
-            console.WriteLine($"wrote {result.ZipPath}");
+            console.WriteLine($"wrote {result.ZipPath}, and its halves {result.EncoderZipPath} (image -> {DeployColumns.Embedding}) and {result.DecoderZipPath} ({DeployColumns.Embedding} and click -> mask)");
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"columns in: {DeployColumns.Pixels} (byte[{3L * result.Capacity}]: RGB row by row, then padding), {DeployColumns.Height}, {DeployColumns.Width} (Int32), {DeployColumns.X}, {DeployColumns.Y} (Single, original pixels)"));
             if (parse.GetValue(onnx) is { } onnxFolder)

@@ -23,4 +23,6 @@ public static class DeployColumns
     public const string Mask = "Mask";
     /// <summary>Single vector of one value: SAM's predicted IoU of the chosen mask.</summary>
     public const string Score = "Score";
+    /// <summary>Single vector [1, D, G, G]: the image embedding, out of the encoder half and into the decoder half.</summary>
+    public const string Embedding = UNetOnnxExport.EmbeddingOutput;
 }

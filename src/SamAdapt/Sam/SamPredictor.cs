@@ -11,6 +11,8 @@ namespace SamAdapt.Sam;
 /// SAM's predictor: set an image once (its embedding is computed once), then ask any number of prompts.
 /// Pre- and post-processing follow the official <c>SamPredictor</c> (resize longest side, normalise, pad;
 /// masks upsampled, cropped and resized back to the original size).
+/// Not thread-safe (it holds the current image): use one predictor per thread, made with <see cref="ShareModel"/>
+/// so that they share one set of loaded weights (see docs/serving.md).
 /// </summary>
 public sealed class SamPredictor : IDisposable
 {
@@ -18,6 +20,7 @@ public sealed class SamPredictor : IDisposable
     readonly ISamPromptDecoder _decoder;
     readonly SamPreprocessor _preprocessor;
     readonly IDisposable? _owned;
+    readonly bool _ownsBackends;
     Tensor? _embedding;
     (int Height, int Width) _inputSize, _originalSize;
 
@@ -29,13 +32,26 @@ public sealed class SamPredictor : IDisposable
     /// the predictor (e.g. the model both backends come from).
     /// </summary>
     public SamPredictor(SamConfig config, ISamImageEncoder encoder, ISamPromptDecoder decoder, IDisposable? owned = null)
+        : this(config, encoder, decoder, owned, ownsBackends: true)
+    {
+    }
+
+    SamPredictor(SamConfig config, ISamImageEncoder encoder, ISamPromptDecoder decoder, IDisposable? owned, bool ownsBackends)
     {
         Config = config;
         _encoder = encoder;
         _decoder = decoder;
         _owned = owned;
+        _ownsBackends = ownsBackends;
         _preprocessor = new SamPreprocessor(config.ImageSize, config.PixelMean, config.PixelStd);
     }
+
+    /// <summary>
+    /// A new predictor over this one's encoder and decoder (the same loaded weights, not copied) with its own image
+    /// state, for another thread: the encoders and decoders of <see cref="SamLoader"/> may run on several threads at once.
+    /// Disposing it leaves the weights alone; dispose every sharing predictor before this one.
+    /// </summary>
+    public SamPredictor ShareModel() => new(Config, _encoder, _decoder, null, ownsBackends: false);
 
     /// <summary>A predictor that runs everything in TorchSharp on <paramref name="model"/> (owned when <paramref name="ownsModel"/>).</summary>
     public static SamPredictor FromModel(SamModel model, bool ownsModel = true) =>
@@ -213,11 +229,12 @@ public sealed class SamPredictor : IDisposable
         return new PromptBatch(coords, labels, boxes, masks);
     }
 
-    /// <summary>Disposes the embedding, and the model when owned.</summary>
+    /// <summary>Disposes the embedding, and the encoder, decoder and model when owned (not for a <see cref="ShareModel"/> predictor).</summary>
     public void Dispose()
     {
         _embedding?.Dispose();
         _embedding = null;
+        if (!_ownsBackends) return;
         _encoder.Dispose();
         _decoder.Dispose();
         _owned?.Dispose();

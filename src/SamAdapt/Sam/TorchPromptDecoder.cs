@@ -4,11 +4,15 @@ using Tensor = TorchSharp.torch.Tensor;
 
 namespace SamAdapt.Sam;
 
-/// <summary>The TorchSharp prompt encoder and mask decoder as an <see cref="ISamPromptDecoder"/> (differentiable).</summary>
+/// <summary>
+/// The TorchSharp prompt encoder and mask decoder as an <see cref="ISamPromptDecoder"/> (differentiable).
+/// <see cref="Decode"/> may run on several threads at once (the modules are only read).
+/// </summary>
 public sealed class TorchPromptDecoder : ISamPromptDecoder
 {
     readonly PromptEncoder _promptEncoder;
     readonly MaskDecoder _maskDecoder;
+    readonly Lock _gate = new();
     Tensor? _densePe;
 
     /// <summary>Wraps the two modules (not owned).</summary>
@@ -33,24 +37,29 @@ public sealed class TorchPromptDecoder : ISamPromptDecoder
 
     /// <summary>
     /// The positional encoding of the image grid [1, D, G, G]: it depends on no prompt, so it is computed on
-    /// the first call (after the weights are loaded) and kept.
+    /// the first call (after the weights are loaded) and kept; threads that arrive together compute it once.
     /// </summary>
     torch.Tensor DensePe()
     {
-        if (_densePe is null)
+        if (_densePe is not null) return _densePe;
+        lock (_gate)
         {
+            if (_densePe is not null) return _densePe;
             // Outside inference mode, so the kept tensor can also serve a later training step.
             using var normalMode = torch.inference_mode(false);
             using var noGrad = torch.no_grad();
             _densePe = _promptEncoder.GetDensePe().DetachFromDisposeScope();
+            return _densePe;
         }
-        return _densePe;
     }
 
     /// <summary>Disposes the kept positional encoding (the modules are not owned).</summary>
     public void Dispose()
     {
-        _densePe?.Dispose();
-        _densePe = null;
+        lock (_gate)
+        {
+            _densePe?.Dispose();
+            _densePe = null;
+        }
     }
 }
