@@ -145,9 +145,13 @@ public sealed class CompareExperiment
             }));
             double evaluateSeconds = evaluateClock.Elapsed.TotalSeconds;
 
-            var rows = CompareMethod.All.Zip(metrics, (method, m) => new CompareMethodResult(method, m)).ToList();
+            var clicksClock = Stopwatch.StartNew();
+            var clicks = CorrectiveClicks(segmentation, scored, metrics, predictor, calibrated, split.Test.Count, cancellationToken);
+            double clicksSeconds = clicksClock.Elapsed.TotalSeconds;
+
+            var rows = CompareMethod.All.Select((method, i) => new CompareMethodResult(method, metrics[i]) { Clicks = clicks[i] }).ToList();
             var results = new CompareResults(dataset, _options.SamModel, _options, rows,
-                adapterImages.Count, unet.TrainingResult!.BestEpoch, new CompareTimings(unetSeconds, adapterSeconds, encodeSeconds, evaluateSeconds, 0));
+                adapterImages.Count, unet.TrainingResult!.BestEpoch, new CompareTimings(unetSeconds, adapterSeconds, encodeSeconds, evaluateSeconds, 0) { CorrectiveClicks = clicksSeconds });
             if (outputDirectory is not null)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -200,6 +204,28 @@ public sealed class CompareExperiment
             .Append(SelectMask(transforms, CompareMethod.AdaptedCalibrated, adaptedCalibrated));
     }
 
+    /// <summary>
+    /// The corrective-click metrics of every <see cref="CompareMethod"/>, in its order: SAM's rows decode SAM's embedding, the adapted
+    /// rows the adapted one (the calibrated row with <paramref name="calibrated"/>'s scores), each click's mask chosen by the row's
+    /// selection; the U-Net takes no clicks, so its IoU after every click is its one mask's (<paramref name="metrics"/>).
+    /// </summary>
+    List<CorrectiveClicksMetrics> CorrectiveClicks(SegmentationCatalog segmentation, IDataView scored, IReadOnlyList<SegmentationMetrics> metrics,
+        SamPredictor predictor, SamPredictor calibrated, int count, CancellationToken cancellationToken)
+    {
+        var interactive = CompareMethod.All.Where(m => m.Selection is not null).ToList();
+        var methods = interactive.Select(m => new CorrectiveClicksMethod(m.CalibratedScores ? calibrated : predictor, m.Selection!.Value,
+            m.Family == "sam" ? ColumnNames.Embedding : AdaptedEmbedding)).ToList();
+        _progress.Report(new StepProgress("corrective clicks image", 0, count));
+        var measured = segmentation.EvaluateCorrectiveClicks(scored, methods, _options.Clicks, progress: new SyncProgress<int>(done =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _progress.Report(new StepProgress("corrective clicks image", done, count));
+        }));
+        return CompareMethod.All.Select((m, i) => m.Selection is null
+            ? CorrectiveClicksMetrics.Constant(metrics[i].PerImage.Select(p => p.IoU).ToList(), _options.Clicks)
+            : measured[interactive.IndexOf(m)]).ToList();
+    }
+
     /// <summary>BestMaskSelect of <paramref name="method"/>'s selection from the masks SamDecode wrote with <paramref name="decoded"/>, into its mask column.</summary>
     static BestMaskSelectingTransformer SelectMask(SegmentationTransforms transforms, CompareMethod method, SamDecodeOptions decoded) =>
         transforms.BestMaskSelect(new BestMaskSelectOptions
@@ -221,7 +247,7 @@ public sealed class CompareExperiment
 
     AdapterFitOptions AdapterOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
     {
-        SamModel = _options.SamModel, ModelType = _options.SamModelType, Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate,
+        SamModel = _options.SamModel, ModelType = _options.SamModelType, Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate, CalibrateMaskScores = true,
         Seed = _options.Seed, ValidationFraction = 0, OutputColumnName = AdaptedEmbedding, CancellationToken = cancellationToken,
         CheckpointDirectory = checkpoint?.AdapterFolder,
         Progress = new SyncProgress<AdapterEpochReport>(r => _progress.Report(new StepProgress("adapter epoch", r.Epoch, r.Epochs,
@@ -258,8 +284,8 @@ public sealed class CompareExperiment
 
     /// <summary>
     /// Overlays of the best and the worst test image of each method (<c>{key}-best.png</c>, <c>{key}-worst.png</c>; ties keep
-    /// the earlier image), whose masks are read again from <paramref name="scored"/> for those rows only, and the bar chart of
-    /// the mean IoUs with the paper's figures.
+    /// the earlier image), whose masks are read again from <paramref name="scored"/> for those rows only, the bar chart of
+    /// the mean IoUs with the paper's figures, and the line chart of the mean IoU against the corrective clicks (<c>iou-vs-clicks.png</c>).
     /// </summary>
     void WriteFigures(CompareResults results, IDataView scored, IReadOnlyList<SegmentationSample> test, string folder)
     {
@@ -281,6 +307,9 @@ public sealed class CompareExperiment
         var paper = results.Rows.Where(r => r.Method.PaperMeanIoU is not null).Select(r => (r.Method.Label, r.Method.PaperMeanIoU!.Value)).ToList();
         _figures.SaveBarChart(results.Rows.Select(r => (r.Method.Label, r.Metrics.MeanIoU)).ToList(),
             $"Mean test IoU ({results.Dataset.Test} images; dashed: the paper's CVPPP figures)", Path.Combine(folder, "mean-iou.png"), paper);
+        var curves = results.Rows.Where(r => r.Clicks is not null).Select(r => (r.Method.Label, r.Clicks!.MeanIoU)).ToList();
+        if (curves.Count > 0)
+            _figures.SaveLineChart(curves, $"Mean test IoU after each corrective click ({results.Dataset.Test} images)", Path.Combine(folder, "iou-vs-clicks.png"));
     }
 
     /// <summary>The predicted masks of the wanted (method, row) pairs of <paramref name="methods"/>; only those rows' columns are computed.</summary>

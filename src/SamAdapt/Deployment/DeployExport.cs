@@ -69,7 +69,7 @@ public static class DeployExport
             DeployGraphs.SavePrompt(frame, maskInputSize, promptPath);
             DeployGraphs.SaveDecoderWithMaskChoice(decoderPath, maskCount, decoderWithChoice);
             SavePipeline(encoderPath, promptPath, decoderWithChoice, maxPixels, zipPath);
-            return new DeployExportResult(Path.GetFullPath(zipPath), maxPixels, frame, official ?? $"exported from {samPath}");
+            return new DeployExportResult(Path.GetFullPath(zipPath), maxPixels, frame, official ?? $"exported from {samPath}{(model.MaskScoreHead is null ? "" : " with the calibrated IoU head")}");
         }
         finally
         {
@@ -80,22 +80,24 @@ public static class DeployExport
     /// <summary>
     /// Writes the official-format decoder of the SAM model <paramref name="samModel"/> (a registry name, folder or checkpoint)
     /// to <paramref name="path"/>, atomically: a copy of the model's own ONNX decoder, or its TorchSharp decoder exported by
-    /// <see cref="SamDecoderOnnxExport"/>. Returns where it came from.
+    /// <see cref="SamDecoderOnnxExport"/>; with <paramref name="maskScoreHead"/> (<see cref="AdaptedModel.MaskScoreHead"/>), always the
+    /// latter with that head as its IoU head. Returns where it came from.
     /// </summary>
     /// <exception cref="SamAdaptException">The SAM model cannot be found or read.</exception>
-    public static string SaveSamDecoder(string samModel, string? modelType, string path, ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null)
+    public static string SaveSamDecoder(string samModel, string? modelType, string path, ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null,
+        Mlp? maskScoreHead = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(samModel);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var samPath = SamLoader.ResolveReference(samModel, ref modelType, registry, progress);
-        if (FindOfficialDecoder(samPath) is string official)
+        if (maskScoreHead is null && FindOfficialDecoder(samPath) is string official)
         {
             var bytes = File.ReadAllBytes(official);
             AtomicFile.Write(path, stream => stream.Write(bytes));
             return official;
         }
-        ExportDecoder(samPath, modelType, path);
-        return $"exported from {samPath}";
+        ExportDecoder(samPath, modelType, path, maskScoreHead);
+        return maskScoreHead is null ? $"exported from {samPath}" : $"exported from {samPath} with the calibrated IoU head";
     }
 
     static void SavePipeline(string encoderPath, string promptPath, string decoderPath, int capacity, string zipPath)
