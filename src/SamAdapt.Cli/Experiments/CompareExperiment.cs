@@ -22,7 +22,8 @@ namespace SamAdapt.Cli.Experiments;
 /// adapter from the U-Net's bottleneck features to SAM's image embedding through SAM's frozen decoder; one chain of fitted
 /// transformers (<c>SamEncode</c>, <c>SamDecode</c>, <c>BestMaskSelect</c> for SAM and for the adapted encoder, plus the trained
 /// U-Net) scores the test images, and <c>Segmentation().Evaluate</c> computes the metrics of the methods of
-/// <see cref="CompareMethod.All"/> in one pass. Nothing is fitted on the test split.
+/// <see cref="CompareMethod.All"/> in one pass; <c>EvaluateCorrectiveClicks</c> then runs the corrective-click loops on the
+/// same embeddings (decoder only). Nothing is fitted on the test split.
 /// </summary>
 public sealed class CompareExperiment
 {
@@ -146,10 +147,10 @@ public sealed class CompareExperiment
             double evaluateSeconds = evaluateClock.Elapsed.TotalSeconds;
 
             var clicksClock = Stopwatch.StartNew();
-            var clicks = CorrectiveClicks(segmentation, scored, metrics, predictor, calibrated, split.Test.Count, cancellationToken);
+            var clicks = _options.Clicks == 0 ? null : MeasureCorrectiveClicks(segmentation, scored, metrics, predictor, calibrated, split.Test.Count, cancellationToken);
             double clicksSeconds = clicksClock.Elapsed.TotalSeconds;
 
-            var rows = CompareMethod.All.Select((method, i) => new CompareMethodResult(method, metrics[i]) { Clicks = clicks[i] }).ToList();
+            var rows = CompareMethod.All.Select((method, i) => new CompareMethodResult(method, metrics[i]) { Clicks = clicks?[i] }).ToList();
             var results = new CompareResults(dataset, _options.SamModel, _options, rows,
                 adapterImages.Count, unet.TrainingResult!.BestEpoch, new CompareTimings(unetSeconds, adapterSeconds, encodeSeconds, evaluateSeconds, 0) { CorrectiveClicks = clicksSeconds });
             if (outputDirectory is not null)
@@ -209,7 +210,7 @@ public sealed class CompareExperiment
     /// rows the adapted one (the calibrated row with <paramref name="calibrated"/>'s scores), each click's mask chosen by the row's
     /// selection; the U-Net takes no clicks, so its IoU after every click is its one mask's (<paramref name="metrics"/>).
     /// </summary>
-    List<CorrectiveClicksMetrics> CorrectiveClicks(SegmentationCatalog segmentation, IDataView scored, IReadOnlyList<SegmentationMetrics> metrics,
+    List<CorrectiveClicksMetrics> MeasureCorrectiveClicks(SegmentationCatalog segmentation, IDataView scored, IReadOnlyList<SegmentationMetrics> metrics,
         SamPredictor predictor, SamPredictor calibrated, int count, CancellationToken cancellationToken)
     {
         var interactive = CompareMethod.All.Where(m => m.Selection is not null).ToList();
