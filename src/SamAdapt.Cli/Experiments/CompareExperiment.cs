@@ -22,7 +22,8 @@ namespace SamAdapt.Cli.Experiments;
 /// adapter from the U-Net's bottleneck features to SAM's image embedding through SAM's frozen decoder; one chain of fitted
 /// transformers (<c>SamEncode</c>, <c>SamDecode</c>, <c>BestMaskSelect</c> for SAM and for the adapted encoder, plus the trained
 /// U-Net) scores the test images, and <c>Segmentation().Evaluate</c> computes the metrics of the methods of
-/// <see cref="CompareMethod.All"/> in one pass. Nothing is fitted on the test split.
+/// <see cref="CompareMethod.All"/> in one pass; <c>EvaluateCorrectiveClicks</c> then runs the corrective-click loops on the
+/// same embeddings (decoder only). Nothing is fitted on the test split.
 /// </summary>
 public sealed class CompareExperiment
 {
@@ -121,8 +122,8 @@ public sealed class CompareExperiment
         if (outputDirectory is not null)
         {
             var modelFolder = Path.Combine(outputDirectory, ModelFolderName);
-            AdaptedModel.Write(modelFolder, unet.Model, adapter.Adapter, _options.SamModel, _options.SamModelType);
-            _log($"wrote the adapted model (U-Net + adapter + SAM reference) to {modelFolder}; samadapt export turns it into an ML.NET model.zip");
+            AdaptedModel.Write(modelFolder, unet.Model, adapter.Adapter, _options.SamModel, _options.SamModelType, adapter.MaskScoreHead);
+            _log($"wrote the adapted model (U-Net + adapter + calibrated IoU head + SAM reference) to {modelFolder}; samadapt export turns it into an ML.NET model.zip");
         }
 
         // SAM's embeddings are computed once (timed on their own) into a cache that lives for this run only.
@@ -134,7 +135,8 @@ public sealed class CompareExperiment
             using var embedder = samEncode.Transformer;
             double encodeSeconds = EncodeTestImages(embedder.Transform(test), split.Test.Count, cancellationToken);
 
-            var scored = Scoring(segmentation.Transforms, embedder, unet, adapter, predictor).Transform(test);
+            using var calibrated = MaskScoreCalibration.CalibratedPredictor(decoder, adapter.MaskScoreHead!);
+            var scored = Scoring(segmentation.Transforms, embedder, unet, adapter, predictor, calibrated).Transform(test);
             var evaluateClock = Stopwatch.StartNew();
             _progress.Report(new StepProgress("evaluating image", 0, split.Test.Count));
             var metrics = segmentation.Evaluate(scored, CompareMethod.All.Select(m => m.MaskColumn).ToList(), progress: new SyncProgress<int>(done =>
@@ -144,9 +146,13 @@ public sealed class CompareExperiment
             }));
             double evaluateSeconds = evaluateClock.Elapsed.TotalSeconds;
 
-            var rows = CompareMethod.All.Zip(metrics, (method, m) => new CompareMethodResult(method, m)).ToList();
+            var clicksClock = Stopwatch.StartNew();
+            var clicks = _options.Clicks == 0 ? null : MeasureCorrectiveClicks(segmentation, scored, metrics, predictor, calibrated, split.Test.Count, cancellationToken);
+            double clicksSeconds = clicksClock.Elapsed.TotalSeconds;
+
+            var rows = CompareMethod.All.Select((method, i) => new CompareMethodResult(method, metrics[i]) { Clicks = clicks?[i] }).ToList();
             var results = new CompareResults(dataset, _options.SamModel, _options, rows,
-                adapterImages.Count, unet.TrainingResult!.BestEpoch, new CompareTimings(unetSeconds, adapterSeconds, encodeSeconds, evaluateSeconds, 0));
+                adapterImages.Count, unet.TrainingResult!.BestEpoch, new CompareTimings(unetSeconds, adapterSeconds, encodeSeconds, evaluateSeconds, 0) { CorrectiveClicks = clicksSeconds });
             if (outputDirectory is not null)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -171,14 +177,19 @@ public sealed class CompareExperiment
     /// The scoring pipeline, a chain of fitted transformers (the trained U-Net and adapter, and steps with nothing to learn):
     /// SAM from its own embedding, the U-Net, and SAM's decoder on the adapted U-Net features, each SAM output chosen as each
     /// <see cref="CompareMethod"/> of its family selects, into that method's <see cref="CompareMethod.MaskColumn"/>.
-    /// The two SamDecode steps share <paramref name="predictor"/>'s decoder. The chain owns nothing: the caller disposes
-    /// <paramref name="embedder"/>, <paramref name="unet"/>, <paramref name="adapter"/> and <paramref name="predictor"/>.
+    /// The first two SamDecode steps share <paramref name="predictor"/>'s decoder; the third decodes the adapted embedding with
+    /// <paramref name="calibrated"/> (the same masks, the calibrated IoU head's scores). The chain owns nothing: the caller disposes
+    /// <paramref name="embedder"/>, <paramref name="unet"/>, <paramref name="adapter"/>, <paramref name="predictor"/> and <paramref name="calibrated"/>.
     /// </summary>
     TransformerChain<BestMaskSelectingTransformer> Scoring(SegmentationTransforms transforms, SamEncodingTransformer embedder,
-        UNetSegmentationTransformer unet, EmbeddingAdapterTransformer adapter, SamPredictor predictor)
+        UNetSegmentationTransformer unet, EmbeddingAdapterTransformer adapter, SamPredictor predictor, SamPredictor calibrated)
     {
         var sam = new SamDecodeOptions();
         var adapted = new SamDecodeOptions { EmbeddingColumnName = AdaptedEmbedding, MasksColumnName = "AdaptedMasks", ScoresColumnName = "AdaptedMaskScores" };
+        var adaptedCalibrated = new SamDecodeOptions
+        {
+            EmbeddingColumnName = AdaptedEmbedding, MasksColumnName = "AdaptedCalibratedMasks", ScoresColumnName = "AdaptedCalibratedMaskScores",
+        };
         return embedder                                                                   // Image -> Embedding [D, G, G]
             .Append(transforms.MaskToPrompt(ClickMethod).Transformer)                     // Mask -> PromptX, PromptY
             .Append(transforms.SamDecode(predictor, sam, ownsPredictor: false).Transformer) // -> Masks [3, H, W], MaskScores [3]
@@ -189,7 +200,31 @@ public sealed class CompareExperiment
             .Append(adapter)                                                              // -> AdaptedEmbedding
             .Append(transforms.SamDecode(predictor, adapted, ownsPredictor: false).Transformer) // -> AdaptedMasks, AdaptedMaskScores
             .Append(SelectMask(transforms, CompareMethod.AdaptedOracle, adapted))
-            .Append(SelectMask(transforms, CompareMethod.AdaptedPredicted, adapted));
+            .Append(SelectMask(transforms, CompareMethod.AdaptedPredicted, adapted))
+            .Append(transforms.SamDecode(calibrated, adaptedCalibrated, ownsPredictor: false).Transformer) // -> the same masks, calibrated scores
+            .Append(SelectMask(transforms, CompareMethod.AdaptedCalibrated, adaptedCalibrated));
+    }
+
+    /// <summary>
+    /// The corrective-click metrics of every <see cref="CompareMethod"/>, in its order: SAM's rows decode SAM's embedding, the adapted
+    /// rows the adapted one (the calibrated row with <paramref name="calibrated"/>'s scores), each click's mask chosen by the row's
+    /// selection; the U-Net takes no clicks, so its IoU after every click is its one mask's (<paramref name="metrics"/>).
+    /// </summary>
+    List<CorrectiveClicksMetrics> MeasureCorrectiveClicks(SegmentationCatalog segmentation, IDataView scored, IReadOnlyList<SegmentationMetrics> metrics,
+        SamPredictor predictor, SamPredictor calibrated, int count, CancellationToken cancellationToken)
+    {
+        var interactive = CompareMethod.All.Where(m => m.Selection is not null).ToList();
+        var methods = interactive.Select(m => new CorrectiveClicksMethod(m.CalibratedScores ? calibrated : predictor, m.Selection!.Value,
+            m.Family == "sam" ? ColumnNames.Embedding : AdaptedEmbedding)).ToList();
+        _progress.Report(new StepProgress("corrective clicks image", 0, count));
+        var measured = segmentation.EvaluateCorrectiveClicks(scored, methods, _options.Clicks, progress: new SyncProgress<int>(done =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _progress.Report(new StepProgress("corrective clicks image", done, count));
+        }));
+        return CompareMethod.All.Select((m, i) => m.Selection is null
+            ? CorrectiveClicksMetrics.Constant(metrics[i].PerImage.Select(p => p.IoU).ToList(), _options.Clicks)
+            : measured[interactive.IndexOf(m)]).ToList();
     }
 
     /// <summary>BestMaskSelect of <paramref name="method"/>'s selection from the masks SamDecode wrote with <paramref name="decoded"/>, into its mask column.</summary>
@@ -213,7 +248,7 @@ public sealed class CompareExperiment
 
     AdapterFitOptions AdapterOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
     {
-        SamModel = _options.SamModel, ModelType = _options.SamModelType, Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate,
+        SamModel = _options.SamModel, ModelType = _options.SamModelType, Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate, CalibrateMaskScores = true,
         Seed = _options.Seed, ValidationFraction = 0, OutputColumnName = AdaptedEmbedding, CancellationToken = cancellationToken,
         CheckpointDirectory = checkpoint?.AdapterFolder,
         Progress = new SyncProgress<AdapterEpochReport>(r => _progress.Report(new StepProgress("adapter epoch", r.Epoch, r.Epochs,
@@ -250,8 +285,8 @@ public sealed class CompareExperiment
 
     /// <summary>
     /// Overlays of the best and the worst test image of each method (<c>{key}-best.png</c>, <c>{key}-worst.png</c>; ties keep
-    /// the earlier image), whose masks are read again from <paramref name="scored"/> for those rows only, and the bar chart of
-    /// the mean IoUs with the paper's figures.
+    /// the earlier image), whose masks are read again from <paramref name="scored"/> for those rows only, the bar chart of
+    /// the mean IoUs with the paper's figures, and the line chart of the mean IoU against the corrective clicks (<c>iou-vs-clicks.png</c>).
     /// </summary>
     void WriteFigures(CompareResults results, IDataView scored, IReadOnlyList<SegmentationSample> test, string folder)
     {
@@ -273,6 +308,9 @@ public sealed class CompareExperiment
         var paper = results.Rows.Where(r => r.Method.PaperMeanIoU is not null).Select(r => (r.Method.Label, r.Method.PaperMeanIoU!.Value)).ToList();
         _figures.SaveBarChart(results.Rows.Select(r => (r.Method.Label, r.Metrics.MeanIoU)).ToList(),
             $"Mean test IoU ({results.Dataset.Test} images; dashed: the paper's CVPPP figures)", Path.Combine(folder, "mean-iou.png"), paper);
+        var curves = results.Rows.Where(r => r.Clicks is not null).Select(r => (r.Method.Label, r.Clicks!.MeanIoU)).ToList();
+        if (curves.Count > 0)
+            _figures.SaveLineChart(curves, $"Mean test IoU after each corrective click ({results.Dataset.Test} images)", Path.Combine(folder, "iou-vs-clicks.png"));
     }
 
     /// <summary>The predicted masks of the wanted (method, row) pairs of <paramref name="methods"/>; only those rows' columns are computed.</summary>

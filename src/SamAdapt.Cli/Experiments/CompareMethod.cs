@@ -11,7 +11,8 @@ namespace SamAdapt.Cli.Experiments;
 /// <param name="Selection">How one of SAM's 3 masks is chosen; null for the U-Net, which predicts one mask.</param>
 /// <param name="MaskColumn">The predicted-mask column of the scoring pipeline.</param>
 /// <param name="PaperMeanIoU">The paper's mean test IoU for this method (Straka, plants), or null where the paper reports none.</param>
-public sealed record CompareMethod(string Family, string Name, MaskSelectionMethod? Selection, string MaskColumn, double? PaperMeanIoU)
+/// <param name="CalibratedScores">The predicted IoU comes from SAM's IoU head refitted on the adapted embeddings (selection name <c>calibrated</c>).</param>
+public sealed record CompareMethod(string Family, string Name, MaskSelectionMethod? Selection, string MaskColumn, double? PaperMeanIoU, bool CalibratedScores = false)
 {
     /// <summary>SAM, best of its 3 masks by IoU with the ground truth (the paper's choice).</summary>
     public static readonly CompareMethod SamOracle = new("sam", "SAM", MaskSelectionMethod.Oracle, "SamOracleMask", 0.573);
@@ -28,11 +29,14 @@ public sealed record CompareMethod(string Family, string Name, MaskSelectionMeth
     /// <summary>Adapted U-Net encoder + SAM decoder, predicted-IoU selection.</summary>
     public static readonly CompareMethod AdaptedPredicted = new("adapted", "adapted", MaskSelectionMethod.Predicted, "AdaptedPredictedMask", null);
 
-    /// <summary>The five methods in report order.</summary>
-    public static readonly IReadOnlyList<CompareMethod> All = [SamOracle, SamPredicted, UNet, AdaptedOracle, AdaptedPredicted];
+    /// <summary>Adapted U-Net encoder + SAM decoder, the highest IoU predicted by the calibrated IoU head (what the exported model.zip picks).</summary>
+    public static readonly CompareMethod AdaptedCalibrated = new("adapted", "adapted", MaskSelectionMethod.Predicted, "AdaptedCalibratedMask", null, CalibratedScores: true);
 
-    /// <summary>The selection as the report writes it: <c>oracle</c>, <c>predicted</c>, or <c>-</c> for the U-Net.</summary>
-    public string SelectionName => Selection?.ToString().ToLowerInvariant() ?? "-";
+    /// <summary>The six methods in report order.</summary>
+    public static readonly IReadOnlyList<CompareMethod> All = [SamOracle, SamPredicted, UNet, AdaptedOracle, AdaptedPredicted, AdaptedCalibrated];
+
+    /// <summary>The selection as the report writes it: <c>oracle</c>, <c>predicted</c>, <c>calibrated</c>, or <c>-</c> for the U-Net.</summary>
+    public string SelectionName => CalibratedScores ? "calibrated" : Selection?.ToString().ToLowerInvariant() ?? "-";
 
     /// <summary>The key used in file names: the family, then the selection when there is one (<c>sam-oracle</c>, <c>unet</c>).</summary>
     public string Key => Selection is null ? Family : $"{Family}-{SelectionName}";

@@ -35,6 +35,12 @@ public sealed record CompareOptions
     /// <summary>Adapter learning rate (AdamW).</summary>
     public double AdapterLearningRate { get; init; } = 3e-3;
 
+    /// <summary>
+    /// Corrective clicks whose mean IoU is reported per method (<see cref="Evaluation.CorrectiveClicks"/>; default 5); NoC looks up to 20.
+    /// 0 skips the corrective clicks (no <c>clicks</c>, <c>noc85</c>, <c>noc90</c> in results.json).
+    /// </summary>
+    public int Clicks { get; init; } = Evaluation.CorrectiveClicks.DefaultClicks;
+
     /// <summary>Seed of every random choice (U-Net, adapter initialisation and order, subsets).</summary>
     public int Seed { get; init; }
 
@@ -53,6 +59,8 @@ public sealed record CompareOptions
         if (UNetEpochs <= 0) throw new ArgumentException($"The U-Net epochs (--unet-epochs) must be positive; got {UNetEpochs}.");
         if (AdapterEpochs <= 0) throw new ArgumentException($"The adapter epochs (--adapter-epochs) must be positive; got {AdapterEpochs}.");
         if (AdapterImages <= 0) throw new ArgumentException($"The adapter images (--adapter-images) must be positive; got {AdapterImages}.");
+        if (Clicks is < 0 or > Evaluation.CorrectiveClicks.MaxClicks)
+            throw new ArgumentException($"The clicks (--clicks) must be 0 (none) to {Evaluation.CorrectiveClicks.MaxClicks}; got {Clicks}.");
         if (!(AdapterLearningRate > 0)) throw new ArgumentException($"The adapter learning rate must be positive; got {AdapterLearningRate}.");
         var unet = UNetOptions();
         try { unet.Validate(); unet.ModelConfig(); }

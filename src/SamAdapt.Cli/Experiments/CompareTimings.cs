@@ -6,4 +6,8 @@ namespace SamAdapt.Cli.Experiments;
 /// <param name="SamEncode">SAM's image encoder on the test images.</param>
 /// <param name="Evaluate">Decoding and scoring every method on the test images (SAM encoding excluded).</param>
 /// <param name="Total">Everything, opening the model included.</param>
-public sealed record CompareTimings(double UNetTrain, double AdapterTrain, double SamEncode, double Evaluate, double Total);
+public sealed record CompareTimings(double UNetTrain, double AdapterTrain, double SamEncode, double Evaluate, double Total)
+{
+    /// <summary>The corrective-click loops of every method (decoder only; the embeddings are read again from the cache and the adapter).</summary>
+    public double CorrectiveClicks { get; init; }
+}

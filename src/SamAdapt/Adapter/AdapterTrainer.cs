@@ -221,7 +221,10 @@ public sealed class AdapterTrainer
     /// numbers of prompt tokens are decoded in separate groups (padding tokens would change the attention),
     /// so every sample gets exactly what <see cref="TorchPromptDecoder.Decode"/> gives it alone.
     /// </summary>
-    Tensor MultimaskLogits(EmbeddingAdapter adapter, Prepared prepared, int[] batch)
+    Tensor MultimaskLogits(EmbeddingAdapter adapter, Prepared prepared, int[] batch) => MultimaskOutputs(adapter, prepared, batch).Logits;
+
+    /// <summary><see cref="MultimaskLogits"/> [B, 3, 4G, 4G] with the IoU token's decoder output [B, D] of each sample.</summary>
+    (Tensor Logits, Tensor IouTokens) MultimaskOutputs(EmbeddingAdapter adapter, Prepared prepared, int[] batch)
     {
         var device = adapter.proj.weight!.device;
         var features = stack(batch.Select(i => prepared.Samples[i].Features.to(float32).to(device)), 0);
@@ -229,18 +232,50 @@ public sealed class AdapterTrainer
         var groups = batch.Select((sample, position) => (Sample: sample, Position: (long)position))
             .GroupBy(p => prepared.Sparse[p.Sample].shape[0]).ToList();
         var parts = new List<Tensor>();
+        var tokenParts = new List<Tensor>();
         var positions = new List<long>();
         foreach (var group in groups)
         {
             var members = group.ToArray();
             var groupEmbedding = groups.Count == 1 ? embedding : embedding.index_select(0, tensor(members.Select(m => m.Position).ToArray(), device: device));
             var sparse = stack(members.Select(m => prepared.Sparse[m.Sample]), 0);
-            var (masks, _) = _decoder.mask_decoder.PredictMasks(groupEmbedding, prepared.PositionalEncoding, sparse, prepared.Dense);
+            var (masks, _, tokens) = _decoder.mask_decoder.PredictMasksWithIouTokens(groupEmbedding, prepared.PositionalEncoding, sparse, prepared.Dense);
             parts.Add(masks);
+            tokenParts.Add(tokens);
             positions.AddRange(members.Select(m => m.Position));
         }
-        var all = parts.Count == 1 ? parts[0] : cat(parts, 0).index_select(0, tensor(positions.ToArray(), device: device).argsort());
-        return all[.., TensorIndex.Slice(1, null)];
+        Tensor InBatchOrder(List<Tensor> p) => p.Count == 1 ? p[0] : cat(p, 0).index_select(0, tensor(positions.ToArray(), device: device).argsort());
+        return (InBatchOrder(parts)[.., TensorIndex.Slice(1, null)], InBatchOrder(tokenParts));
+    }
+
+    /// <summary>
+    /// Per sample, the IoU token's output [N, D] of the frozen decoder on the adapted embedding (what the IoU head reads) and the
+    /// true IoU [N, 3] of each multimask output (logits &gt; 0) with the target, both in the low-res frame (<see cref="MaskIoU"/>);
+    /// without gradients, on the CPU.
+    /// </summary>
+    internal (Tensor IouTokens, Tensor TrueIoU) IouTokensAndTrueIoU(EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples, int batchSize = 8)
+    {
+        using var prepared = Prepare(adapter, samples);
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var tokens = new List<Tensor>();
+        var ious = new List<Tensor>();
+        foreach (var batch in Batches(samples.Count, batchSize))
+        {
+            var (logits, batchTokens) = MultimaskOutputs(adapter, prepared, batch);
+            var truth = stack(batch.Select(i => prepared.Samples[i].Target.to(logits.device)), 0).GreaterThan(0.5).unsqueeze(1);
+            tokens.Add(batchTokens.cpu());
+            ious.Add(MaskIoU(logits.GreaterThan(0), truth).to(float32).cpu());
+        }
+        return (cat(tokens, 0).MoveToOuterDisposeScope(), cat(ious, 0).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>IoU [B, K] (float64) of predicted [B, K, L, L] with truth [B, 1, L, L] (bool); both empty counts as 1.</summary>
+    static Tensor MaskIoU(Tensor predicted, Tensor truth)
+    {
+        var intersection = predicted.logical_and(truth).sum(new long[] { 2, 3 }).to(float64);
+        var union = predicted.logical_or(truth).sum(new long[] { 2, 3 }).to(float64);
+        return where(union.EqualTo(0), ones_like(union), intersection / union.AtLeast(1));
     }
 
     (Tensor Loss, Tensor Chosen) BatchLoss(EmbeddingAdapter adapter, Prepared prepared, int[] batch)
@@ -260,10 +295,7 @@ public sealed class AdapterTrainer
             var batch = indexes.AsSpan(start, Math.Min(batchSize, indexes.Length - start)).ToArray();
             var predicted = MultimaskLogits(adapter, prepared, batch).GreaterThan(0);
             var truth = stack(batch.Select(i => prepared.Samples[i].Target.to(predicted.device)), 0).GreaterThan(0.5).unsqueeze(1);
-            var intersection = predicted.logical_and(truth).sum(new long[] { 2, 3 }).to(float64);
-            var union = predicted.logical_or(truth).sum(new long[] { 2, 3 }).to(float64);
-            var iou = where(union.EqualTo(0), ones_like(union), intersection / union.AtLeast(1));
-            sum += iou.amax(new long[] { 1 }).sum().item<double>();
+            sum += MaskIoU(predicted, truth).amax(new long[] { 1 }).sum().item<double>();
         }
         return sum / indexes.Length;
     }

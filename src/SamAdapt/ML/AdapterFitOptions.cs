@@ -45,6 +45,19 @@ public sealed class AdapterFitOptions
     /// <summary>Fraction of the rows held out for the per-epoch validation IoU, in [0, 1) (default 0.1).</summary>
     public double ValidationFraction { get; set; } = 0.1;
 
+    /// <summary>
+    /// After training, refit SAM's IoU head on the adapted embeddings of the training rows (<see cref="MaskScoreCalibration"/>:
+    /// MSE of each multimask output's predicted IoU against its true IoU), so that the predicted-IoU mask choice ranks the
+    /// adapter's masks; the mask logits are unchanged (default true). The head is <see cref="EmbeddingAdapterTransformer.MaskScoreHead"/>.
+    /// </summary>
+    public bool CalibrateMaskScores { get; set; } = true;
+
+    /// <summary>Passes of the IoU head calibration over the training rows (default 50).</summary>
+    public int CalibrationEpochs { get; set; } = new MaskScoreCalibrationOptions().Epochs;
+
+    /// <summary>AdamW learning rate of the IoU head calibration (default 1e-4).</summary>
+    public double CalibrationLearningRate { get; set; } = new MaskScoreCalibrationOptions().LearningRate;
+
     /// <summary>A checkpoint folder written after every epoch (training resumes from it), or null for none.</summary>
     public string? CheckpointDirectory { get; set; }
 
@@ -61,6 +74,9 @@ public sealed class AdapterFitOptions
         ValidationFraction = ValidationFraction, CheckpointDirectory = CheckpointDirectory,
     };
 
+    /// <summary>The IoU head calibration settings for <see cref="MaskScoreCalibration.Fit"/>.</summary>
+    internal MaskScoreCalibrationOptions CalibrationOptions() => new() { Epochs = CalibrationEpochs, LearningRate = CalibrationLearningRate, Seed = Seed };
+
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(FeaturesColumnName, nameof(FeaturesColumnName));
@@ -69,5 +85,6 @@ public sealed class AdapterFitOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(PromptYColumnName, nameof(PromptYColumnName));
         ArgumentException.ThrowIfNullOrWhiteSpace(OutputColumnName, nameof(OutputColumnName));
         TrainingOptions().Validate();
+        if (CalibrateMaskScores) CalibrationOptions().Validate();
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using SamAdapt.Adapter;
 using SamAdapt.ML.RowMapping;
+using SamAdapt.Sam.Modeling;
 using TorchSharp;
 
 namespace SamAdapt.ML;
@@ -20,6 +21,12 @@ public sealed class EmbeddingAdapterTransformer : RowMappingTransformer, IDispos
     /// <summary>What training did (per-epoch loss and validation IoU), or null for an adapter loaded from disk.</summary>
     public AdapterTrainingResult? TrainingResult { get; }
 
+    /// <summary>
+    /// SAM's IoU head refitted on the adapted embeddings of the training rows (<see cref="MaskScoreCalibration"/>; what
+    /// <see cref="AdapterFitOptions.CalibrateMaskScores"/> adds), or null. Owned by the transformer.
+    /// </summary>
+    public Mlp? MaskScoreHead { get; }
+
     /// <summary>The features column read.</summary>
     public string FeaturesColumnName { get; }
 
@@ -27,13 +34,14 @@ public sealed class EmbeddingAdapterTransformer : RowMappingTransformer, IDispos
     public string OutputColumnName { get; }
 
     internal EmbeddingAdapterTransformer(MLContext mlContext, EmbeddingAdapter adapter, AdapterTrainingResult? trainingResult,
-        string featuresColumnName, string outputColumnName) : base(mlContext)
+        string featuresColumnName, string outputColumnName, Mlp? maskScoreHead = null) : base(mlContext)
     {
         ArgumentNullException.ThrowIfNull(adapter);
         ArgumentException.ThrowIfNullOrWhiteSpace(featuresColumnName);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         Adapter = adapter;
         TrainingResult = trainingResult;
+        MaskScoreHead = maskScoreHead;
         FeaturesColumnName = featuresColumnName;
         OutputColumnName = outputColumnName;
         InputColumns = [InputColumn.FloatVector(featuresColumnName)];
@@ -74,9 +82,13 @@ public sealed class EmbeddingAdapterTransformer : RowMappingTransformer, IDispos
         };
     }
 
-    /// <summary>Disposes the adapter.</summary>
+    /// <summary>Disposes the adapter and the calibrated IoU head.</summary>
     public void Dispose()
     {
-        lock (_gate) Adapter.Dispose();
+        lock (_gate)
+        {
+            Adapter.Dispose();
+            MaskScoreHead?.Dispose();
+        }
     }
 }

@@ -92,6 +92,17 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
     /// </summary>
     public (Tensor Masks, Tensor IouPredictions) PredictMasks(Tensor imageEmbeddings, Tensor imagePe, Tensor sparsePromptEmbeddings, Tensor densePromptEmbeddings)
     {
+        var (masks, iou, tokens) = PredictMasksWithIouTokens(imageEmbeddings, imagePe, sparsePromptEmbeddings, densePromptEmbeddings);
+        tokens.Dispose();
+        return (masks, iou);
+    }
+
+    /// <summary>
+    /// <see cref="PredictMasks"/>, also returning the IoU token's transformer output [B, D], the input of
+    /// <see cref="iou_prediction_head"/> (what a recalibrated IoU head is fitted on).
+    /// </summary>
+    public (Tensor Masks, Tensor IouPredictions, Tensor IouTokens) PredictMasksWithIouTokens(Tensor imageEmbeddings, Tensor imagePe, Tensor sparsePromptEmbeddings, Tensor densePromptEmbeddings)
+    {
         long batch = CheckInputs(imageEmbeddings, imagePe, sparsePromptEmbeddings, densePromptEmbeddings);
         long height = imageEmbeddings.shape[2], width = imageEmbeddings.shape[3];
         using var scope = NewDisposeScope();
@@ -108,18 +119,19 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
         Tensor Part(Tensor t, long start, long length) => t.shape[0] == 1 ? t : t.narrow(0, start, length);
         var masks = new List<Tensor>();
         var iou = new List<Tensor>();
+        var iouTokens = new List<Tensor>();
         for (long start = 0; start < batch; start += chunk)
         {
             long length = Math.Min(chunk, batch - start);
             var keys = sharedKeys ?? ImageKeys(Part(imageEmbeddings, start, length), Part(densePromptEmbeddings, start, length));
-            var (m, i) = Decode(keys, keyPe, sparsePromptEmbeddings.narrow(0, start, length), height, width);
+            var (m, i, t) = Decode(keys, keyPe, sparsePromptEmbeddings.narrow(0, start, length), height, width);
             if (sharedKeys is null) keys.Dispose();
             masks.Add(m);
             iou.Add(i);
+            iouTokens.Add(t);
         }
-        var allMasks = masks.Count == 1 ? masks[0] : cat(masks, 0);
-        var allIou = iou.Count == 1 ? iou[0] : cat(iou, 0);
-        return (allMasks.MoveToOuterDisposeScope(), allIou.MoveToOuterDisposeScope());
+        static Tensor Joined(List<Tensor> parts) => parts.Count == 1 ? parts[0] : cat(parts, 0);
+        return (Joined(masks).MoveToOuterDisposeScope(), Joined(iou).MoveToOuterDisposeScope(), Joined(iouTokens).MoveToOuterDisposeScope());
     }
 
     /// <summary>
@@ -152,9 +164,9 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
 
     /// <summary>
     /// Decodes one chunk of b prompts: keys [b or 1, HW, D] (<see cref="ImageKeys"/>), keyPe [1, HW, D], sparse [b, N, D]
-    /// -> mask logits [b, numMaskTokens, 4H, 4W] and IoU predictions [b, numMaskTokens].
+    /// -> mask logits [b, numMaskTokens, 4H, 4W], IoU predictions [b, numMaskTokens] and the IoU token's output [b, D].
     /// </summary>
-    (Tensor Masks, Tensor IouPredictions) Decode(Tensor keys, Tensor keyPe, Tensor sparse, long height, long width)
+    (Tensor Masks, Tensor IouPredictions, Tensor IouTokens) Decode(Tensor keys, Tensor keyPe, Tensor sparse, long height, long width)
     {
         using var scope = NewDisposeScope();
         var outputTokens = cat(new[] { iou_token.weight!, mask_tokens.weight! }, 0).unsqueeze(0).expand(sparse.shape[0], -1, -1);
@@ -167,7 +179,7 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
         var hyperIn = stack(Enumerable.Range(0, (int)NumMaskTokens).Select(i => output_hypernetworks_mlps[i].forward(maskTokensOut[.., i, ..])), 1);
         var masks = UpscaleAndProject(image, hyperIn, height, width);
         var iou = iou_prediction_head.forward(iouTokenOut);
-        return (masks.MoveToOuterDisposeScope(), iou.MoveToOuterDisposeScope());
+        return (masks.MoveToOuterDisposeScope(), iou.MoveToOuterDisposeScope(), iouTokenOut.MoveToOuterDisposeScope());
     }
 
     /// <summary>

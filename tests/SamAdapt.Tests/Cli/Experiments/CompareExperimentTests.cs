@@ -140,9 +140,53 @@ public sealed class CompareExperimentTests
             Assert.Equal(o.Pixels, o.PredictedCount);
         });
         var chart = Assert.Single(figures.Charts);
-        Assert.Equal(5, chart.Bars.Count);
+        Assert.Equal(CompareMethod.All.Count, chart.Bars.Count);
         Assert.Equal(all[2].GetProperty("mean_iou").GetDouble(), chart.Bars[2].Value, 12);
         Assert.Equal(new[] { ("SAM (oracle)", 0.573), ("U-Net", 0.710), ("adapted (oracle)", 0.762) }, chart.Reference);
+    }
+
+    [Fact]
+    public void Compare_ReportsTheCalibratedRowAndTheCorrectiveClicksOfEveryMethod()
+    {
+        var outDir = TestPaths.NewTempDirectory();
+        var (code, output, error) = Run(new RecordingFigures(), TinyArgs(outDir, ("--clicks", "3")));
+        Assert.True(code == 0, $"exit {code}\n{error}\n{output}");
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        var root = json.RootElement;
+        var methods = root.GetProperty("methods");
+        var adapted = methods.GetProperty("adapted");
+        var calibrated = adapted.GetProperty("calibrated");
+        foreach (var name in MetricNames) Assert.InRange(calibrated.GetProperty(name).GetDouble(), 0.0, 1.0);
+        // The calibrated head chooses among the same 3 masks: never above the oracle.
+        Assert.True(adapted.GetProperty("oracle").GetProperty("mean_iou").GetDouble() >= calibrated.GetProperty("mean_iou").GetDouble());
+        Assert.Equal(3, root.GetProperty("settings").GetProperty("clicks").GetInt32());
+        Assert.True(root.GetProperty("timings_s").GetProperty("corrective_clicks").GetDouble() > 0);
+
+        var rows = new[]
+        {
+            methods.GetProperty("sam").GetProperty("oracle"), methods.GetProperty("sam").GetProperty("predicted"), methods.GetProperty("unet"),
+            adapted.GetProperty("oracle"), adapted.GetProperty("predicted"), calibrated,
+        };
+        foreach (var m in rows)
+        {
+            var clicks = m.GetProperty("clicks").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            Assert.Equal(3, clicks.Length);
+            Assert.All(clicks, v => Assert.InRange(v, 0.0, 1.0));
+            // The loop's first click is the row's own click and mask choice: the one-click evaluation's mean IoU.
+            Assert.Equal(m.GetProperty("mean_iou").GetDouble(), clicks[0], 9);
+            Assert.InRange(m.GetProperty("noc85").GetDouble(), 1.0, 20.0);
+            Assert.InRange(m.GetProperty("noc90").GetDouble(), m.GetProperty("noc85").GetDouble(), 20.0);
+        }
+        var unet = rows[2].GetProperty("clicks").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.All(unet, v => Assert.Equal(unet[0], v)); // the U-Net takes no clicks
+
+        using (var model = AdaptedModel.Load(Path.Combine(outDir, CompareExperiment.ModelFolderName)))
+            Assert.NotNull(model.MaskScoreHead);
+        var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("| adapted | calibrated |", report);
+        Assert.Contains("| method | selection | IoU@1 | IoU@2 | IoU@3 | NoC@85 | NoC@90 |", report);
+        var figure = RgbImage.Load(Path.Combine(outDir, "figures", "iou-vs-clicks.png"));
+        Assert.Equal((SamAdapt.Reporting.LineChart.Width, SamAdapt.Reporting.LineChart.Height), (figure.Width, figure.Height));
     }
 
     [Fact]
