@@ -18,10 +18,3 @@ public sealed class SegmentationCatalog
     /// <summary>The segmentation trainers (the U-Net, ...).</summary>
     public SegmentationTrainers Trainers { get; }
 }
-
-/// <summary>Adds <see cref="Segmentation"/> to <see cref="MLContext"/>.</summary>
-public static class MLContextSegmentationExtensions
-{
-    /// <summary>SamAdapt's catalog of segmentation components.</summary>
-    public static SegmentationCatalog Segmentation(this MLContext mlContext) => new(mlContext);
-}

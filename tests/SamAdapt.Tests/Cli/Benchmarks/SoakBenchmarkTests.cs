@@ -2,7 +2,7 @@ using System.Text.Json;
 using SamAdapt.Cli.Benchmarks;
 using Xunit.Abstractions;
 
-namespace SamAdapt.Tests.Serving;
+namespace SamAdapt.Tests.Cli.Benchmarks;
 
 /// <summary>The soak part, shortened (200 decoder calls, 20 SetImage calls) on the sam-mini-256 fixture: memory and live tensors do not grow after warm-up.</summary>
 public class SoakBenchmarkTests(ITestOutputHelper output)
