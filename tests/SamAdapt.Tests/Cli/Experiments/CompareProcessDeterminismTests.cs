@@ -33,7 +33,7 @@ public sealed class CompareProcessDeterminismTests
         var data = new[] { Path.Combine(root, "data1"), Path.Combine(root, "data2") };
         foreach (var folder in data) RunCli("data", "synth", "--count", "6", "--seed", "3", "--out", folder);
         var files = Directory.GetFiles(data[0]).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(12, files.Count);
+        Assert.Equal(18, files.Count); // 6 images, each with its plant mask and its leaf labels
         Assert.Equal(files, Directory.GetFiles(data[1]).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (var file in files)
             Assert.True(File.ReadAllBytes(Path.Combine(data[0], file!)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(data[1], file!))), $"{file} differs");
