@@ -19,6 +19,8 @@ public static class BarChart
 
     const float PlotLeft = 78, PlotRight = Width - 24, PlotTop = 96, PlotBottom = Height - 64;
 
+    static readonly ValueAxis Axis = new(PlotLeft, PlotRight, PlotTop, PlotBottom);
+
     /// <summary>Renders the chart and writes it as a PNG to <paramref name="path"/> (atomically).</summary>
     /// <param name="bars">The bars, left to right: a label under the bar and a value in 0..1.</param>
     /// <param name="title">The title line.</param>
@@ -59,7 +61,7 @@ public static class BarChart
     }
 
     /// <summary>The y pixel coordinate of <paramref name="value"/> (0..1) on the chart.</summary>
-    internal static float ValueToY(double value) => (float)(PlotBottom - value * (PlotBottom - PlotTop));
+    internal static float ValueToY(double value) => Axis.ValueToY(value);
 
     static SKBitmap Render(IReadOnlyList<(string Label, double Value)> bars, string title,
         IReadOnlyList<(string Label, double Value)> reference, string? axisLabel)
@@ -108,24 +110,12 @@ public static class BarChart
     {
         using var grid = new SKPaint { Color = FigurePalette.Grid, StrokeWidth = 1, IsAntialias = false };
         using var axis = new SKPaint { Color = FigurePalette.Text, StrokeWidth = 1.5f, IsAntialias = true };
-        using var tickText = FigureText.Style(13, FigurePalette.MutedText, align: SKTextAlign.Right);
-        for (int tick = 0; tick <= 5; tick++)
-        {
-            double value = tick / 5.0;
-            float y = MathF.Round(ValueToY(value)) + 0.5f;
-            if (tick > 0) canvas.DrawLine(PlotLeft, y, PlotRight, y, grid);
-            canvas.DrawLine(PlotLeft - 5, y, PlotLeft, y, axis);
-            tickText.Draw(canvas, value.ToString("0.0", CultureInfo.InvariantCulture), PlotLeft - 9, y + 4.5f);
-        }
-        canvas.DrawLine(PlotLeft, PlotTop - 6, PlotLeft, PlotBottom, axis);
-        canvas.DrawLine(PlotLeft, PlotBottom, PlotRight, PlotBottom, axis);
+        Axis.DrawTicks(canvas, grid, axis);
+        Axis.DrawLines(canvas, axis);
         if (!string.IsNullOrEmpty(axisLabel))
         {
             using var labelText = FigureText.Style(14, FigurePalette.Text, align: SKTextAlign.Center);
-            canvas.Save();
-            canvas.RotateDegrees(-90, 22, (PlotTop + PlotBottom) / 2);
-            labelText.DrawFitted(canvas, axisLabel, 22, (PlotTop + PlotBottom) / 2 + 5, PlotBottom - PlotTop);
-            canvas.Restore();
+            Axis.DrawLabel(canvas, labelText, axisLabel);
         }
     }
 

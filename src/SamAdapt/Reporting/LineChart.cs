@@ -19,6 +19,8 @@ public static class LineChart
 
     const float PlotLeft = 78, PlotRight = Width - 220, PlotTop = 96, PlotBottom = Height - 64;
 
+    static readonly ValueAxis Axis = new(PlotLeft, PlotRight, PlotTop, PlotBottom);
+
     /// <summary>The series colours (Okabe and Ito's colour-blind-safe set).</summary>
     static readonly SKColor[] Colours =
     [
@@ -55,7 +57,7 @@ public static class LineChart
     }
 
     /// <summary>The y pixel coordinate of <paramref name="value"/> (0..1) on the chart.</summary>
-    internal static float ValueToY(double value) => (float)(PlotBottom - value * (PlotBottom - PlotTop));
+    internal static float ValueToY(double value) => Axis.ValueToY(value);
 
     /// <summary>The x pixel coordinate of point <paramref name="index"/> (0-based) of <paramref name="points"/>.</summary>
     internal static float IndexToX(int index, int points) => points == 1 ? (PlotLeft + PlotRight) / 2 : PlotLeft + 30 + index * (PlotRight - PlotLeft - 60) / (points - 1);
@@ -97,33 +99,18 @@ public static class LineChart
     {
         using var grid = new SKPaint { Color = FigurePalette.Grid, StrokeWidth = 1, IsAntialias = false };
         using var axis = new SKPaint { Color = FigurePalette.Text, StrokeWidth = 1.5f, IsAntialias = true };
-        using var yTickText = FigureText.Style(13, FigurePalette.MutedText, align: SKTextAlign.Right);
         using var xTickText = FigureText.Style(13, FigurePalette.MutedText, align: SKTextAlign.Center);
-        for (int tick = 0; tick <= 5; tick++)
-        {
-            double value = tick / 5.0;
-            float y = MathF.Round(ValueToY(value)) + 0.5f;
-            if (tick > 0) canvas.DrawLine(PlotLeft, y, PlotRight, y, grid);
-            canvas.DrawLine(PlotLeft - 5, y, PlotLeft, y, axis);
-            yTickText.Draw(canvas, value.ToString("0.0", CultureInfo.InvariantCulture), PlotLeft - 9, y + 4.5f);
-        }
+        Axis.DrawTicks(canvas, grid, axis);
         for (int i = 0; i < points; i++)
         {
             float x = IndexToX(i, points);
             canvas.DrawLine(x, PlotBottom, x, PlotBottom + 5, axis);
             xTickText.Draw(canvas, (i + 1).ToString(CultureInfo.InvariantCulture), x, PlotBottom + 20);
         }
-        canvas.DrawLine(PlotLeft, PlotTop - 6, PlotLeft, PlotBottom, axis);
-        canvas.DrawLine(PlotLeft, PlotBottom, PlotRight, PlotBottom, axis);
+        Axis.DrawLines(canvas, axis);
         using var labelText = FigureText.Style(14, FigurePalette.Text, align: SKTextAlign.Center);
         if (!string.IsNullOrEmpty(xAxisLabel))
             labelText.DrawFitted(canvas, xAxisLabel, (PlotLeft + PlotRight) / 2, PlotBottom + 44, PlotRight - PlotLeft);
-        if (!string.IsNullOrEmpty(yAxisLabel))
-        {
-            canvas.Save();
-            canvas.RotateDegrees(-90, 22, (PlotTop + PlotBottom) / 2);
-            labelText.DrawFitted(canvas, yAxisLabel, 22, (PlotTop + PlotBottom) / 2 + 5, PlotBottom - PlotTop);
-            canvas.Restore();
-        }
+        Axis.DrawLabel(canvas, labelText, yAxisLabel);
     }
 }
