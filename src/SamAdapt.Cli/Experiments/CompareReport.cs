@@ -52,6 +52,10 @@ public static class CompareReport
                 ["prompt"] = o.Prompt.ToString().ToLowerInvariant(),
                 ["unet_epochs"] = o.UNetEpochs,
                 ["unet_best_epoch"] = results.UNetBestEpoch,
+                ["unet_folder"] = o.UNetFolder,
+                ["features"] = o.Features.Set.ToString(),
+                ["feature_frame"] = o.Features.SamFrame,
+                ["adapter_kind"] = o.AdapterKind.ToString().ToLowerInvariant(),
                 ["adapter_epochs"] = o.AdapterEpochs,
                 ["adapter_images"] = results.AdapterTrainImages,
                 ["adapter_learning_rate"] = o.AdapterLearningRate,
@@ -124,8 +128,10 @@ public static class CompareReport
         text.AppendLine("| setting | value |").AppendLine("| --- | --- |");
         text.AppendLine(c, $"| seed | {o.Seed} |");
         text.AppendLine(c, $"| prompt | one click per image at the ground truth's {(o.Prompt == PromptPointMethod.Interior ? "interior point (farthest from the background)" : "centroid")} |");
-        text.AppendLine(c, $"| U-Net | {o.ImageSize} px, {o.UNetEpochs} epochs (best: {results.UNetBestEpoch}) |");
-        text.AppendLine(c, $"| adapter | {results.AdapterTrainImages} training images, {o.AdapterEpochs} epochs, learning rate {o.AdapterLearningRate} |");
+        if (o.UNetFolder is null) text.AppendLine(c, $"| U-Net | {o.ImageSize} px, {o.UNetEpochs} epochs (best: {results.UNetBestEpoch}) |");
+        else text.AppendLine(c, $"| U-Net | trained earlier: {o.UNetFolder} |");
+        text.AppendLine(c, $"| adapter features | {o.Features.Set}, {(o.Features.SamFrame > 0 ? $"aligned to SAM's {o.Features.SamFrame}-pixel frame" : "stretched over the grid")} |");
+        text.AppendLine(c, $"| adapter | {o.AdapterKind.ToString().ToLowerInvariant()}, {results.AdapterTrainImages} training images, {o.AdapterEpochs} epochs, learning rate {o.AdapterLearningRate} |");
         text.AppendLine().AppendLine("## Timings").AppendLine();
         text.AppendLine("| step | seconds |").AppendLine("| --- | ---: |");
         text.AppendLine(c, $"| U-Net training | {t.UNetTrain:F1} |");

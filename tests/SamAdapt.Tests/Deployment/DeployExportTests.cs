@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Onnx;
+using SamAdapt.UNet;
 using SamAdapt.Deployment;
 using SamAdapt.Imaging;
 using SamAdapt.Sam;
@@ -45,7 +46,7 @@ public class DeployExportTests(ITestOutputHelper output)
         // Seeds whose random embedding gives masks of 17-28% foreground (most random adapters give empty masks).
         using (var unet = TinyAdaptedModel.UNet(imageSize: 32, depth: 2, seed: 6))
         using (var adapter = TinyAdaptedModel.Adapter(unet, samChannels: 256, samGrid: 64, seed: 7))
-            AdaptedModel.Write(Path.Combine(folder, "model"), unet, adapter, minisam, null);
+            AdaptedModel.Write(Path.Combine(folder, "model"), unet, UNetFeatureOptions.Legacy, adapter, minisam, null);
         var zip = Path.Combine(folder, "model.zip");
         var result = DeployExport.Export(Path.Combine(folder, "model"), zip, maxPixels: 100 * 100);
         Assert.Equal(1024, result.Frame);
@@ -105,7 +106,7 @@ public class DeployExportTests(ITestOutputHelper output)
             File.Copy(Path.Combine(TestPaths.MiniFixture, file), Path.Combine(sam, file));
         using (var unet = TinyAdaptedModel.UNet())
         using (var adapter = TinyAdaptedModel.Adapter(unet, samChannels: 32, samGrid: 16))
-            AdaptedModel.Write(Path.Combine(folder, "model"), unet, adapter, sam, null);
+            AdaptedModel.Write(Path.Combine(folder, "model"), unet, UNetFeatureOptions.Legacy, adapter, sam, null);
         var zip = Path.Combine(folder, "model.zip");
 
         var result = DeployExport.Export(Path.Combine(folder, "model"), zip, maxPixels: 80 * 80);
@@ -120,7 +121,7 @@ public class DeployExportTests(ITestOutputHelper output)
         var folder = TestPaths.NewTempDirectory();
         using (var unet = TinyAdaptedModel.UNet())
         using (var adapter = TinyAdaptedModel.Adapter(unet, samChannels: 24, samGrid: 16))
-            AdaptedModel.Write(Path.Combine(folder, "model"), unet, adapter, TestPaths.MiniFixture, null);
+            AdaptedModel.Write(Path.Combine(folder, "model"), unet, UNetFeatureOptions.Legacy, adapter, TestPaths.MiniFixture, null);
 
         var zip = Path.Combine(folder, "model.zip");
         File.WriteAllText(zip, "previous");

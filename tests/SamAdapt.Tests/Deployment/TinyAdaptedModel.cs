@@ -48,7 +48,7 @@ public static class TinyAdaptedModel
         using var unet = UNet();
         using var adapter = Adapter(unet, samChannels: 32, samGrid: 16);
         var modelFolder = Path.Combine(folder, "model");
-        AdaptedModel.Write(modelFolder, unet, adapter, TestPaths.MiniFixture, null);
+        AdaptedModel.Write(modelFolder, unet, UNetFeatureOptions.Legacy, adapter, TestPaths.MiniFixture, null);
         return modelFolder;
     }
 

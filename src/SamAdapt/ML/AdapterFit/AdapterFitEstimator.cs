@@ -56,7 +56,9 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
         try
         {
             var config = _decoder.Config;
-            var adapter = new EmbeddingAdapter(new EmbeddingAdapterConfig(channels, config.PromptEmbedDim, grid, config.EmbeddingGrid), Options.Seed);
+            var shape = new EmbeddingAdapterConfig(channels, config.PromptEmbedDim, grid, config.EmbeddingGrid) { Kind = Options.Kind };
+            if (Options.Kind == AdapterKind.Mlp) shape = shape with { HiddenChannels = Options.HiddenChannels > 0 ? Options.HiddenChannels : config.PromptEmbedDim };
+            var adapter = new EmbeddingAdapter(shape, Options.Seed);
             try
             {
                 var result = new AdapterTrainer(_decoder).Train(adapter, samples, Options.TrainingOptions(), Options.Progress, Options.CancellationToken);

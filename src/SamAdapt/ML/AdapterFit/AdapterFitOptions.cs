@@ -27,6 +27,12 @@ public sealed class AdapterFitOptions
     /// <summary>The embedding column the fitted transformer writes: float vector [D, G, G].</summary>
     public string OutputColumnName { get; set; } = ColumnNames.Embedding;
 
+    /// <summary>The adapter's form (default <see cref="AdapterKind.Linear"/>, the paper's single 1x1 convolution).</summary>
+    public AdapterKind Kind { get; set; } = AdapterKind.Linear;
+
+    /// <summary>Channels of an <see cref="AdapterKind.Mlp"/> adapter's hidden layer; 0 (the default) takes SAM's embedding width D.</summary>
+    public int HiddenChannels { get; set; }
+
     /// <summary>Passes over the training rows (default 20).</summary>
     public int Epochs { get; set; } = 20;
 
@@ -84,6 +90,8 @@ public sealed class AdapterFitOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(PromptXColumnName, nameof(PromptXColumnName));
         ArgumentException.ThrowIfNullOrWhiteSpace(PromptYColumnName, nameof(PromptYColumnName));
         ArgumentException.ThrowIfNullOrWhiteSpace(OutputColumnName, nameof(OutputColumnName));
+        if (!Enum.IsDefined(Kind)) throw new ArgumentOutOfRangeException(nameof(Kind), $"Kind is {(int)Kind}; expected {string.Join(" or ", Enum.GetNames<AdapterKind>())}.");
+        if (HiddenChannels < 0) throw new ArgumentOutOfRangeException(nameof(HiddenChannels), $"HiddenChannels is {HiddenChannels}; expected 0 (SAM's embedding width) or more.");
         TrainingOptions().Validate();
         if (CalibrateMaskScores) CalibrationOptions().Validate();
     }

@@ -9,8 +9,14 @@ public sealed class UNetEncodeOptions
     /// <summary>The image column read (MLImage).</summary>
     public string InputColumnName { get; set; } = ColumnNames.Image;
 
-    /// <summary>The features column written: float vector [C, g, g] (the U-Net bottleneck).</summary>
+    /// <summary>The features column written: float vector [C, g, g] (see <see cref="Features"/>).</summary>
     public string OutputColumnName { get; set; } = ColumnNames.Features;
+
+    /// <summary>
+    /// Which encoder levels are written and in which frame (default: the bottleneck and the skip levels stacked to the grid,
+    /// aligned to SAM's 1024 frame; <see cref="UNet.UNetFeatureSet.Bottleneck"/> is the paper's choice).
+    /// </summary>
+    public UNet.UNetFeatureOptions Features { get; set; } = new();
 
     /// <summary>The Int32 column written with the original image height (SamDecode resizes masks back to it).</summary>
     public string OriginalHeightColumnName { get; set; } = ColumnNames.OriginalHeight;
@@ -24,5 +30,7 @@ public sealed class UNetEncodeOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(OutputColumnName, nameof(OutputColumnName));
         ArgumentException.ThrowIfNullOrWhiteSpace(OriginalHeightColumnName, nameof(OriginalHeightColumnName));
         ArgumentException.ThrowIfNullOrWhiteSpace(OriginalWidthColumnName, nameof(OriginalWidthColumnName));
+        ArgumentNullException.ThrowIfNull(Features, nameof(Features));
+        Features.Validate();
     }
 }

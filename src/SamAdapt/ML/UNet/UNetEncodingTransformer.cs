@@ -8,9 +8,10 @@ using TorchSharp;
 namespace SamAdapt.ML;
 
 /// <summary>
-/// Image (MLImage) -> U-Net bottleneck features (float vector [C, g, g]) plus the original height and width (Int32):
-/// the image is resized bilinearly to the U-Net's training size (<see cref="UNetData.ResizeImage"/>) and encoded in
-/// eval mode without gradients. Disposing it disposes the model when the transformer loaded it.
+/// Image (MLImage) -> U-Net encoder features (float vector [C, g, g], the levels <see cref="UNetEncodeOptions.Features"/> names,
+/// aligned to SAM's frame) plus the original height and width (Int32): the image is resized bilinearly to the U-Net's training
+/// size (<see cref="UNetData.ResizeImage"/>) and encoded in eval mode without gradients. Disposing it disposes the model when
+/// the transformer loaded it.
 /// </summary>
 public sealed class UNetEncodingTransformer : RowMappingTransformer, IDisposable
 {
@@ -21,8 +22,11 @@ public sealed class UNetEncodingTransformer : RowMappingTransformer, IDisposable
     /// <summary>The column names in use.</summary>
     public UNetEncodeOptions Options { get; }
 
-    /// <summary>The U-Net's configuration: features are [BottleneckChannels, BottleneckSize, BottleneckSize].</summary>
+    /// <summary>The U-Net's configuration: features are [<see cref="FeatureChannels"/>, BottleneckSize, BottleneckSize].</summary>
     public UNetConfig Config => _model.Config;
+
+    /// <summary>The channels C of the features [C, g, g].</summary>
+    public int FeatureChannels => Options.Features.Channels(Config);
 
     internal UNetEncodingTransformer(MLContext mlContext, UNetModel model, bool ownsModel, UNetEncodeOptions options) : base(mlContext)
     {
@@ -35,7 +39,7 @@ public sealed class UNetEncodingTransformer : RowMappingTransformer, IDisposable
         InputColumns = [InputColumn.Image(options.InputColumnName)];
         Mapper = new RowMapper<UNetEncodeOutput>([
             OutputColumn<UNetEncodeOutput>.FloatVector(options.OutputColumnName,
-                new VectorDataViewType(NumberDataViewType.Single, Config.BottleneckChannels, Config.BottleneckSize, Config.BottleneckSize), r => r.Features),
+                new VectorDataViewType(NumberDataViewType.Single, FeatureChannels, Config.BottleneckSize, Config.BottleneckSize), r => r.Features),
             OutputColumn<UNetEncodeOutput>.Int32(options.OriginalHeightColumnName, r => r.OriginalHeight),
             OutputColumn<UNetEncodeOutput>.Int32(options.OriginalWidthColumnName, r => r.OriginalWidth),
         ], CreateRowMapper);
@@ -73,7 +77,7 @@ public sealed class UNetEncodingTransformer : RowMappingTransformer, IDisposable
                 using var noGrad = torch.no_grad();
                 using var scope = torch.NewDisposeScope();
                 var pixels = UNetData.ResizeImage(image.Pixels.ToArray(), image.Width, image.Height, Config.ImageSize);
-                var features = _model.Encode(pixels.unsqueeze(0).to(_model.head.weight.device));
+                var features = UNetFeatureExtractor.Extract(_model, pixels.unsqueeze(0).to(_model.head.weight.device), [(image.Height, image.Width)], Options.Features);
                 return features.to(torch.float32).cpu().contiguous().data<float>().ToArray();
             }
             finally
