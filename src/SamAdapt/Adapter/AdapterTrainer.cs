@@ -11,7 +11,10 @@ namespace SamAdapt.Adapter;
 /// <summary>
 /// Trains an <see cref="EmbeddingAdapter"/> through SAM's frozen prompt encoder and mask decoder:
 /// features -> adapter -> embedding -> mask decoder (multimask tokens 1..3) -> per sample the lowest
-/// BCE + Dice loss of the 3 masks (<see cref="AdapterLoss"/>) -> AdamW on the adapter only.
+/// BCE + Dice loss of the 3 masks (<see cref="AdapterLoss"/>) -> AdamW on the adapter only, its learning rate warmed up
+/// linearly and cosine-decayed to 0. With <see cref="AdapterTrainingOptions.MaxCorrectiveClicks"/>, some samples are first
+/// decoded click by click as SAM's interactive training does (<see cref="TrainingClicks"/>), so the adapted embedding also
+/// works with the clicks and mask prompts a user adds.
 /// </summary>
 public sealed class AdapterTrainer
 {
@@ -65,6 +68,9 @@ public sealed class AdapterTrainer
 
         var reports = history.Select(h => new AdapterEpochReport(h.Epoch, options.Epochs, h.TrainLoss, h.ValidationIoU, TimeSpan.FromSeconds(h.ElapsedSeconds), TimeSpan.Zero)).ToList();
         var earlier = TimeSpan.FromSeconds(history.Count == 0 ? 0 : history[^1].ElapsedSeconds);
+        int stepsPerEpoch = (trainIndexes.Length + options.BatchSize - 1) / options.BatchSize;
+        long totalSteps = (long)stepsPerEpoch * options.Epochs;
+        long warmupSteps = Math.Max(1, (long)Math.Round(options.WarmupFraction * totalSteps));
         var clock = Stopwatch.StartNew();
         adapter.train();
         try
@@ -72,13 +78,18 @@ public sealed class AdapterTrainer
             for (int epoch = startEpoch + 1; epoch <= options.Epochs; epoch++)
             {
                 var order = Shuffle(trainIndexes, options.Seed, epoch);
+                var clickRandom = new Random(unchecked(options.Seed * 1_000_003 + epoch * 7919 + 0xc11c));
                 double lossSum = 0;
                 for (int start = 0, step = 1; start < order.Length; start += options.BatchSize, step++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var batch = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start)).ToArray();
+                    long globalStep = (long)(epoch - 1) * stepsPerEpoch + step - 1;
+                    foreach (var group in optimizer.ParamGroups) group.LearningRate = LearningRateAt(options.LearningRate, globalStep, totalSteps, warmupSteps);
                     using var scope = NewDisposeScope();
-                    var (loss, _) = BatchLoss(adapter, prepared, batch);
+                    var clickRounds = batch.Select(_ => options.MaxCorrectiveClicks > 0 && clickRandom.NextDouble() < options.CorrectiveClickFraction
+                        ? clickRandom.Next(1, options.MaxCorrectiveClicks + 1) : 0).ToArray();
+                    var (loss, _) = clickRounds.Any(r => r > 0) ? ClickBatchLoss(adapter, prepared, batch, clickRounds) : BatchLoss(adapter, prepared, batch);
                     double value = loss.item<float>();
                     if (!double.IsFinite(value))
                         throw new SamAdaptException(
@@ -109,6 +120,14 @@ public sealed class AdapterTrainer
             adapter.eval();
         }
         return new AdapterTrainingResult(reports, startEpoch, trainIndexes.Length, validationIndexes.Length);
+    }
+
+    /// <summary>Linear warm-up to <paramref name="peak"/> over <paramref name="warmupSteps"/>, then cosine decay to 0 at the last step.</summary>
+    static double LearningRateAt(double peak, long step, long totalSteps, long warmupSteps)
+    {
+        if (step < warmupSteps) return peak * (step + 1) / warmupSteps;
+        double progress = (double)(step - warmupSteps) / Math.Max(1, totalSteps - warmupSteps);
+        return peak * 0.5 * (1 + Math.Cos(Math.PI * progress));
     }
 
     /// <summary>Mean over <paramref name="samples"/> of the lowest per-mask loss (BCE + Dice), without gradients.</summary>
@@ -155,6 +174,8 @@ public sealed class AdapterTrainer
         public required List<Tensor> Sparse { get; init; }   // per sample [N', D]
         public required Tensor Dense { get; init; }          // [1, D, G, G]
         public required Tensor PositionalEncoding { get; init; } // [1, D, G, G]
+        public required List<PromptPoint[]> FramePoints { get; init; } // per sample, the clicks in SAM's input frame
+        public required List<(int Height, int Width)> ValidLowRes { get; init; } // per sample, the low-res part the image covers
         public void Dispose()
         {
             foreach (var t in Sparse) t.Dispose();
@@ -180,6 +201,8 @@ public sealed class AdapterTrainer
         int low = config.LowResMaskSize;
         var transform = new ResizeLongestSide(config.ImageSize);
         var sparse = new List<Tensor>();
+        var framePoints = new List<PromptPoint[]>();
+        var valid = new List<(int Height, int Width)>();
         Tensor? dense = null;
         using var _ = no_grad();
         try
@@ -199,6 +222,8 @@ public sealed class AdapterTrainer
                 var (x, y) = transform.ApplyCoords(s.Points.Select(p => p.X).ToArray(), s.Points.Select(p => p.Y).ToArray(), s.OriginalSize);
                 var coords = new float[2 * x.Length];
                 for (int p = 0; p < x.Length; p++) (coords[2 * p], coords[2 * p + 1]) = (x[p], y[p]);
+                framePoints.Add(s.Points.Select((point, p) => new PromptPoint(x[p], y[p], point.Label)).ToArray());
+                valid.Add(TrainingClicks.ValidRegion(s.OriginalSize, config.ImageSize, low));
                 using var coordTensor = tensor(coords, new long[] { 1, x.Length, 2 }, device: device);
                 using var labelTensor = tensor(s.Points.Select(p => (long)p.Label).ToArray(), new long[] { 1, x.Length }, device: device);
                 var (sp, de) = _decoder.prompt_encoder.forward((coordTensor, labelTensor), null, null);
@@ -206,7 +231,10 @@ public sealed class AdapterTrainer
                 sp.Dispose();
                 if (dense is null) dense = de; else de.Dispose();
             }
-            return new Prepared { Samples = samples, Sparse = sparse, Dense = dense!, PositionalEncoding = _decoder.prompt_encoder.GetDensePe() };
+            return new Prepared
+            {
+                Samples = samples, Sparse = sparse, Dense = dense!, PositionalEncoding = _decoder.prompt_encoder.GetDensePe(), FramePoints = framePoints, ValidLowRes = valid,
+            };
         }
         catch
         {
@@ -278,6 +306,70 @@ public sealed class AdapterTrainer
         return where(union.EqualTo(0), ones_like(union), intersection / union.AtLeast(1));
     }
 
+    /// <summary>
+    /// The loss of <paramref name="batch"/> after <paramref name="clickRounds"/> corrective clicks per sample: every sample's embedding is
+    /// computed once with gradients; then, without gradients, round r decodes the samples with at least r rounds (all holding r
+    /// clicks), keeps each one's lowest-loss mask as its next mask prompt and adds a click on its largest error region; the loss
+    /// is the lowest per-mask loss of the decoding of each sample's final clicks and mask prompt, with gradients to the adapter.
+    /// </summary>
+    (Tensor Loss, Tensor Chosen) ClickBatchLoss(EmbeddingAdapter adapter, Prepared prepared, int[] batch, int[] clickRounds)
+    {
+        var device = adapter.proj.weight!.device;
+        var config = _decoder.Config;
+        var embedding = adapter.forward(stack(batch.Select(i => prepared.Samples[i].Features.to(float32).to(device)), 0));
+        var targets = stack(batch.Select(i => prepared.Samples[i].Target.to(float32).to(device)), 0);
+        var points = batch.Select(i => prepared.FramePoints[i].ToList()).ToArray();
+        var maskInputs = new Tensor?[batch.Length];
+        using (no_grad())
+        {
+            var simulated = embedding.detach();
+            for (int round = 1; round <= clickRounds.Max(); round++)
+            {
+                var active = Enumerable.Range(0, batch.Length).Where(b => clickRounds[b] >= round).ToArray();
+                if (active.Length == 0) break;
+                var logits = DecodeWithPrompts(simulated, active, points, maskInputs);
+                var chosen = AdapterLoss.PerMask(logits, targets.index_select(0, tensor(active.Select(b => (long)b).ToArray(), device: device))).argmin(1);
+                for (int a = 0; a < active.Length; a++)
+                {
+                    int b = active[a];
+                    var mask = logits[a, chosen[a].item<long>()];
+                    maskInputs[b] = mask.unsqueeze(0).unsqueeze(0).clone();
+                    if (TrainingClicks.Next(targets[b], mask, prepared.ValidLowRes[batch[b]], config.ImageSize) is PromptPoint click) points[b].Add(click);
+                }
+            }
+        }
+        var final = DecodeWithPrompts(embedding, Enumerable.Range(0, batch.Length).ToArray(), points, maskInputs);
+        return AdapterLoss.MinOverMasks(final, targets);
+    }
+
+    /// <summary>
+    /// Multimask logits [A, 3, 4G, 4G] of the batch positions <paramref name="positions"/> of <paramref name="embedding"/> [B, D, G, G] with
+    /// their clicks (SAM's input frame) and mask prompts (low-res logits [1, 1, 4G, 4G], or null); positions with the same number of
+    /// clicks and the same kind of mask prompt are decoded together, so each gets what it would get alone.
+    /// </summary>
+    Tensor DecodeWithPrompts(Tensor embedding, int[] positions, List<PromptPoint>[] points, Tensor?[] maskInputs)
+    {
+        var device = embedding.device;
+        var groups = positions.Select((b, order) => (Position: b, Order: (long)order)).GroupBy(p => (points[p.Position].Count, maskInputs[p.Position] is null)).ToList();
+        var parts = new List<Tensor>();
+        var orders = new List<long>();
+        using var pe = _decoder.prompt_encoder.GetDensePe();
+        foreach (var group in groups)
+        {
+            var members = group.ToArray();
+            var coords = tensor(members.SelectMany(m => points[m.Position].SelectMany(p => new[] { p.X, p.Y })).ToArray(), [members.Length, group.Key.Count, 2], device: device);
+            var labels = tensor(members.SelectMany(m => points[m.Position].Select(p => (long)p.Label)).ToArray(), [members.Length, group.Key.Count], device: device);
+            var masks = group.Key.Item2 ? null : cat(members.Select(m => maskInputs[m.Position]!).ToList(), 0);
+            Tensor sparse, dense;
+            using (no_grad()) (sparse, dense) = _decoder.prompt_encoder.forward((coords, labels), null, masks);
+            var groupEmbedding = embedding.index_select(0, tensor(members.Select(m => (long)m.Position).ToArray(), device: device));
+            var (logits, _, _) = _decoder.mask_decoder.PredictMasksWithIouTokens(groupEmbedding, pe, sparse, dense);
+            parts.Add(logits[.., TensorIndex.Slice(1, null)]);
+            orders.AddRange(members.Select(m => m.Order));
+        }
+        return parts.Count == 1 ? parts[0] : cat(parts, 0).index_select(0, tensor(orders.ToArray(), device: device).argsort());
+    }
+
     (Tensor Loss, Tensor Chosen) BatchLoss(EmbeddingAdapter adapter, Prepared prepared, int[] batch)
     {
         var logits = MultimaskLogits(adapter, prepared, batch);
@@ -325,5 +417,5 @@ public sealed class AdapterTrainer
     }
 
     static string Settings(EmbeddingAdapter adapter, int sampleCount, AdapterTrainingOptions o) => string.Create(CultureInfo.InvariantCulture,
-        $"adapter {adapter.Config.InChannels}x{adapter.Config.Grid}->{adapter.Config.OutChannels}x{adapter.Config.SamGrid}, samples {sampleCount}, batch {o.BatchSize}, lr {o.LearningRate:R}, weight decay {o.WeightDecay:R}, seed {o.Seed}, validation {o.ValidationFraction:R}");
+        $"adapter {adapter.Config.Kind} {adapter.Config.InChannels}x{adapter.Config.Grid}->{adapter.Config.OutChannels}x{adapter.Config.SamGrid}, samples {sampleCount}, epochs {o.Epochs}, batch {o.BatchSize}, lr {o.LearningRate:R}, warm-up {o.WarmupFraction:R}, weight decay {o.WeightDecay:R}, clicks {o.MaxCorrectiveClicks} x {o.CorrectiveClickFraction:R}, seed {o.Seed}, validation {o.ValidationFraction:R}");
 }

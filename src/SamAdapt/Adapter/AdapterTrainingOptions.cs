@@ -7,8 +7,19 @@ internal sealed record AdapterTrainingOptions
     public int Epochs { get; init; } = 20;
     /// <summary>Samples per optimiser step (default 4).</summary>
     public int BatchSize { get; init; } = 4;
-    /// <summary>AdamW learning rate (default 1e-3).</summary>
+    /// <summary>Peak AdamW learning rate, reached after the warm-up and cosine-decayed to 0 at the last step (default 1e-3).</summary>
     public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Fraction of all steps spent warming the learning rate up linearly (at least one step), in [0, 1) (default 0.05).</summary>
+    public double WarmupFraction { get; init; } = 0.05;
+    /// <summary>
+    /// The most corrective clicks simulated before a training sample's loss (0: only the first click, as in the paper). A sample
+    /// that gets them (see <see cref="CorrectiveClickFraction"/>) is decoded without gradients, its next click placed on its largest
+    /// error region (<see cref="TrainingClicks"/>) with the chosen mask's logits fed back, 1 to this many times, and its loss taken
+    /// on the decoding after the last click (default 0).
+    /// </summary>
+    public int MaxCorrectiveClicks { get; init; }
+    /// <summary>Fraction of the training samples of each step that get corrective clicks when <see cref="MaxCorrectiveClicks"/> &gt; 0 (default 0.5).</summary>
+    public double CorrectiveClickFraction { get; init; } = 0.5;
     /// <summary>AdamW decoupled weight decay (default 1e-4).</summary>
     public double WeightDecay { get; init; } = 1e-4;
     /// <summary>Seed of the validation split and of the per-epoch shuffles (default 0).</summary>
@@ -28,6 +39,11 @@ internal sealed record AdapterTrainingOptions
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize is {BatchSize}; expected at least 1.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), $"LearningRate is {LearningRate}; expected a positive number such as 1e-3.");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), $"WeightDecay is {WeightDecay}; expected 0 or more.");
+        if (!(WarmupFraction >= 0 && WarmupFraction < 1)) throw new ArgumentOutOfRangeException(nameof(WarmupFraction), $"WarmupFraction is {WarmupFraction}; expected a value in [0, 1).");
+        if (MaxCorrectiveClicks is < 0 or > Evaluation.CorrectiveClicks.MaxClicks)
+            throw new ArgumentOutOfRangeException(nameof(MaxCorrectiveClicks), $"MaxCorrectiveClicks is {MaxCorrectiveClicks}; expected 0 to {Evaluation.CorrectiveClicks.MaxClicks}.");
+        if (!(CorrectiveClickFraction >= 0 && CorrectiveClickFraction <= 1))
+            throw new ArgumentOutOfRangeException(nameof(CorrectiveClickFraction), $"CorrectiveClickFraction is {CorrectiveClickFraction}; expected a value in [0, 1].");
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw new ArgumentOutOfRangeException(nameof(ValidationFraction), $"ValidationFraction is {ValidationFraction}; expected a value in [0, 1).");
     }
 }

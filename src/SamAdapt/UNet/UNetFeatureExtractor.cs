@@ -26,11 +26,10 @@ internal static class UNetFeatureExtractor
             throw new ArgumentException($"{originalSizes.Count} original sizes were given for a batch of {images.shape[0]} images.", nameof(originalSizes));
         using var scope = NewDisposeScope();
         var levels = options.Set == UNetFeatureSet.Bottleneck ? [model.Encode(images)] : model.EncodeLevels(images).Reverse().ToList();
-        var theta = options.SamFrame > 0 ? AlignmentTheta(originalSizes, options.SamFrame, images.device) : null;
         var parts = new List<Tensor>();
         for (int i = 0; i < levels.Count; i++)
         {
-            var level = theta is null ? levels[i] : Align(levels[i], theta);
+            var level = options.SamFrame > 0 ? AlignToSamFrame(levels[i], originalSizes, options.SamFrame) : levels[i];
             int block = 1 << i; // levels run from the bottleneck (i = 0) up to full size (i = Depth)
             parts.Add(block == 1 ? level
                 : options.Set == UNetFeatureSet.BottleneckAndStackedSkips ? nn.functional.pixel_unshuffle(level, block)
@@ -57,10 +56,15 @@ internal static class UNetFeatureExtractor
         return tensor(values, [sizes.Count, 2, 3], device: device);
     }
 
-    /// <summary>level [B, C, s, s] -> the same level resampled into SAM's frame (bilinear, zeros outside the image).</summary>
-    static Tensor Align(Tensor level, Tensor theta)
+    /// <summary>
+    /// level [B, C, s, s] of images stretched to a square -> the same level resampled into SAM's <paramref name="frame"/> (bilinear,
+    /// zeros outside the image): cell (i, j) then covers what SAM's embedding cell (i, j) covers.
+    /// </summary>
+    internal static Tensor AlignToSamFrame(Tensor level, IReadOnlyList<(int Height, int Width)> originalSizes, int frame)
     {
-        using var grid = nn.functional.affine_grid(theta.to(level.dtype), level.shape, align_corners: false);
-        return nn.functional.grid_sample(level, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
+        using var scope = NewDisposeScope();
+        var theta = AlignmentTheta(originalSizes, frame, level.device).to(level.dtype);
+        var grid = nn.functional.affine_grid(theta, level.shape, align_corners: false);
+        return nn.functional.grid_sample(level, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false).MoveToOuterDisposeScope();
     }
 }

@@ -83,9 +83,10 @@ public sealed class UNetTrainer
         var o = _options;
         int trainCount = (int)trainImages.shape[0];
         int stepsPerEpoch = (trainCount + o.BatchSize - 1) / o.BatchSize;
-        long totalSteps = (long)stepsPerEpoch * o.Epochs;
+        int epochs = o.EpochsFor(trainCount);
+        long totalSteps = (long)stepsPerEpoch * epochs;
         long warmupSteps = Math.Max(1, (long)Math.Round(totalSteps * o.WarmupFraction));
-        string fingerprint = $"image_size={o.ImageSize} base_width={config.BaseWidth} depth={config.Depth} epochs={o.Epochs} " +
+        string fingerprint = $"image_size={o.ImageSize} base_width={config.BaseWidth} depth={config.Depth} epochs={epochs} " +
                              $"batch_size={o.BatchSize} validation_fraction={o.ValidationFraction} augment={o.Augment} seed={o.Seed} samples={sampleCount}";
 
         var history = new List<UNetEpochReport>();
@@ -113,7 +114,7 @@ public sealed class UNetTrainer
 
             bool stoppedEarly = validationImages is not null && epochsWithoutImprovement >= o.Patience;
             var clock = Stopwatch.StartNew();
-            for (int epoch = startEpoch; epoch < o.Epochs && !stoppedEarly; epoch++)
+            for (int epoch = startEpoch; epoch < epochs && !stoppedEarly; epoch++)
             {
                 double trainLoss = TrainEpoch(model, optimizer, trainImages, trainMasks, epoch, stepsPerEpoch, totalSteps, warmupSteps, cancellationToken);
                 double? iou = validationImages is null ? null : ValidationIoU(model, validationImages, validationMasks!);
@@ -128,12 +129,12 @@ public sealed class UNetTrainer
                     epochsWithoutImprovement = 0;
                 }
                 else epochsWithoutImprovement++;
-                stoppedEarly = iou is not null && epochsWithoutImprovement >= o.Patience && epoch + 1 < o.Epochs;
+                stoppedEarly = iou is not null && epochsWithoutImprovement >= o.Patience && epoch + 1 < epochs;
 
                 int doneThisRun = epoch + 1 - startEpoch;
                 var elapsed = TimeSpan.FromSeconds(previousSeconds) + clock.Elapsed;
-                var remaining = stoppedEarly ? TimeSpan.Zero : clock.Elapsed / doneThisRun * (o.Epochs - epoch - 1);
-                var report = new UNetEpochReport(epoch + 1, o.Epochs, trainLoss, iou, isBest, elapsed, remaining);
+                var remaining = stoppedEarly ? TimeSpan.Zero : clock.Elapsed / doneThisRun * (epochs - epoch - 1);
+                var report = new UNetEpochReport(epoch + 1, epochs, trainLoss, iou, isBest, elapsed, remaining);
                 history.Add(report);
 
                 if (o.CheckpointDirectory is string checkpointDirectory)

@@ -33,6 +33,17 @@ internal sealed class UNetTrainerOptions
     /// <summary>Maximum number of passes over the training split. Default 20 (about 5 s each for 75 images at 256 on 2 cores).</summary>
     public int Epochs { get; set; } = 20;
 
+    /// <summary>
+    /// The most training images seen in all, so that the time scales with the data sublinearly: training runs
+    /// min(<see cref="Epochs"/>, ceil(MaxTrainingSamples / training images)) epochs, and the learning-rate schedule converges
+    /// within them. 0: no cap. Default 6,000 (20 epochs up to 300 training images, 10 epochs of 600).
+    /// </summary>
+    public int MaxTrainingSamples { get; set; } = 6000;
+
+    /// <summary>The epochs a training split of <paramref name="trainCount"/> images runs (see <see cref="MaxTrainingSamples"/>).</summary>
+    public int EpochsFor(int trainCount) =>
+        MaxTrainingSamples == 0 || trainCount <= 0 ? Epochs : Math.Clamp((MaxTrainingSamples + trainCount - 1) / trainCount, 1, Epochs);
+
     /// <summary>Images per optimiser step. Default 4.</summary>
     public int BatchSize { get; set; } = 4;
 
@@ -74,6 +85,7 @@ internal sealed class UNetTrainerOptions
         if (BaseWidth < MinimumBaseWidth)
             throw Invalid(nameof(BaseWidth), BaseWidth, $"at least {MinimumBaseWidth} (narrower convolutions get wrong gradients from multi-threaded libtorch on the CPU)");
         if (Epochs <= 0) throw Invalid(nameof(Epochs), Epochs, "positive");
+        if (MaxTrainingSamples < 0) throw Invalid(nameof(MaxTrainingSamples), MaxTrainingSamples, "0 (no cap) or more");
         if (BatchSize <= 0) throw Invalid(nameof(BatchSize), BatchSize, "positive");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw Invalid(nameof(LearningRate), LearningRate, "positive and finite");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw Invalid(nameof(WeightDecay), WeightDecay, "0 or more and finite");

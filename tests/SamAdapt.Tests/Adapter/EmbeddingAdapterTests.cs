@@ -106,4 +106,50 @@ public class EmbeddingAdapterTests
         Assert.Contains("out_channels", error.Message);
         Assert.Contains("x.json", error.Message);
     }
+
+    [Fact]
+    public void AnMlpAdapterIsTwoOneByOneConvolutionsWithGelu()
+    {
+        using var scope = NewDisposeScope();
+        var config = new EmbeddingAdapterConfig(5, 7, 6, 6) { Kind = AdapterKind.Mlp, HiddenChannels = 11 };
+        using var adapter = new EmbeddingAdapter(config, seed: 4);
+        var features = randn(new long[] { 2, 5, 6, 6 }, generator: new Generator(3));
+
+        var output = adapter.forward(features);
+
+        // Independent computation: h = GELU(W1 f + b1) with the exact (erf) GELU, out = W2 h + b2.
+        var hidden = einsum("hc,bcyx->bhyx", adapter.hidden!.weight!.reshape(11, 5), features) + adapter.hidden.bias!.reshape(1, 11, 1, 1);
+        var gelu = hidden * 0.5 * (1 + special.erf(hidden / Math.Sqrt(2)));
+        var expected = einsum("dh,bhyx->bdyx", adapter.proj.weight!.reshape(7, 11), gelu) + adapter.proj.bias!.reshape(1, 7, 1, 1);
+        Assert.Equal(new long[] { 2, 7, 6, 6 }, output.shape);
+        Relative.AssertClose(output, expected, 1e-6, "MLP adapter");
+    }
+
+    [Fact]
+    public void AnMlpAdapterSavesItsKindAndBothLayers()
+    {
+        using var scope = NewDisposeScope();
+        var dir = TestPaths.NewTempDirectory();
+        using var adapter = new EmbeddingAdapter(new EmbeddingAdapterConfig(5, 7, 6, 6) { Kind = AdapterKind.Mlp, HiddenChannels = 9 }, seed: 8);
+        adapter.Save(dir);
+
+        var json = File.ReadAllText(Path.Combine(dir, "adapter.json"));
+        Assert.Contains("\"kind\": \"mlp\"", json);
+        Assert.Contains("\"hidden_channels\": 9", json);
+        using var weights = SafeTensors.Load(Path.Combine(dir, "adapter.safetensors"));
+        Assert.Equal(new[] { "hidden.bias", "hidden.weight", "proj.bias", "proj.weight" }, weights.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        using var loaded = EmbeddingAdapter.Load(dir);
+        Assert.Equal(adapter.Config, loaded.Config);
+        var features = randn(new long[] { 1, 5, 6, 6 }, generator: new Generator(9));
+        Assert.True(ToyDisks.Identical(adapter.forward(features), loaded.forward(features)));
+    }
+
+    [Fact]
+    public void AConfigWithoutAKindIsTheLinearAdapterOfEarlierVersions()
+    {
+        var config = EmbeddingAdapterConfig.FromJson("""{"in_channels": 4, "out_channels": 8, "grid": 8, "sam_grid": 8}""", "old.json");
+        Assert.Equal((AdapterKind.Linear, 0), (config.Kind, config.HiddenChannels));
+        var error = Assert.Throws<ModelFormatException>(() => EmbeddingAdapterConfig.FromJson("""{"in_channels": 4, "out_channels": 8, "grid": 8, "sam_grid": 8, "kind": "mlp"}""", "mlp.json"));
+        Assert.Contains("hidden_channels", error.Message);
+    }
 }

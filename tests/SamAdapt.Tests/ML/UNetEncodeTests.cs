@@ -17,7 +17,7 @@ public class UNetEncodeTests
     }
 
     [Fact]
-    public void FeaturesEqualTheModelsEncoderOnTheResizedImageAndSizesPassThrough()
+    public void LegacyFeaturesEqualTheModelsEncoderOnTheResizedImageAndSizesPassThrough()
     {
         var folder = TestPaths.NewTempDirectory();
         var paths = MLTestImages.Write(folder);
@@ -26,7 +26,8 @@ public class UNetEncodeTests
         using var unet = TinyUNet();
         unet.train();
 
-        var transformed = MLTestImages.LoadImages(mlContext).Append(mlContext.Segmentation().Transforms.UNetEncode(unet)).Fit(data).Transform(data);
+        var legacy = new UNetEncodeOptions { Features = UNetFeatureOptions.Legacy };
+        var transformed = MLTestImages.LoadImages(mlContext).Append(mlContext.Segmentation().Transforms.UNetEncode(unet, legacy)).Fit(data).Transform(data);
 
         Assert.Equal(new[] { 64, 8, 8 }, ((VectorDataViewType)transformed.Schema["Features"].Type).Dimensions.ToArray());
         var features = transformed.GetColumn<float[]>("Features").ToArray();
@@ -62,5 +63,36 @@ public class UNetEncodeTests
         var error = Assert.Throws<SamAdaptException>(() => estimator.Fit(data));
         Assert.Equal("Input column 'Image' not found; it must be an image (MLImage). Columns present: ImagePath.", error.Message);
         estimator.Transformer.Dispose();
+    }
+
+    [Fact]
+    public void DefaultFeaturesAreTheStackedLevelsAlignedToSamsFrame()
+    {
+        var folder = TestPaths.NewTempDirectory();
+        var paths = MLTestImages.Write(folder);
+        var mlContext = new MLContext(seed: 0);
+        var data = MLTestImages.Paths(mlContext, paths);
+        using var unet = TinyUNet();
+        unet.eval();
+
+        var transformed = MLTestImages.LoadImages(mlContext).Append(mlContext.Segmentation().Transforms.UNetEncode(unet)).Fit(data).Transform(data);
+
+        // 64 (bottleneck) + 32 * 4 (level 1) + 16 * 16 (level 0) channels on the 8 x 8 grid.
+        Assert.Equal(new[] { 448, 8, 8 }, ((VectorDataViewType)transformed.Schema["Features"].Type).Dimensions.ToArray());
+        var features = transformed.GetColumn<float[]>("Features").ToArray();
+        for (int i = 0; i < paths.Length; i++)
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var image = RgbImage.Load(paths[i]);
+            var input = UNetData.ResizeImage(image.Pixels.ToArray(), image.Width, image.Height, 32).unsqueeze(0);
+            var expected = UNetFeatureExtractor.Extract(unet, input, [(image.Height, image.Width)], new UNetFeatureOptions())[0];
+            Relative.AssertClose(torch.tensor(features[i], [448, 8, 8]), expected, 1e-6, $"image {i}");
+            if (image.Height == image.Width) continue;
+            // A non-square image leaves the far side of SAM's frame outside the image: those cells are zero.
+            var bottleneck = torch.tensor(features[i], [448, 8, 8])[..64];
+            var outside = image.Height > image.Width ? bottleneck[.., .., 7] : bottleneck[.., 7];
+            Assert.Equal(0f, outside.abs().max().item<float>());
+        }
     }
 }

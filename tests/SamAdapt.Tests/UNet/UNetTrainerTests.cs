@@ -47,6 +47,36 @@ public class UNetTrainerTests
         finally { ToyDisks.Dispose(samples); }
     }
 
+    [Theory]
+    [InlineData(60, 20)]     // 6,000 / 60 = 100 epochs wanted, capped at Epochs
+    [InlineData(300, 20)]
+    [InlineData(600, 10)]
+    [InlineData(7000, 1)]    // more images than the cap: one pass
+    [InlineData(599, 11)]    // 6,000 / 599 = 10.02: rounded up
+    public void TheSampleCapScalesTheEpochsWithTheData(int trainImages, int epochs)
+    {
+        var options = new UNetTrainerOptions { Epochs = 20, MaxTrainingSamples = 6000 };
+        Assert.Equal(epochs, options.EpochsFor(trainImages));
+        Assert.Equal(20, new UNetTrainerOptions { Epochs = 20, MaxTrainingSamples = 0 }.EpochsFor(trainImages)); // 0: no cap
+    }
+
+    [Fact]
+    public void TrainingRunsTheEpochsTheSampleCapAllows()
+    {
+        var samples = ToyDisks.Make(16, 32, seed: 3);
+        try
+        {
+            var options = SmallOptions();
+            options.ValidationFraction = 0.25; // 12 training images
+            options.MaxTrainingSamples = 30;   // ceil(30 / 12) = 3 of the 6 epochs
+            var reports = new List<UNetEpochReport>();
+            using var model = new UNetTrainer(options).Train(samples, new SyncProgress<UNetEpochReport>(reports.Add)).Model;
+            Assert.Equal([1, 2, 3], reports.Select(r => r.Epoch));
+            Assert.All(reports, r => Assert.Equal(3, r.Epochs));
+        }
+        finally { ToyDisks.Dispose(samples); }
+    }
+
     [Fact]
     public void ResumingFromACheckpointGivesTheSameWeightsAsAnUninterruptedRun()
     {

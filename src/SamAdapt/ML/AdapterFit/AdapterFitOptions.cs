@@ -39,8 +39,22 @@ public sealed class AdapterFitOptions
     /// <summary>Rows per optimiser step (default 4).</summary>
     public int BatchSize { get; set; } = 4;
 
-    /// <summary>AdamW learning rate (default 1e-3).</summary>
+    /// <summary>Peak AdamW learning rate, after a linear warm-up and cosine-decayed to 0 by the last step (default 1e-3).</summary>
     public double LearningRate { get; set; } = 1e-3;
+
+    /// <summary>Fraction of the steps spent warming the learning rate up, in [0, 1) (default 0.05).</summary>
+    public double WarmupFraction { get; set; } = 0.05;
+
+    /// <summary>
+    /// The most corrective clicks simulated on a training image before its loss is taken (0: the paper's single click). With N &gt; 0,
+    /// <see cref="CorrectiveClickFraction"/> of the images of each step are decoded 1..N times first, each time with a click on the
+    /// largest error region and the chosen mask fed back, as SAM's own interactive training does, so that the adapted model also
+    /// improves with the clicks a user adds (default 0).
+    /// </summary>
+    public int MaxCorrectiveClicks { get; set; }
+
+    /// <summary>Fraction of the training images of each step that get corrective clicks (default 0.5).</summary>
+    public double CorrectiveClickFraction { get; set; } = 0.5;
 
     /// <summary>AdamW weight decay (default 1e-4).</summary>
     public double WeightDecay { get; set; } = 1e-4;
@@ -76,7 +90,8 @@ public sealed class AdapterFitOptions
     /// <summary>The training settings for <see cref="AdapterTrainer.Train"/>.</summary>
     internal AdapterTrainingOptions TrainingOptions() => new()
     {
-        Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, WeightDecay = WeightDecay, Seed = Seed,
+        Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, WarmupFraction = WarmupFraction, WeightDecay = WeightDecay, Seed = Seed,
+        MaxCorrectiveClicks = MaxCorrectiveClicks, CorrectiveClickFraction = CorrectiveClickFraction,
         ValidationFraction = ValidationFraction, CheckpointDirectory = CheckpointDirectory,
     };
 

@@ -35,6 +35,9 @@ public sealed class UNetOptions
     /// <summary>Images per optimiser step.</summary>
     public int BatchSize { get; set; } = Defaults.BatchSize;
 
+    /// <summary>The most training images seen in all: training runs min(Epochs, ceil(this / training images)) epochs (see <see cref="UNetTrainerOptions.MaxTrainingSamples"/>; 0: no cap).</summary>
+    public int MaxTrainingSamples { get; set; } = Defaults.MaxTrainingSamples;
+
     /// <summary>Peak AdamW learning rate (linear warm-up, then cosine decay to 0).</summary>
     public double LearningRate { get; set; } = Defaults.LearningRate;
 
@@ -74,7 +77,7 @@ public sealed class UNetOptions
     /// <summary>The trainer settings with <paramref name="seed"/>.</summary>
     internal UNetTrainerOptions TrainerOptions(int seed) => new()
     {
-        ImageSize = ImageSize, BaseWidth = BaseWidth, Depth = Depth, Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate,
+        ImageSize = ImageSize, BaseWidth = BaseWidth, Depth = Depth, Epochs = Epochs, MaxTrainingSamples = MaxTrainingSamples, BatchSize = BatchSize, LearningRate = LearningRate,
         WeightDecay = WeightDecay, WarmupFraction = WarmupFraction, Augment = Augment, ValidationFraction = ValidationFraction,
         Patience = Patience, CheckpointDirectory = CheckpointDirectory, Seed = seed, Device = Device,
     };
