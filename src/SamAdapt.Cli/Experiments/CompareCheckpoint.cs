@@ -34,6 +34,9 @@ public sealed class CompareCheckpoint
     /// <summary>The adapter trainer's checkpoint folder (<c>adapter/</c>).</summary>
     public string AdapterFolder => Path.Combine(Folder, "adapter");
 
+    /// <summary>The checkpoint folder of the adapter trained with SAM's mask decoder (<c>adapter-decoder/</c>, the <c>adapted_decoder</c> family).</summary>
+    public string AdapterDecoderFolder => Path.Combine(Folder, "adapter-decoder");
+
     /// <summary>The U-Net epochs the checkpoint holds, or null when it holds no U-Net checkpoint.</summary>
     /// <exception cref="ModelFormatException">The U-Net checkpoint is malformed.</exception>
     public int? UNetEpochs => UNetTrainer.CheckpointedEpochs(UNetFolder);
@@ -42,14 +45,19 @@ public sealed class CompareCheckpoint
     /// <exception cref="ModelFormatException">The adapter checkpoint is malformed.</exception>
     public int? AdapterEpochs => new AdapterCheckpoint(AdapterFolder).TryReadState()?.Epoch;
 
+    /// <summary>The epochs of the adapter trained with the decoder the checkpoint holds, or null when it holds none.</summary>
+    /// <exception cref="ModelFormatException">The checkpoint is malformed.</exception>
+    public int? AdapterDecoderEpochs => new AdapterCheckpoint(AdapterDecoderFolder).TryReadState()?.Epoch;
+
     /// <summary>What the checkpoint holds, such as "U-Net 20 epoch(s), adapter 3 epoch(s)"; null when it holds no training state.</summary>
     public string? Summary()
     {
-        var (unet, adapter) = (UNetEpochs, AdapterEpochs);
-        if (unet is null && adapter is null) return null;
+        var (unet, adapter, tuned) = (UNetEpochs, AdapterEpochs, AdapterDecoderEpochs);
+        if (unet is null && adapter is null && tuned is null) return null;
         var parts = new List<string>();
         if (unet is int u) parts.Add($"U-Net {u} epoch(s)");
         if (adapter is int a) parts.Add($"adapter {a} epoch(s)");
+        if (tuned is int t) parts.Add($"adapter + decoder {t} epoch(s)");
         return string.Join(", ", parts);
     }
 
@@ -84,7 +92,7 @@ public sealed class CompareCheckpoint
     /// <summary>Deletes the checkpoint (the run is complete): <c>unet/</c>, <c>adapter/</c>, <c>settings.json</c>, and the folder when nothing else is left in it.</summary>
     public void Delete()
     {
-        foreach (var folder in new[] { UNetFolder, AdapterFolder })
+        foreach (var folder in new[] { UNetFolder, AdapterFolder, AdapterDecoderFolder })
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         DeleteSettings();
     }
@@ -117,6 +125,8 @@ public sealed class CompareCheckpoint
             ["--features"] = $"{o.Features.Set} frame {o.Features.SamFrame}",
             ["--adapter"] = o.AdapterKind.ToString(),
             ["--adapter-clicks"] = o.AdapterClicks.ToString(CultureInfo.InvariantCulture),
+            ["--methods"] = string.Join(",", o.Methods),
+            ["--decoder-learning-rate"] = o.DecoderLearningRate.ToString("R", CultureInfo.InvariantCulture),
             ["--adapter-epochs"] = o.AdapterEpochs.ToString(CultureInfo.InvariantCulture),
             ["--adapter-images"] = o.AdapterImages.ToString(CultureInfo.InvariantCulture),
             ["adapter learning rate"] = o.AdapterLearningRate.ToString("R", CultureInfo.InvariantCulture),

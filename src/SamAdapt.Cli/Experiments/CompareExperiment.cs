@@ -31,6 +31,7 @@ public sealed class CompareExperiment
     public const string ModelFolderName = "model";
 
     const string AdaptedEmbedding = "AdaptedEmbedding";
+    const string AdaptedDecoderEmbedding = "AdaptedDecoderEmbedding";
 
     readonly CompareOptions _options;
     readonly IFigureWriter _figures;
@@ -100,6 +101,7 @@ public sealed class CompareExperiment
         SamDecoderModel decoder, CompareCheckpoint? checkpoint, Stopwatch total, CancellationToken cancellationToken)
     {
         var segmentation = mlContext.Segmentation();
+        var methods = CompareMethod.Of(_options.Methods);
         if (checkpoint?.UNetEpochs is int unetDone) _log($"U-Net: resuming from the checkpoint after epoch {unetDone} in {checkpoint.UNetFolder}");
         var unetClock = Stopwatch.StartNew();
         using var unet = TrainOrLoadUNet(mlContext, split, checkpoint, cancellationToken);
@@ -108,39 +110,93 @@ public sealed class CompareExperiment
 
         var adapterClock = Stopwatch.StartNew();
         var adapterImages = AdapterSubset(split.Train);
-        var (unetConfig, samConfig) = (unet.Model.Config, decoder.Config);
-        _log($"adapter ({_options.AdapterKind.ToString().ToLowerInvariant()}): training {_options.Features.Channels(unetConfig)}x{unetConfig.BottleneckSize}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
-             $"({_options.Features.Set}{(_options.Features.SamFrame > 0 ? $", aligned to SAM's {_options.Features.SamFrame} frame" : ", stretched")}) " +
-             $"on {adapterImages.Count} images for {_options.AdapterEpochs} epochs through the frozen SAM decoder ...");
-        if (checkpoint?.AdapterEpochs is int adapterDone) _log($"adapter: resuming from the checkpoint after epoch {adapterDone} in {checkpoint.AdapterFolder}");
-        using var adapterFit = segmentation.Trainers.AdapterFit(decoder, AdapterOptions(checkpoint, cancellationToken));
-        var adapterModel = segmentation.Transforms.UNetEncode(unet.Model, encode) // Image -> Features [C, g, g]
-            .Append(segmentation.Transforms.MaskToPrompt(ClickMethod))     // Mask -> PromptX, PromptY
-            .Append(adapterFit)                                            // Features -> AdaptedEmbedding [D, G, G], trained here
-            .Fit(SegmentationDataset.ToDataView(mlContext, adapterImages));
-        using var adapter = adapterModel.LastTransformer;
-        double adapterSeconds = adapterClock.Elapsed.TotalSeconds;
-        if (outputDirectory is not null)
+        var runs = new List<AdaptedRun>();
+        try
         {
-            var modelFolder = Path.Combine(outputDirectory, ModelFolderName);
-            AdaptedModel.Write(modelFolder, unet.Model, _options.Features, adapter.Adapter, _options.SamModel, _options.SamModelType, adapter.MaskScoreHead);
-            _log($"wrote the adapted model (U-Net + adapter + calibrated IoU head + SAM reference) to {modelFolder}; samadapt export turns it into an ML.NET model.zip");
+            foreach (var family in new[] { CompareMethod.AdaptedOracle.Family, CompareMethod.AdaptedDecoderFamily }.Where(f => methods.Any(m => m.Family == f)))
+            {
+                var run = TrainAdapter(mlContext, family, unet, encode, decoder, adapterImages, checkpoint, cancellationToken);
+                runs.Add(run);
+                if (outputDirectory is not null) WriteAdaptedModel(run, unet, Path.Combine(outputDirectory, ModelFolder(family)));
+            }
+            double adapterSeconds = adapterClock.Elapsed.TotalSeconds;
+            return Evaluate(dataset, split, outputDirectory, mlContext, methods, predictor, unet, encode, runs, adapterImages.Count,
+                (unetSeconds, adapterSeconds), total, cancellationToken);
         }
+        finally
+        {
+            foreach (var run in runs) run.Dispose();
+        }
+    }
 
+    /// <summary>The folder inside the output folder that holds <paramref name="family"/>'s adapted model.</summary>
+    public static string ModelFolder(string family) => family == CompareMethod.AdaptedDecoderFamily ? ModelFolderName + "-decoder" : ModelFolderName;
+
+    /// <summary>
+    /// Trains <paramref name="family"/>'s adapter (<c>UNetEncode</c> + <c>MaskToPrompt</c> + <c>AdapterFit</c>) on <paramref name="images"/>
+    /// through SAM's frozen decoder, or, for <see cref="CompareMethod.AdaptedDecoderFamily"/>, together with a copy of its mask decoder.
+    /// </summary>
+    AdaptedRun TrainAdapter(MLContext mlContext, string family, UNetSegmentationTransformer unet, UNetEncodeOptions encode, SamDecoderModel decoder,
+        IReadOnlyList<SegmentationSample> images, CompareCheckpoint? checkpoint, CancellationToken cancellationToken)
+    {
+        var segmentation = mlContext.Segmentation();
+        bool tuned = family == CompareMethod.AdaptedDecoderFamily;
+        string label = tuned ? "adapter + decoder" : "adapter", column = tuned ? AdaptedDecoderEmbedding : AdaptedEmbedding;
+        var checkpointFolder = checkpoint is null ? null : tuned ? checkpoint.AdapterDecoderFolder : checkpoint.AdapterFolder;
+        var (unetConfig, samConfig) = (unet.Model.Config, decoder.Config);
+        _log($"{label} ({_options.AdapterKind.ToString().ToLowerInvariant()}): training {_options.Features.Channels(unetConfig)}x{unetConfig.BottleneckSize}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
+             $"({_options.Features.Set}{(_options.Features.SamFrame > 0 ? $", aligned to SAM's {_options.Features.SamFrame} frame" : ", stretched")}) " +
+             $"on {images.Count} images for {_options.AdapterEpochs} epochs through SAM's {(tuned ? "decoder (trained too)" : "frozen decoder")} ...");
+        if (checkpointFolder is not null && new Adapter.AdapterCheckpoint(checkpointFolder).TryReadState() is { } saved)
+            _log($"{label}: resuming from the checkpoint after epoch {saved.Epoch} in {checkpointFolder}");
+        using var adapterFit = segmentation.Trainers.AdapterFit(decoder, AdapterOptions(label, column, tuned ? _options.DecoderLearningRate : 0, checkpointFolder, cancellationToken));
+        var model = segmentation.Transforms.UNetEncode(unet.Model, encode) // Image -> Features [C, g, g]
+            .Append(segmentation.Transforms.MaskToPrompt(ClickMethod))     // Mask -> PromptX, PromptY
+            .Append(adapterFit)                                            // Features -> embedding [D, G, G], trained here
+            .Fit(SegmentationDataset.ToDataView(mlContext, images));
+        var adapter = model.LastTransformer;
+        try
+        {
+            var calibrated = MaskScoreCalibration.CalibratedPredictor(adapter.FineTunedDecoder ?? decoder, adapter.MaskScoreHead!);
+            return new AdaptedRun(family, column, adapter, calibrated);
+        }
+        catch
+        {
+            adapter.Dispose();
+            throw;
+        }
+    }
+
+    void WriteAdaptedModel(AdaptedRun run, UNetSegmentationTransformer unet, string folder)
+    {
+        var adapter = run.Adapter;
+        AdaptedModel.Write(folder, unet.Model, _options.Features, adapter.Adapter, _options.SamModel, _options.SamModelType, adapter.MaskScoreHead,
+            adapter.FineTunedDecoder?.mask_decoder.state_dict());
+        _log($"wrote the adapted model (U-Net + adapter + calibrated IoU head{(adapter.FineTunedDecoder is null ? "" : " + fine-tuned mask decoder")} + SAM reference) " +
+             $"to {folder}; samadapt export turns it into an ML.NET model.zip");
+    }
+
+    /// <summary>Scores the test split with every method, runs the corrective clicks, and writes results.json, report.md and the figures.</summary>
+    CompareResults Evaluate(CompareDatasetInfo dataset, TrainTestSplit split, string? outputDirectory, MLContext mlContext, IReadOnlyList<CompareMethod> methods,
+        SamPredictor predictor, UNetSegmentationTransformer unet, UNetEncodeOptions encode, IReadOnlyList<AdaptedRun> runs, int adapterImages,
+        (double UNet, double Adapter) trainSeconds, Stopwatch total, CancellationToken cancellationToken)
+    {
+        var segmentation = mlContext.Segmentation();
         // SAM's embeddings are computed once (timed on their own) into a cache that lives for this run only.
         var cacheFolder = Path.Combine(Path.GetTempPath(), $"samadapt-compare-{Guid.NewGuid():N}");
         try
         {
             var test = SegmentationDataset.ToDataView(mlContext, split.Test);
-            var samEncode = segmentation.Transforms.SamEncode(SamImageEmbedder.FromPredictor(predictor, _options.SamModel), new SamEncodeOptions { CacheFolder = cacheFolder });
-            using var embedder = samEncode.Transformer;
-            double encodeSeconds = EncodeTestImages(embedder.Transform(test), split.Test.Count, cancellationToken);
+            using var embedder = methods.Any(m => m.Family == CompareMethod.SamOracle.Family)
+                ? segmentation.Transforms.SamEncode(SamImageEmbedder.FromPredictor(predictor, _options.SamModel), new SamEncodeOptions { CacheFolder = cacheFolder }).Transformer
+                : null;
+            double encodeSeconds = embedder is null ? 0 : EncodeTestImages(embedder.Transform(test), split.Test.Count, cancellationToken);
 
-            using var calibrated = MaskScoreCalibration.CalibratedPredictor(decoder, adapter.MaskScoreHead!);
-            var scored = Scoring(segmentation.Transforms, embedder, unet, encode, adapter, predictor, calibrated).Transform(test);
+            var decoding = new ScoringDecoders(methods, predictor, runs);
+            var scored = Scoring(segmentation.Transforms, methods, decoding, embedder, unet, encode, runs).Transform(test);
             var evaluateClock = Stopwatch.StartNew();
             _progress.Report(new StepProgress("evaluating image", 0, split.Test.Count));
-            var metrics = segmentation.Evaluate(scored, CompareMethod.All.Select(m => m.MaskColumn).ToList(), progress: new SyncProgress<int>(done =>
+            var metrics = segmentation.Evaluate(scored, methods.Select(m => m.MaskColumn).ToList(), progress: new SyncProgress<int>(done =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 _progress.Report(new StepProgress("evaluating image", done, split.Test.Count));
@@ -148,12 +204,12 @@ public sealed class CompareExperiment
             double evaluateSeconds = evaluateClock.Elapsed.TotalSeconds;
 
             var clicksClock = Stopwatch.StartNew();
-            var clicks = _options.Clicks == 0 ? null : MeasureCorrectiveClicks(segmentation, scored, metrics, predictor, calibrated, split.Test.Count, cancellationToken);
+            var clicks = _options.Clicks == 0 ? null : MeasureCorrectiveClicks(mlContext, scored, methods, metrics, decoding, split.Test.Count, cancellationToken);
             double clicksSeconds = clicksClock.Elapsed.TotalSeconds;
 
-            var rows = CompareMethod.All.Select((method, i) => new CompareMethodResult(method, metrics[i]) { Clicks = clicks?[i] }).ToList();
-            var results = new CompareResults(dataset, _options.SamModel, _options, rows,
-                adapterImages.Count, unet.TrainingResult?.BestEpoch, new CompareTimings(unetSeconds, adapterSeconds, encodeSeconds, evaluateSeconds, 0) { CorrectiveClicks = clicksSeconds });
+            var rows = methods.Select((method, i) => new CompareMethodResult(method, metrics[i]) { Clicks = clicks?[i] }).ToList();
+            var results = new CompareResults(dataset, _options.SamModel, _options, rows, adapterImages, unet.TrainingResult?.BestEpoch,
+                new CompareTimings(trainSeconds.UNet, trainSeconds.Adapter, encodeSeconds, evaluateSeconds, 0) { CorrectiveClicks = clicksSeconds });
             if (outputDirectory is not null)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -175,56 +231,48 @@ public sealed class CompareExperiment
     }
 
     /// <summary>
-    /// The scoring pipeline, a chain of fitted transformers (the trained U-Net and adapter, and steps with nothing to learn):
-    /// SAM from its own embedding, the U-Net, and SAM's decoder on the adapted U-Net features, each SAM output chosen as each
-    /// <see cref="CompareMethod"/> of its family selects, into that method's <see cref="CompareMethod.MaskColumn"/>.
-    /// The first two SamDecode steps share <paramref name="predictor"/>'s decoder; the third decodes the adapted embedding with
-    /// <paramref name="calibrated"/> (the same masks, the calibrated IoU head's scores). The chain owns nothing: the caller disposes
-    /// <paramref name="embedder"/>, <paramref name="unet"/>, <paramref name="adapter"/>, <paramref name="predictor"/> and <paramref name="calibrated"/>.
+    /// The scoring pipeline, a chain of fitted transformers (the trained U-Net and adapters, and steps with nothing to learn), with
+    /// the steps <paramref name="methods"/> need: SAM from its own embedding, the U-Net, and SAM's decoder on each adapted embedding,
+    /// each embedding decoded once per predictor (<see cref="ScoringDecoders"/>) and each method's mask chosen into its
+    /// <see cref="CompareMethod.MaskColumn"/>. The chain owns nothing: the caller disposes the transformers and predictors.
     /// </summary>
-    TransformerChain<BestMaskSelectingTransformer> Scoring(SegmentationTransforms transforms, SamEncodingTransformer embedder,
-        UNetSegmentationTransformer unet, UNetEncodeOptions encode, EmbeddingAdapterTransformer adapter, SamPredictor predictor, SamPredictor calibrated)
+    ITransformer Scoring(SegmentationTransforms transforms, IReadOnlyList<CompareMethod> methods, ScoringDecoders decoding, SamEncodingTransformer? embedder,
+        UNetSegmentationTransformer unet, UNetEncodeOptions encode, IReadOnlyList<AdaptedRun> runs)
     {
-        var sam = new SamDecodeOptions();
-        var adapted = new SamDecodeOptions { EmbeddingColumnName = AdaptedEmbedding, MasksColumnName = "AdaptedMasks", ScoresColumnName = "AdaptedMaskScores" };
-        var adaptedCalibrated = new SamDecodeOptions
-        {
-            EmbeddingColumnName = AdaptedEmbedding, MasksColumnName = "AdaptedCalibratedMasks", ScoresColumnName = "AdaptedCalibratedMaskScores",
-        };
-        return embedder                                                                   // Image -> Embedding [D, G, G]
-            .Append(transforms.MaskToPrompt(ClickMethod).Transformer)                     // Mask -> PromptX, PromptY
-            .Append(transforms.SamDecode(predictor, sam, ownsPredictor: false).Transformer) // -> Masks [3, H, W], MaskScores [3]
-            .Append(SelectMask(transforms, CompareMethod.SamOracle, sam))
-            .Append(SelectMask(transforms, CompareMethod.SamPredicted, sam))
-            .Append(unet)                                                                // Image -> UNetMask
-            .Append(transforms.UNetEncode(unet.Model, encode).Transformer)                // Image -> Features [C, g, g]
-            .Append(adapter)                                                              // -> AdaptedEmbedding
-            .Append(transforms.SamDecode(predictor, adapted, ownsPredictor: false).Transformer) // -> AdaptedMasks, AdaptedMaskScores
-            .Append(SelectMask(transforms, CompareMethod.AdaptedOracle, adapted))
-            .Append(SelectMask(transforms, CompareMethod.AdaptedPredicted, adapted))
-            .Append(transforms.SamDecode(calibrated, adaptedCalibrated, ownsPredictor: false).Transformer) // -> the same masks, calibrated scores
-            .Append(SelectMask(transforms, CompareMethod.AdaptedCalibrated, adaptedCalibrated));
+        var steps = new List<ITransformer>();
+        if (embedder is not null) steps.Add(embedder);                                       // Image -> Embedding [D, G, G]
+        steps.Add(transforms.MaskToPrompt(ClickMethod).Transformer);                          // Mask -> PromptX, PromptY
+        if (methods.Contains(CompareMethod.UNet)) steps.Add(unet);                            // Image -> UNetMask
+        if (runs.Count > 0) steps.Add(transforms.UNetEncode(unet.Model, encode).Transformer); // Image -> Features [C, g, g]
+        steps.AddRange(runs.Select(r => r.Adapter));                                         // -> each family's embedding
+        foreach (var decode in decoding.Decodes)                                              // -> Masks [3, H, W], MaskScores [3]
+            steps.Add(transforms.SamDecode(decode.Predictor, decode.Options, ownsPredictor: false).Transformer);
+        foreach (var method in methods.Where(m => m.Selection is not null))                   // -> the method's mask
+            steps.Add(SelectMask(transforms, method, decoding.For(method).Options));
+        return new TransformerChain<ITransformer>(steps.ToArray());
     }
 
     /// <summary>
-    /// The corrective-click metrics of every <see cref="CompareMethod"/>, in its order: SAM's rows decode SAM's embedding, the adapted
-    /// rows the adapted one (the calibrated row with <paramref name="calibrated"/>'s scores), each click's mask chosen by the row's
-    /// selection; the U-Net takes no clicks, so its IoU after every click is its one mask's (<paramref name="metrics"/>).
+    /// The corrective-click metrics of <paramref name="methods"/>, in their order, on the first <see cref="CompareOptions.ClickImages"/> test
+    /// images: each SAM-based row decodes its embedding with its predictor (<see cref="ScoringDecoders.For"/>), each click's mask chosen
+    /// by the row's selection; the U-Net takes no clicks, so its IoU after every click is its one mask's (<paramref name="metrics"/>).
     /// </summary>
-    List<CorrectiveClicksMetrics> MeasureCorrectiveClicks(SegmentationCatalog segmentation, IDataView scored, IReadOnlyList<SegmentationMetrics> metrics,
-        SamPredictor predictor, SamPredictor calibrated, int count, CancellationToken cancellationToken)
+    List<CorrectiveClicksMetrics> MeasureCorrectiveClicks(MLContext mlContext, IDataView scored, IReadOnlyList<CompareMethod> methods,
+        IReadOnlyList<SegmentationMetrics> metrics, ScoringDecoders decoding, int testCount, CancellationToken cancellationToken)
     {
-        var interactive = CompareMethod.All.Where(m => m.Selection is not null).ToList();
-        var methods = interactive.Select(m => new CorrectiveClicksMethod(m.CalibratedScores ? calibrated : predictor, m.Selection!.Value,
-            m.Family == "sam" ? ColumnNames.Embedding : AdaptedEmbedding)).ToList();
+        var segmentation = mlContext.Segmentation();
+        int count = Math.Min(testCount, _options.ClickImages);
+        var rows = count < testCount ? mlContext.Data.TakeRows(scored, count) : scored;
+        var interactive = methods.Where(m => m.Selection is not null).ToList();
+        var clickMethods = interactive.Select(m => new CorrectiveClicksMethod(decoding.For(m).Predictor, m.Selection!.Value, decoding.For(m).Options.EmbeddingColumnName)).ToList();
         _progress.Report(new StepProgress("corrective clicks image", 0, count));
-        var measured = segmentation.EvaluateCorrectiveClicks(scored, methods, _options.Clicks, progress: new SyncProgress<int>(done =>
+        var measured = segmentation.EvaluateCorrectiveClicks(rows, clickMethods, _options.Clicks, progress: new SyncProgress<int>(done =>
         {
             cancellationToken.ThrowIfCancellationRequested();
             _progress.Report(new StepProgress("corrective clicks image", done, count));
         }));
-        return CompareMethod.All.Select((m, i) => m.Selection is null
-            ? CorrectiveClicksMetrics.Constant(metrics[i].PerImage.Select(p => p.IoU).ToList(), _options.Clicks)
+        return methods.Select((m, i) => m.Selection is null
+            ? CorrectiveClicksMetrics.Constant(metrics[i].PerImage.Take(count).Select(p => p.IoU).ToList(), _options.Clicks)
             : measured[interactive.IndexOf(m)]).ToList();
     }
 
@@ -259,12 +307,13 @@ public sealed class CompareExperiment
             $"loss {r.TrainLoss:F4}  val IoU {(r.ValidationIoU is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-")}{(r.IsBest ? " *" : "")}"), r.EstimatedRemaining))),
     };
 
-    AdapterFitOptions AdapterOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
+    AdapterFitOptions AdapterOptions(string label, string outputColumn, double decoderLearningRate, string? checkpointFolder, CancellationToken cancellationToken) => new()
     {
-        SamModel = _options.SamModel, ModelType = _options.SamModelType, Kind = _options.AdapterKind, MaxCorrectiveClicks = _options.AdapterClicks, Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate, CalibrateMaskScores = true,
-        Seed = _options.Seed, ValidationFraction = 0, OutputColumnName = AdaptedEmbedding, CancellationToken = cancellationToken,
-        CheckpointDirectory = checkpoint?.AdapterFolder,
-        Progress = new SyncProgress<AdapterEpochReport>(r => _progress.Report(new StepProgress("adapter epoch", r.Epoch, r.Epochs,
+        SamModel = _options.SamModel, ModelType = _options.SamModelType, Kind = _options.AdapterKind, MaxCorrectiveClicks = _options.AdapterClicks,
+        Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate, DecoderLearningRate = decoderLearningRate, CalibrateMaskScores = true,
+        Seed = _options.Seed, ValidationFraction = 0, OutputColumnName = outputColumn, CancellationToken = cancellationToken,
+        CheckpointDirectory = checkpointFolder,
+        Progress = new SyncProgress<AdapterEpochReport>(r => _progress.Report(new StepProgress($"{label} epoch", r.Epoch, r.Epochs,
             FormattableString.Invariant($"loss {r.TrainLoss:F4}"), r.Remaining))),
     };
 

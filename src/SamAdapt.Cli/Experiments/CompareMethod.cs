@@ -32,8 +32,37 @@ public sealed record CompareMethod(string Family, string Name, MaskSelectionMeth
     /// <summary>Adapted U-Net encoder + SAM decoder, the highest IoU predicted by the calibrated IoU head (what the exported model.zip picks).</summary>
     public static readonly CompareMethod AdaptedCalibrated = new("adapted", "adapted", MaskSelectionMethod.Predicted, "AdaptedCalibratedMask", null, CalibratedScores: true);
 
-    /// <summary>The six methods in report order.</summary>
-    public static readonly IReadOnlyList<CompareMethod> All = [SamOracle, SamPredicted, UNet, AdaptedOracle, AdaptedPredicted, AdaptedCalibrated];
+    /// <summary>Beyond the paper: the adapter trained together with SAM's mask decoder (as MedSAM fine-tunes it), oracle selection.</summary>
+    public static readonly CompareMethod AdaptedDecoderOracle = new(AdaptedDecoderFamily, "adapted + decoder", MaskSelectionMethod.Oracle, "AdaptedDecoderOracleMask", null);
+
+    /// <summary>Beyond the paper: the adapter trained together with SAM's mask decoder, the highest IoU its calibrated IoU head predicts.</summary>
+    public static readonly CompareMethod AdaptedDecoderCalibrated = new(AdaptedDecoderFamily, "adapted + decoder", MaskSelectionMethod.Predicted, "AdaptedDecoderCalibratedMask", null, CalibratedScores: true);
+
+    /// <summary>The family of the rows whose decoder is fine-tuned (results.json key; <c>--methods adapted-decoder</c>).</summary>
+    public const string AdaptedDecoderFamily = "adapted_decoder";
+
+    /// <summary>Every method in report order.</summary>
+    public static readonly IReadOnlyList<CompareMethod> All =
+        [SamOracle, SamPredicted, UNet, AdaptedOracle, AdaptedPredicted, AdaptedCalibrated, AdaptedDecoderOracle, AdaptedDecoderCalibrated];
+
+    /// <summary>The families <c>--methods</c> chooses from, in report order.</summary>
+    public static IReadOnlyList<string> Families { get; } = All.Select(m => m.Family).Distinct().ToList();
+
+    /// <summary>The families compared when none are named: the paper's three.</summary>
+    public static IReadOnlyList<string> DefaultFamilies { get; } = ["sam", "unet", "adapted"];
+
+    /// <summary>The methods of <paramref name="families"/>, in report order.</summary>
+    public static IReadOnlyList<CompareMethod> Of(IEnumerable<string> families)
+    {
+        var wanted = families.ToHashSet(StringComparer.Ordinal);
+        return All.Where(m => wanted.Contains(m.Family)).ToList();
+    }
+
+    /// <summary>
+    /// Whether the row follows the paper's protocol: SAM, the U-Net, and the adapter trained through SAM's frozen decoder (any of
+    /// their mask selections); the rows whose mask decoder was fine-tuned go beyond it.
+    /// </summary>
+    public bool PaperProtocol => Family != AdaptedDecoderFamily;
 
     /// <summary>The selection as the report writes it: <c>oracle</c>, <c>predicted</c>, <c>calibrated</c>, or <c>-</c> for the U-Net.</summary>
     public string SelectionName => CalibratedScores ? "calibrated" : Selection?.ToString().ToLowerInvariant() ?? "-";

@@ -31,6 +31,22 @@ public sealed record CompareOptions
     /// </summary>
     public string? UNetFolder { get; init; }
 
+    /// <summary>
+    /// The method families compared (<see cref="CompareMethod.Families"/>): <c>sam</c>, <c>unet</c>, <c>adapted</c> (the paper's three, the
+    /// default) and <c>adapted_decoder</c> (beyond the paper: the mask decoder trained with the adapter). The U-Net is trained whenever
+    /// a U-Net or adapted family is compared.
+    /// </summary>
+    public IReadOnlyList<string> Methods { get; init; } = CompareMethod.DefaultFamilies;
+
+    /// <summary>The peak learning rate of SAM's mask decoder in the <c>adapted_decoder</c> family (default 1e-4).</summary>
+    public double DecoderLearningRate { get; init; } = 1e-4;
+
+    /// <summary>
+    /// The most test images the corrective-click loops run on (the first ones of the test split, which is shuffled); the U-Net's flat
+    /// line is taken over the same images. Bounds the time on large test splits (default 50).
+    /// </summary>
+    public int ClickImages { get; init; } = 50;
+
     /// <summary>Which U-Net encoder features reach the adapter, and in which frame (<see cref="UNetFeatureOptions"/>).</summary>
     public UNetFeatureOptions Features { get; init; } = new();
 
@@ -79,6 +95,12 @@ public sealed record CompareOptions
         if (!Enum.IsDefined(AdapterKind)) throw new ArgumentException($"The adapter kind (--adapter) is {(int)AdapterKind}; expected linear or mlp.");
         if (UNetEpochs <= 0) throw new ArgumentException($"The U-Net epochs (--unet-epochs) must be positive; got {UNetEpochs}.");
         if (AdapterEpochs <= 0) throw new ArgumentException($"The adapter epochs (--adapter-epochs) must be positive; got {AdapterEpochs}.");
+        if (Methods.Count == 0) throw new ArgumentException($"No method (--methods) was chosen; expected some of {string.Join(", ", CompareMethod.Families)}.");
+        if (Methods.FirstOrDefault(m => !CompareMethod.Families.Contains(m)) is string unknown)
+            throw new ArgumentException($"The method family (--methods) '{unknown}' is unknown; expected some of {string.Join(", ", CompareMethod.Families)}.");
+        if (!(DecoderLearningRate > 0) || double.IsInfinity(DecoderLearningRate))
+            throw new ArgumentException($"The decoder learning rate (--decoder-learning-rate) must be positive; got {DecoderLearningRate}.");
+        if (ClickImages <= 0) throw new ArgumentException($"The corrective-click images (--click-images) must be positive; got {ClickImages}.");
         if (AdapterClicks is < 0 or > Evaluation.CorrectiveClicks.MaxClicks)
             throw new ArgumentException($"The adapter's training clicks (--adapter-clicks) must be 0 to {Evaluation.CorrectiveClicks.MaxClicks}; got {AdapterClicks}.");
         if (AdapterImages <= 0) throw new ArgumentException($"The adapter images (--adapter-images) must be positive; got {AdapterImages}.");

@@ -57,6 +57,9 @@ public static class CompareReport
                 ["feature_frame"] = o.Features.SamFrame,
                 ["adapter_kind"] = o.AdapterKind.ToString().ToLowerInvariant(),
                 ["adapter_clicks"] = o.AdapterClicks,
+                ["methods"] = new JsonArray(o.Methods.Select(m => (JsonNode)m).ToArray()),
+                ["decoder_learning_rate"] = o.DecoderLearningRate,
+                ["click_images"] = o.ClickImages,
                 ["adapter_epochs"] = o.AdapterEpochs,
                 ["adapter_images"] = results.AdapterTrainImages,
                 ["adapter_learning_rate"] = o.AdapterLearningRate,
@@ -77,6 +80,7 @@ public static class CompareReport
         {
             var (method, metrics) = row;
             var entry = Metrics(metrics);
+            entry["paper_protocol"] = method.PaperProtocol;
             if (row.Clicks is { } clicks)
             {
                 entry["clicks"] = new JsonArray(clicks.MeanIoU.Select(v => (JsonNode)v).ToArray());
@@ -115,12 +119,13 @@ public static class CompareReport
         var text = new StringBuilder();
         text.AppendLine("# SAM vs U-Net vs adapted U-Net encoder + SAM decoder").AppendLine();
         text.AppendLine(c, $"Test split: {d.Test} images of {d.Path} ({d.Layout}, {d.Images} images, {d.Train} train / {d.Test} test); SAM model: {results.SamModel}.").AppendLine();
-        text.AppendLine("| method | selection | mean IoU | micro IoU | Dice | precision | recall | paper (mean IoU) |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| method | selection | paper's protocol | mean IoU | micro IoU | Dice | precision | recall | paper (mean IoU) |");
+        text.AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (method, m) in results.Rows)
         {
             string paper = method.PaperMeanIoU?.ToString("F3", c) ?? "";
-            text.AppendLine(c, $"| {method.Name} | {method.SelectionName} | {m.MeanIoU:F3} | {m.MicroIoU:F3} | {m.Dice:F3} | {m.Precision:F3} | {m.Recall:F3} | {paper} |");
+            string protocol = method.PaperProtocol ? "yes" : "no: decoder trained";
+            text.AppendLine(c, $"| {method.Name} | {method.SelectionName} | {protocol} | {m.MeanIoU:F3} | {m.MicroIoU:F3} | {m.Dice:F3} | {m.Precision:F3} | {m.Recall:F3} | {paper} |");
         }
         text.AppendLine();
         text.AppendLine("Oracle: the best of SAM's 3 masks by IoU with the ground truth (the paper's choice); predicted: the mask with the highest predicted IoU (what an application without ground truth gets); calibrated: the highest IoU predicted by SAM's IoU head refitted on the adapted embeddings of the training images (the same masks; what the exported model.zip picks). Mean IoU averages per-image IoU; micro IoU pools the pixels of all test images. Both masks empty counts as IoU 1.").AppendLine();

@@ -1,12 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SamAdapt.Sam.Modeling;
+using SamAdapt.Weights;
 using TorchSharp;
 
 namespace SamAdapt.Adapter;
 
 /// <summary>
 /// The training checkpoint of <see cref="AdapterTrainer"/>: a folder <c>epoch-NNNN/</c> with the adapter
-/// (<see cref="EmbeddingAdapter.Save"/>) and the AdamW state (<c>optimizer.bin</c>), and
+/// (<see cref="EmbeddingAdapter.Save"/>), the fine-tuned mask decoder when the decoder trains too (<c>mask_decoder.safetensors</c>)
+/// and the AdamW state (<c>optimizer.bin</c>), and
 /// <c>checkpoint.json</c> naming that folder, the settings and the history. <c>checkpoint.json</c> is
 /// written last and atomically, so a crash leaves the previous checkpoint in force.
 /// </summary>
@@ -14,6 +17,7 @@ internal sealed class AdapterCheckpoint
 {
     const string StateFileName = "checkpoint.json";
     const string OptimizerFileName = "optimizer.bin";
+    const string MaskDecoderFileName = "mask_decoder.safetensors";
     static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     /// <summary>The JSON content of <c>checkpoint.json</c>.</summary>
@@ -54,8 +58,11 @@ internal sealed class AdapterCheckpoint
         }
     }
 
-    /// <summary>Copies the checkpoint's adapter weights and optimiser state into <paramref name="adapter"/> and <paramref name="optimizer"/>.</summary>
-    public void Restore(State state, EmbeddingAdapter adapter, TorchSharp.Modules.OptimizerHelper optimizer)
+    /// <summary>
+    /// Copies the checkpoint's adapter weights, fine-tuned mask decoder weights (when <paramref name="maskDecoder"/> is given) and
+    /// optimiser state into <paramref name="adapter"/>, <paramref name="maskDecoder"/> and <paramref name="optimizer"/>.
+    /// </summary>
+    public void Restore(State state, EmbeddingAdapter adapter, MaskDecoder? maskDecoder, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         var folder = Path.Combine(_directory, state.Folder);
         using (var saved = EmbeddingAdapter.Load(folder))
@@ -63,8 +70,15 @@ internal sealed class AdapterCheckpoint
             if (saved.Config != adapter.Config)
                 throw new SamAdaptException($"{folder}: the checkpoint holds an adapter {saved.Config}, but training was given {adapter.Config}; use another checkpoint folder.");
             using var _ = torch.no_grad();
-            adapter.proj.weight!.copy_(saved.proj.weight!);
-            adapter.proj.bias!.copy_(saved.proj.bias!);
+            foreach (var ((_, to), (_, from)) in adapter.named_parameters().Zip(saved.named_parameters()))
+                to.copy_(from);
+        }
+        if (maskDecoder is not null)
+        {
+            var decoderPath = Path.Combine(folder, MaskDecoderFileName);
+            if (!File.Exists(decoderPath)) throw new ModelFormatException($"{decoderPath}: the fine-tuned mask decoder of the checkpoint is missing; delete the folder to start afresh.");
+            using var weights = SafeTensors.Load(decoderPath);
+            StateDictLoader.LoadInto(maskDecoder, weights, "", decoderPath);
         }
         var optimizerPath = Path.Combine(folder, OptimizerFileName);
         if (!File.Exists(optimizerPath)) throw new ModelFormatException($"{optimizerPath}: the optimiser state of the checkpoint is missing; delete the folder to start afresh.");
@@ -73,11 +87,15 @@ internal sealed class AdapterCheckpoint
         optimizer.load_state_dict(reader);
     }
 
-    /// <summary>Writes the adapter and optimiser after <paramref name="state"/>.Epoch, then switches <c>checkpoint.json</c> to them.</summary>
-    public void Save(State state, EmbeddingAdapter adapter, TorchSharp.Modules.OptimizerHelper optimizer)
+    /// <summary>
+    /// Writes the adapter, the fine-tuned mask decoder (when <paramref name="maskDecoder"/> is given) and the optimiser after
+    /// <paramref name="state"/>.Epoch, then switches <c>checkpoint.json</c> to them.
+    /// </summary>
+    public void Save(State state, EmbeddingAdapter adapter, MaskDecoder? maskDecoder, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         var folder = Path.Combine(_directory, state.Folder);
         adapter.Save(folder);
+        if (maskDecoder is not null) SafeTensors.Save(Path.Combine(folder, MaskDecoderFileName), maskDecoder.state_dict());
         AtomicFile.Write(Path.Combine(folder, OptimizerFileName), stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);

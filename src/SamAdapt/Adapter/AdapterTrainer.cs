@@ -22,7 +22,8 @@ public sealed class AdapterTrainer
 
     /// <summary>
     /// Uses <paramref name="decoder"/> frozen: every parameter gets <c>requires_grad = false</c> and the
-    /// modules are put in eval mode (the model is changed in place, not owned).
+    /// modules are put in eval mode (the model is changed in place, not owned). Training with
+    /// <see cref="AdapterTrainingOptions.DecoderLearningRate"/> &gt; 0 changes its mask decoder's weights.
     /// </summary>
     public AdapterTrainer(SamDecoderModel decoder)
     {
@@ -50,7 +51,11 @@ public sealed class AdapterTrainer
         using var prepared = Prepare(adapter, samples);
         var (trainIndexes, validationIndexes) = Split(samples.Count, options);
 
+        var decoderParameters = options.DecoderLearningRate > 0 ? FineTunedParameters() : [];
         using var optimizer = optim.AdamW(adapter.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        if (decoderParameters.Count > 0)
+            optimizer.add_param_group(new TorchSharp.Modules.AdamW.ParamGroup(decoderParameters, options.DecoderLearningRate, weight_decay: options.WeightDecay));
+        var peakRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
         var checkpoint = options.CheckpointDirectory is null ? null : new AdapterCheckpoint(options.CheckpointDirectory);
         string settings = Settings(adapter, samples.Count, options);
         var history = new List<AdapterCheckpoint.HistoryEntry>();
@@ -61,7 +66,7 @@ public sealed class AdapterTrainer
                 throw new SamAdaptException($"{checkpoint}: the checkpoint was made with other settings ({state.Settings}) than this run ({settings}); use another checkpoint folder or delete it.");
             if (state.Epoch > options.Epochs)
                 throw new SamAdaptException($"{checkpoint}: the checkpoint is after epoch {state.Epoch}, beyond the {options.Epochs} epochs asked for.");
-            checkpoint.Restore(state, adapter, optimizer);
+            checkpoint.Restore(state, adapter, decoderParameters.Count > 0 ? _decoder.mask_decoder : null, optimizer);
             startEpoch = state.Epoch;
             history.AddRange(state.History);
         }
@@ -85,7 +90,7 @@ public sealed class AdapterTrainer
                     cancellationToken.ThrowIfCancellationRequested();
                     var batch = order.AsSpan(start, Math.Min(options.BatchSize, order.Length - start)).ToArray();
                     long globalStep = (long)(epoch - 1) * stepsPerEpoch + step - 1;
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = LearningRateAt(options.LearningRate, globalStep, totalSteps, warmupSteps);
+                    foreach (var (group, peak) in optimizer.ParamGroups.Zip(peakRates)) group.LearningRate = LearningRateAt(peak, globalStep, totalSteps, warmupSteps);
                     using var scope = NewDisposeScope();
                     var clickRounds = batch.Select(_ => options.MaxCorrectiveClicks > 0 && clickRandom.NextDouble() < options.CorrectiveClickFraction
                         ? clickRandom.Next(1, options.MaxCorrectiveClicks + 1) : 0).ToArray();
@@ -109,7 +114,7 @@ public sealed class AdapterTrainer
                 var remaining = clock.Elapsed / (epoch - startEpoch) * (options.Epochs - epoch);
                 var entry = new AdapterCheckpoint.HistoryEntry(epoch, lossSum / order.Length, validationIoU, elapsed.TotalSeconds);
                 history.Add(entry);
-                checkpoint?.Save(new AdapterCheckpoint.State(epoch, AdapterCheckpoint.FolderFor(epoch), settings, history), adapter, optimizer);
+                checkpoint?.Save(new AdapterCheckpoint.State(epoch, AdapterCheckpoint.FolderFor(epoch), settings, history), adapter, decoderParameters.Count > 0 ? _decoder.mask_decoder : null, optimizer);
                 var report = new AdapterEpochReport(epoch, options.Epochs, entry.TrainLoss, validationIoU, elapsed, remaining);
                 reports.Add(report);
                 progress?.Report(report);
@@ -118,8 +123,18 @@ public sealed class AdapterTrainer
         finally
         {
             adapter.eval();
+            foreach (var parameter in decoderParameters) parameter.requires_grad = false;
         }
         return new AdapterTrainingResult(reports, startEpoch, trainIndexes.Length, validationIndexes.Length);
+    }
+
+    /// <summary>The mask decoder's parameters that fine-tuning trains (all but the IoU head), made trainable.</summary>
+    List<TorchSharp.Modules.Parameter> FineTunedParameters()
+    {
+        var head = _decoder.mask_decoder.iou_prediction_head.parameters().ToHashSet();
+        var trained = _decoder.mask_decoder.parameters().Where(p => !head.Contains(p)).ToList();
+        foreach (var parameter in trained) parameter.requires_grad = true;
+        return trained;
     }
 
     /// <summary>Linear warm-up to <paramref name="peak"/> over <paramref name="warmupSteps"/>, then cosine decay to 0 at the last step.</summary>
@@ -417,5 +432,5 @@ public sealed class AdapterTrainer
     }
 
     static string Settings(EmbeddingAdapter adapter, int sampleCount, AdapterTrainingOptions o) => string.Create(CultureInfo.InvariantCulture,
-        $"adapter {adapter.Config.Kind} {adapter.Config.InChannels}x{adapter.Config.Grid}->{adapter.Config.OutChannels}x{adapter.Config.SamGrid}, samples {sampleCount}, epochs {o.Epochs}, batch {o.BatchSize}, lr {o.LearningRate:R}, warm-up {o.WarmupFraction:R}, weight decay {o.WeightDecay:R}, clicks {o.MaxCorrectiveClicks} x {o.CorrectiveClickFraction:R}, seed {o.Seed}, validation {o.ValidationFraction:R}");
+        $"adapter {adapter.Config.Kind} {adapter.Config.InChannels}x{adapter.Config.Grid}->{adapter.Config.OutChannels}x{adapter.Config.SamGrid}, samples {sampleCount}, epochs {o.Epochs}, batch {o.BatchSize}, lr {o.LearningRate:R}, warm-up {o.WarmupFraction:R}, weight decay {o.WeightDecay:R}, clicks {o.MaxCorrectiveClicks} x {o.CorrectiveClickFraction:R}, decoder lr {o.DecoderLearningRate:R}, seed {o.Seed}, validation {o.ValidationFraction:R}");
 }

@@ -20,6 +20,12 @@ internal sealed record AdapterTrainingOptions
     public int MaxCorrectiveClicks { get; init; }
     /// <summary>Fraction of the training samples of each step that get corrective clicks when <see cref="MaxCorrectiveClicks"/> &gt; 0 (default 0.5).</summary>
     public double CorrectiveClickFraction { get; init; } = 0.5;
+    /// <summary>
+    /// Peak learning rate of SAM's mask decoder (two-way transformer, output upscaling, hypernetwork MLPs, tokens; not the IoU
+    /// head, which the calibration fits), trained together with the adapter on the same schedule; 0 (the default) keeps the
+    /// decoder frozen, as the paper does. The prompt encoder always stays frozen.
+    /// </summary>
+    public double DecoderLearningRate { get; init; }
     /// <summary>AdamW decoupled weight decay (default 1e-4).</summary>
     public double WeightDecay { get; init; } = 1e-4;
     /// <summary>Seed of the validation split and of the per-epoch shuffles (default 0).</summary>
@@ -39,6 +45,8 @@ internal sealed record AdapterTrainingOptions
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize is {BatchSize}; expected at least 1.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), $"LearningRate is {LearningRate}; expected a positive number such as 1e-3.");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), $"WeightDecay is {WeightDecay}; expected 0 or more.");
+        if (!(DecoderLearningRate >= 0) || double.IsInfinity(DecoderLearningRate))
+            throw new ArgumentOutOfRangeException(nameof(DecoderLearningRate), $"DecoderLearningRate is {DecoderLearningRate}; expected 0 (a frozen decoder) or a small positive rate such as 1e-4.");
         if (!(WarmupFraction >= 0 && WarmupFraction < 1)) throw new ArgumentOutOfRangeException(nameof(WarmupFraction), $"WarmupFraction is {WarmupFraction}; expected a value in [0, 1).");
         if (MaxCorrectiveClicks is < 0 or > Evaluation.CorrectiveClicks.MaxClicks)
             throw new ArgumentOutOfRangeException(nameof(MaxCorrectiveClicks), $"MaxCorrectiveClicks is {MaxCorrectiveClicks}; expected 0 to {Evaluation.CorrectiveClicks.MaxClicks}.");

@@ -59,17 +59,20 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
             var shape = new EmbeddingAdapterConfig(channels, config.PromptEmbedDim, grid, config.EmbeddingGrid) { Kind = Options.Kind };
             if (Options.Kind == AdapterKind.Mlp) shape = shape with { HiddenChannels = Options.HiddenChannels > 0 ? Options.HiddenChannels : config.PromptEmbedDim };
             var adapter = new EmbeddingAdapter(shape, Options.Seed);
+            var fineTuned = Options.DecoderLearningRate > 0 ? SamDecoderModel.FromStateDict(_decoder.Config, _decoder.state_dict(), "the SAM decoder") : null;
             try
             {
-                var result = new AdapterTrainer(_decoder).Train(adapter, samples, Options.TrainingOptions(), Options.Progress, Options.CancellationToken);
+                var decoder = fineTuned ?? _decoder;
+                var result = new AdapterTrainer(decoder).Train(adapter, samples, Options.TrainingOptions(), Options.Progress, Options.CancellationToken);
                 var head = Options.CalibrateMaskScores
-                    ? MaskScoreCalibration.Fit(_decoder, adapter, samples, Options.CalibrationOptions(), Options.CancellationToken)
+                    ? MaskScoreCalibration.Fit(decoder, adapter, samples, Options.CalibrationOptions(), Options.CancellationToken)
                     : null;
-                return new EmbeddingAdapterTransformer(_mlContext, adapter, result, Options.FeaturesColumnName, Options.OutputColumnName, head);
+                return new EmbeddingAdapterTransformer(_mlContext, adapter, result, Options.FeaturesColumnName, Options.OutputColumnName, head, fineTuned);
             }
             catch
             {
                 adapter.Dispose();
+                fineTuned?.Dispose();
                 throw;
             }
         }

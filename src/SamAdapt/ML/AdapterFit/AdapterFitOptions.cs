@@ -53,6 +53,13 @@ public sealed class AdapterFitOptions
     /// </summary>
     public int MaxCorrectiveClicks { get; set; }
 
+    /// <summary>
+    /// Beyond the paper (as MedSAM does): the peak learning rate at which SAM's mask decoder trains together with the adapter (the
+    /// prompt encoder stays frozen; the IoU head is left to the calibration). The estimator then trains a copy of the decoder,
+    /// <see cref="EmbeddingAdapterTransformer.FineTunedDecoder"/>. 0 (the default): the decoder stays frozen, the paper's protocol.
+    /// </summary>
+    public double DecoderLearningRate { get; set; }
+
     /// <summary>Fraction of the training images of each step that get corrective clicks (default 0.5).</summary>
     public double CorrectiveClickFraction { get; set; } = 0.5;
 
@@ -91,7 +98,7 @@ public sealed class AdapterFitOptions
     internal AdapterTrainingOptions TrainingOptions() => new()
     {
         Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, WarmupFraction = WarmupFraction, WeightDecay = WeightDecay, Seed = Seed,
-        MaxCorrectiveClicks = MaxCorrectiveClicks, CorrectiveClickFraction = CorrectiveClickFraction,
+        DecoderLearningRate = DecoderLearningRate, MaxCorrectiveClicks = MaxCorrectiveClicks, CorrectiveClickFraction = CorrectiveClickFraction,
         ValidationFraction = ValidationFraction, CheckpointDirectory = CheckpointDirectory,
     };
 

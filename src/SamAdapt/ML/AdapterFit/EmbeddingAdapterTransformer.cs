@@ -27,6 +27,13 @@ public sealed class EmbeddingAdapterTransformer : RowMappingTransformer, IDispos
     /// </summary>
     public Mlp? MaskScoreHead { get; }
 
+    /// <summary>
+    /// SAM's prompt encoder and mask decoder with the mask decoder trained together with the adapter
+    /// (<see cref="AdapterFitOptions.DecoderLearningRate"/> &gt; 0), or null when the decoder stayed frozen (the paper's protocol).
+    /// Decode this adapter's embeddings with it (and <see cref="MaskScoreHead"/>); disposed with the transformer.
+    /// </summary>
+    public SamDecoderModel? FineTunedDecoder { get; }
+
     /// <summary>The features column read.</summary>
     public string FeaturesColumnName { get; }
 
@@ -34,7 +41,7 @@ public sealed class EmbeddingAdapterTransformer : RowMappingTransformer, IDispos
     public string OutputColumnName { get; }
 
     internal EmbeddingAdapterTransformer(MLContext mlContext, EmbeddingAdapter adapter, AdapterTrainingResult? trainingResult,
-        string featuresColumnName, string outputColumnName, Mlp? maskScoreHead = null) : base(mlContext)
+        string featuresColumnName, string outputColumnName, Mlp? maskScoreHead = null, SamDecoderModel? fineTunedDecoder = null) : base(mlContext)
     {
         ArgumentNullException.ThrowIfNull(adapter);
         ArgumentException.ThrowIfNullOrWhiteSpace(featuresColumnName);
@@ -42,6 +49,7 @@ public sealed class EmbeddingAdapterTransformer : RowMappingTransformer, IDispos
         Adapter = adapter;
         TrainingResult = trainingResult;
         MaskScoreHead = maskScoreHead;
+        FineTunedDecoder = fineTunedDecoder;
         FeaturesColumnName = featuresColumnName;
         OutputColumnName = outputColumnName;
         InputColumns = [InputColumn.FloatVector(featuresColumnName)];
@@ -82,13 +90,14 @@ public sealed class EmbeddingAdapterTransformer : RowMappingTransformer, IDispos
         };
     }
 
-    /// <summary>Disposes the adapter and the calibrated IoU head.</summary>
+    /// <summary>Disposes the adapter, the calibrated IoU head and the fine-tuned decoder.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
             Adapter.Dispose();
             MaskScoreHead?.Dispose();
+            FineTunedDecoder?.Dispose();
         }
     }
 }
