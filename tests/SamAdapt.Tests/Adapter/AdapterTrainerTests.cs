@@ -153,7 +153,8 @@ public sealed class AdapterTrainerTests : IDisposable
         var trainer = new AdapterTrainer(_decoder);
         var dir = TestPaths.NewTempDirectory();
         using var adapter = NewAdapter();
-        trainer.Train(adapter, _samples, Options(epochs: 1, dir));
+        using (var cancellation = new CancellationTokenSource()) // epoch 1 of 2 (the schedule spans both), then stopped
+            Assert.ThrowsAny<OperationCanceledException>(() => trainer.Train(adapter, _samples, Options(epochs: 2, dir), new RecordingEpochs(_ => cancellation.Cancel()), cancellation.Token));
         var goodWeights = adapter.proj.weight!.clone();
 
         var poisoned = _samples.Select(s => s with { Features = full_like(s.Features, double.NaN) }).ToList();
@@ -207,5 +208,70 @@ public sealed class AdapterTrainerTests : IDisposable
         using var wide = new EmbeddingAdapter(new EmbeddingAdapterConfig(ToyDisks.Channels, 64, 16, 16));
         var mismatch = Assert.Throws<ArgumentException>(() => trainer.Train(wide, _samples, Options(epochs: 1)));
         Assert.Contains("[32, 16, 16]", mismatch.Message);
+    }
+
+    [Fact]
+    public void TrainingWithCorrectiveClicksIsSeededAndUsesTheClicks()
+    {
+        var trainer = new AdapterTrainer(_decoder);
+        var clicks = Options(epochs: 2) with { MaxCorrectiveClicks = 3, CorrectiveClickFraction = 1 };
+        using var first = NewAdapter();
+        using var second = NewAdapter();
+        using var single = NewAdapter();
+
+        var a = trainer.Train(first, _samples, clicks);
+        var b = trainer.Train(second, _samples, clicks);
+        var plain = trainer.Train(single, _samples, Options(epochs: 2));
+
+        Assert.Equal(a.History.Select(r => r.TrainLoss), b.History.Select(r => r.TrainLoss));
+        Assert.True(ToyDisks.Identical(first.proj.weight!, second.proj.weight!), "the same seed gives the same clicks and weights");
+        // Every sample's loss is taken after 1 to 3 corrective clicks with its mask prompt, so training differs from single clicks.
+        Assert.NotEqual(plain.History[0].TrainLoss, a.History[0].TrainLoss);
+        Assert.All(_decoder.parameters(), p => Assert.False(p.requires_grad));
+    }
+
+    [Fact]
+    public void FineTuningTrainsTheMaskDecoderButNotThePromptEncoderNorTheIouHead()
+    {
+        using var copy = SamDecoderModel.FromStateDict(_decoder.Config, _decoder.state_dict(), "copy");
+        var before = copy.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        var trainer = new AdapterTrainer(copy);
+        using var adapter = NewAdapter();
+
+        trainer.Train(adapter, _samples, Options(epochs: 2) with { DecoderLearningRate = 1e-3 });
+
+        var after = copy.state_dict();
+        var changed = before.Where(p => !ToyDisks.Identical(p.Value, after[p.Key])).Select(p => p.Key).ToList();
+        Assert.Contains("mask_decoder.output_upscaling.0.weight", changed);
+        Assert.Contains(changed, name => name.StartsWith("mask_decoder.transformer.", StringComparison.Ordinal));
+        Assert.DoesNotContain(changed, name => name.StartsWith("prompt_encoder.", StringComparison.Ordinal));
+        Assert.DoesNotContain(changed, name => name.StartsWith("mask_decoder.iou_prediction_head.", StringComparison.Ordinal));
+        Assert.All(copy.parameters(), p => Assert.False(p.requires_grad));
+        foreach (var t in before.Values) t.Dispose();
+    }
+
+    [Fact]
+    public void FineTuningResumesWithTheDecodersWeights()
+    {
+        using var whole = SamDecoderModel.FromStateDict(_decoder.Config, _decoder.state_dict(), "copy");
+        using var uninterrupted = NewAdapter();
+        var options = Options(epochs: 3) with { DecoderLearningRate = 1e-3 };
+        new AdapterTrainer(whole).Train(uninterrupted, _samples, options);
+
+        var dir = TestPaths.NewTempDirectory();
+        using var cancellation = new CancellationTokenSource();
+        using var stopped = SamDecoderModel.FromStateDict(_decoder.Config, _decoder.state_dict(), "copy");
+        using var first = NewAdapter();
+        var progress = new RecordingEpochs(r => { if (r.Epoch == 2) cancellation.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => new AdapterTrainer(stopped).Train(first, _samples, options with { CheckpointDirectory = dir }, progress, cancellation.Token));
+
+        using var fresh = SamDecoderModel.FromStateDict(_decoder.Config, _decoder.state_dict(), "copy"); // the checkpoint must bring the decoder's epoch-2 weights
+        using var resumed = NewAdapter(seed: 42);
+        new AdapterTrainer(fresh).Train(resumed, _samples, options with { CheckpointDirectory = dir });
+
+        Assert.True(ToyDisks.Identical(uninterrupted.proj.weight!, resumed.proj.weight!));
+        var expected = whole.mask_decoder.state_dict();
+        foreach (var (name, tensor) in fresh.mask_decoder.state_dict())
+            Assert.True(ToyDisks.Identical(expected[name], tensor), $"mask decoder tensor '{name}' differs after resuming");
     }
 }
