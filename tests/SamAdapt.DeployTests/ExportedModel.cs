@@ -4,7 +4,8 @@ namespace SamAdapt.DeployTests;
 
 /// <summary>
 /// Made once per test class, by the samadapt CLI in separate processes: a tiny adapted model trained by
-/// <c>samadapt compare</c> (6 synthetic plants, sam-mini-256 fixture, one epoch each), its <c>model.zip</c> from
+/// <c>samadapt compare</c> (6 synthetic plants, sam-mini-256 fixture, one epoch each; compare's default features, the skip levels
+/// stacked to the grid and aligned to SAM's frame, and an MLP adapter), its <c>model.zip</c> from
 /// <c>samadapt export</c>, and for a few images and clicks the masks of the TorchSharp pipeline
 /// (<c>samadapt sam-predict --adapted ... --select auto</c>).
 /// </summary>
@@ -33,7 +34,7 @@ public sealed class ExportedModel : IDisposable
         var sam = Path.Combine(AppContext.BaseDirectory, "Fixtures", "sam-mini-256");
         var compare = Path.Combine(_folder, "compare");
         SamAdaptCli.Run(home, "compare", "--sam", sam, "--synthetic-count", "6", "--image-size", "128", "--unet-epochs", "1", "--adapter-epochs", "1",
-            "--test-fraction", "0.34", "--seed", "5", "--out", compare);
+            "--test-fraction", "0.34", "--seed", "5", "--adapter", "mlp", "--out", compare);
         var model = Path.Combine(compare, "model");
         ZipPath = Path.Combine(_folder, "model.zip");
         SamAdaptCli.Run(home, "export", "--model", model, "--out", ZipPath, "--max-pixels", Capacity.ToString(CultureInfo.InvariantCulture));

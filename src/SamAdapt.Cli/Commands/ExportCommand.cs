@@ -53,7 +53,7 @@ public static class ExportCommand
             if (parse.GetValue(onnx) is { } onnxFolder)
             {
                 using var adapted = AdaptedModel.Load(modelFolder);
-                UNetOnnxExport.SaveEmbeddingModel(adapted.UNet, adapted.Adapter, Path.Combine(onnxFolder, EmbeddingFileName));
+                UNetOnnxExport.SaveEmbeddingModel(adapted, Path.Combine(onnxFolder, EmbeddingFileName));
                 UNetOnnxExport.SaveSegmentationModel(adapted.UNet, Path.Combine(onnxFolder, SegmentationFileName));
                 var decoderSource = DeployExport.SaveSamDecoder(adapted.SamModel, adapted.SamModelType, Path.Combine(onnxFolder, DecoderFileName),
                     maskScoreHead: adapted.MaskScoreHead);

@@ -15,7 +15,7 @@ static class DeployGraphs
     /// <summary>
     /// <see cref="DeployColumns.Pixels"/> uint8 [3 * capacity], <see cref="DeployColumns.Height"/> and <see cref="DeployColumns.Width"/>
     /// int32 [1, 1] (a scalar column) -> <c>image_embeddings</c> [1, D, G, G]: the first H * W * 3 bytes as an [H, W, 3] image through
-    /// <see cref="UNetOnnxExport"/>'s encoder and adapter.
+    /// <see cref="UNetOnnxExport"/>'s encoder, the model's features (aligned to SAM's frame where it was trained so) and adapter.
     /// </summary>
     internal static void SaveEncoder(AdaptedModel model, int capacity, string path)
     {
@@ -27,7 +27,7 @@ static class DeployGraphs
         var count = graph.AddNode("Mul", [graph.AddNode("Mul", [height, width]), three]);
         var flat = graph.AddNode("Slice", [buffer, graph.AddConstant([0L], 1), count]);
         var image = graph.AddNode("Reshape", [flat, graph.AddNode("Concat", [height, width, three], null, OnnxGraphBuilder.Int("axis", 0))]);
-        UNetOnnxExport.AddEmbedding(graph, model.UNet, model.Adapter, image);
+        UNetOnnxExport.AddEmbedding(graph, model, image);
         graph.Save(path);
     }
 
@@ -47,10 +47,7 @@ static class DeployGraphs
         var widthInput = ScalarInput(graph, DeployColumns.Width, OnnxTensorData.Int32);
         var height = Cast(graph, heightInput, OnnxTensorData.Double);
         var width = Cast(graph, widthInput, OnnxTensorData.Double);
-        var scale = graph.AddNode("Div", [graph.AddConstant([(double)frame]), graph.AddNode("Max", [height, width])]);
-        var half = graph.AddConstant([0.5]);
-        var newHeight = graph.AddNode("Floor", [graph.AddNode("Add", [graph.AddNode("Mul", [height, scale]), half])]);
-        var newWidth = graph.AddNode("Floor", [graph.AddNode("Add", [graph.AddNode("Mul", [width, scale]), half])]);
+        var (newHeight, newWidth) = ResizeLongestSideGraph.AddPreprocessShape(graph, height, width, frame);
         var frameX = graph.AddNode("Mul", [Cast(graph, x, OnnxTensorData.Double), graph.AddNode("Div", [newWidth, width])]);
         var frameY = graph.AddNode("Mul", [Cast(graph, y, OnnxTensorData.Double), graph.AddNode("Div", [newHeight, height])]);
         var coords = graph.AddNode("Concat", [Cast(graph, frameX, OnnxTensorData.Float), Cast(graph, frameY, OnnxTensorData.Float), graph.AddConstant([0f, 0f], 2)],

@@ -7,7 +7,8 @@ namespace SamAdapt.Deployment;
 /// <summary>
 /// Writes a trained U-Net (and its adapter) as ONNX graphs that reproduce the TorchSharp pipeline: RGB bytes are
 /// divided by 255, resized bilinearly (half-pixel centres, as <c>align_corners=false</c>) to the U-Net's size, and
-/// run through the encoder with every batch norm folded into its convolution (eval mode).
+/// run through the encoder with every batch norm folded into its convolution (eval mode); for the adapter, the encoder
+/// features it reads (<see cref="UNetFeatureGraph"/>) go through its 1x1 convolutions.
 /// </summary>
 public static class UNetOnnxExport
 {
@@ -21,18 +22,16 @@ public static class UNetOnnxExport
     public const string LogitsOutput = "logits";
 
     /// <summary>
-    /// Writes the encoder + adapter: <c>image</c> uint8 [H, W, 3] (any size) -> <c>image_embeddings</c> float [1, D, G, G],
-    /// what <see cref="UNetData.ResizeImage"/>, <see cref="UNetModel.Encode"/> and <see cref="EmbeddingAdapter.forward"/> compute.
+    /// Writes the encoder + adapter of <paramref name="model"/>: <c>image</c> uint8 [H, W, 3] (any size) -> <c>image_embeddings</c>
+    /// float [1, D, G, G], what <see cref="AdaptedModel.Embed"/> computes (its <see cref="AdaptedModel.Features"/> included).
     /// Written atomically.
     /// </summary>
-    /// <exception cref="SamAdaptException">The adapter does not fit the U-Net's bottleneck.</exception>
-    public static void SaveEmbeddingModel(UNetModel unet, EmbeddingAdapter adapter, string path)
+    public static void SaveEmbeddingModel(AdaptedModel model, string path)
     {
-        ArgumentNullException.ThrowIfNull(unet);
-        ArgumentNullException.ThrowIfNull(adapter);
+        ArgumentNullException.ThrowIfNull(model);
         var graph = new OnnxGraphBuilder("unet_encoder_adapter");
         var pixels = graph.AddInput(ImageInput, OnnxTensorData.UInt8, "height", "width", 3);
-        AddEmbedding(graph, unet, adapter, pixels);
+        AddEmbedding(graph, model, pixels);
         graph.Save(path);
     }
 
@@ -70,19 +69,15 @@ public static class UNetOnnxExport
     }
 
     /// <summary>
-    /// Adds pixels uint8 [H, W, 3] -> embedding float [1, D, G, G] (output named <see cref="EmbeddingOutput"/>) to
-    /// <paramref name="graph"/> and declares it a graph output.
+    /// Adds pixels uint8 [H, W, 3] -> embedding float [1, D, G, G] (output named <see cref="EmbeddingOutput"/>), what
+    /// <see cref="AdaptedModel.Embed"/> computes, to <paramref name="graph"/> and declares it a graph output.
     /// </summary>
-    internal static void AddEmbedding(OnnxGraphBuilder graph, UNetModel unet, EmbeddingAdapter adapter, string pixels)
+    internal static void AddEmbedding(OnnxGraphBuilder graph, AdaptedModel model, string pixels)
     {
-        var config = adapter.Config;
-        if (config.InChannels != unet.Config.BottleneckChannels || config.Grid != unet.Config.BottleneckSize)
-            throw new SamAdaptException($"The adapter expects features [{config.InChannels}, {config.Grid}, {config.Grid}] but the U-Net's bottleneck is " +
-                $"[{unet.Config.BottleneckChannels}, {unet.Config.BottleneckSize}, {unet.Config.BottleneckSize}]; they were not trained together.");
-        var input = AddUNetInput(graph, pixels, unet.Config.ImageSize);
-        var features = AddEncoder(graph, unet, input, skips: null);
-        var projection = FoldedConvolution.Plain(adapter.proj.weight!, adapter.proj.bias);
-        var embedding = AddConv(graph, features, projection, padding: 0);
+        var config = model.Adapter.Config;
+        var input = AddUNetInput(graph, pixels, model.UNet.Config.ImageSize);
+        var features = UNetFeatureGraph.Add(graph, model.UNet, model.Features, pixels, input);
+        var embedding = AddAdapter(graph, model.Adapter, features);
         if (config.Resizes)
             embedding = AddBilinearResize(graph, embedding, graph.AddConstant([1L, config.OutChannels, config.SamGrid, config.SamGrid], 4));
         graph.AddNode("Identity", [embedding], EmbeddingOutput);
@@ -105,7 +100,11 @@ public static class UNetOnnxExport
         graph.AddNode("Resize", [x, "", "", sizes], null,
             OnnxGraphBuilder.String("mode", "linear"), OnnxGraphBuilder.String("coordinate_transformation_mode", "half_pixel"));
 
-    static string AddEncoder(OnnxGraphBuilder graph, UNetModel unet, string x, List<string>? skips)
+    /// <summary>
+    /// Adds the encoder: x float [1, 3, S, S] -> the bottleneck [1, BaseWidth * 2^Depth, S / 2^Depth, S / 2^Depth]; with
+    /// <paramref name="skips"/>, adds to it levels 0 to Depth - 1 (level i [1, BaseWidth * 2^i, S / 2^i, S / 2^i]).
+    /// </summary>
+    internal static string AddEncoder(OnnxGraphBuilder graph, UNetModel unet, string x, List<string>? skips)
     {
         var h = AddDoubleConv(graph, unet.encoder[0], x);
         for (int level = 1; level <= unet.Config.Depth; level++)
@@ -115,6 +114,25 @@ public static class UNetOnnxExport
             h = AddDoubleConv(graph, unet.encoder[level], pooled);
         }
         return h;
+    }
+
+    /// <summary>
+    /// features float [1, C, g, g] -> float [1, D, g, g]: the adapter's 1x1 convolution, or for an <see cref="AdapterKind.Mlp"/>
+    /// adapter its hidden 1x1 convolution, exact GELU and output 1x1 convolution.
+    /// </summary>
+    static string AddAdapter(OnnxGraphBuilder graph, EmbeddingAdapter adapter, string features)
+    {
+        if (adapter.hidden is { } hidden)
+            features = AddGelu(graph, AddConv(graph, features, FoldedConvolution.Plain(hidden.weight!, hidden.bias), padding: 0));
+        return AddConv(graph, features, FoldedConvolution.Plain(adapter.proj.weight!, adapter.proj.bias), padding: 0);
+    }
+
+    /// <summary>PyTorch's exact GELU, as opset 17 has no Gelu: x * 0.5 * (1 + erf(x * sqrt(1/2))).</summary>
+    static string AddGelu(OnnxGraphBuilder graph, string x)
+    {
+        var erf = graph.AddNode("Erf", [graph.AddNode("Mul", [x, graph.AddConstant([(float)Math.Sqrt(0.5)])])]);
+        var half = graph.AddNode("Mul", [x, graph.AddConstant([0.5f])]);
+        return graph.AddNode("Mul", [half, graph.AddNode("Add", [erf, graph.AddConstant([1f])])]);
     }
 
     static string AddDoubleConv(OnnxGraphBuilder graph, DoubleConv block, string x)

@@ -1,8 +1,10 @@
+using SamAdapt.Adapter;
 using SamAdapt.Deployment;
 using SamAdapt.Imaging;
 using SamAdapt.Sam;
 using SamAdapt.Sam.AutomaticMaskGeneration;
 using SamAdapt.Tests.Deployment;
+using SamAdapt.UNet;
 
 namespace SamAdapt.Tests.Cli;
 
@@ -13,7 +15,8 @@ public class SegmentAllAdaptedTests
     public void EachCropsEmbeddingComesFromTheUNetAndAdapter()
     {
         var dir = TestPaths.NewTempDirectory();
-        var modelFolder = TinyAdaptedModel.WriteForMiniFixture(dir);
+        // compare's default features (aligned to SAM's frame: every crop by its own aspect ratio) and an MLP adapter.
+        var modelFolder = TinyAdaptedModel.WriteForMiniFixture(dir, new UNetFeatureOptions(), AdapterKind.Mlp);
         var image = new RgbImage(40, 30, TinyAdaptedModel.RandomRgb(40, 30, seed: 3));
         var imagePath = Path.Combine(dir, "random.png");
         PngWriter.Save(image, imagePath);

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
 using Microsoft.ML.Transforms.Onnx;
+using SamAdapt.Adapter;
 using SamAdapt.UNet;
 using SamAdapt.Deployment;
 using SamAdapt.Imaging;
@@ -35,6 +36,19 @@ public class DeployExportTests(ITestOutputHelper output)
         var result = DeployExport.Export(modelFolder, zip, maxPixels: 80 * 80);
         Assert.Equal(256, result.Frame);
         AssertZipMatchesTorchSharp(zip, modelFolder, TestPaths.MiniFixture, result.Capacity, [(70, 50, 30.5f, 22f), (48, 80, 10f, 70f), (64, 64, 40f, 20f)]);
+    }
+
+    [Fact]
+    public void AStackedSkipsMlpModelAlignedToSamsFrameGivesTheMasksOfTheTorchSharpPipeline()
+    {
+        // compare's default features (the skip levels stacked to the grid, aligned to SAM's 1024 frame) and an MLP adapter; on wide,
+        // tall and odd-sized images the encoder graph aligns each to SAM's frame from its own size.
+        var folder = TestPaths.NewTempDirectory();
+        var features = new UNetFeatureOptions { Set = UNetFeatureSet.BottleneckAndStackedSkips, SamFrame = 1024 };
+        var modelFolder = TinyAdaptedModel.WriteForMiniFixture(folder, features, AdapterKind.Mlp);
+        var zip = Path.Combine(folder, "model.zip");
+        var result = DeployExport.Export(modelFolder, zip, maxPixels: 100 * 100);
+        AssertZipMatchesTorchSharp(zip, modelFolder, TestPaths.MiniFixture, result.Capacity, [(90, 60, 36f, 27f), (45, 99, 18f, 44f), (71, 53, 28.5f, 24f), (64, 64, 25f, 29f)]);
     }
 
     [MinisamFact]

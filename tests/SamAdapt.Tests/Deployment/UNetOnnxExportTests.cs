@@ -1,6 +1,8 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using SamAdapt.Adapter;
 using SamAdapt.Deployment;
+using SamAdapt.Imaging;
 using SamAdapt.UNet;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -10,43 +12,58 @@ namespace SamAdapt.Tests.Deployment;
 /// <summary>The exported U-Net graphs run by ONNX Runtime against the TorchSharp modules they come from.</summary>
 public class UNetOnnxExportTests(ITestOutputHelper output)
 {
+    /// <summary>Wide, tall, odd, square and extreme sizes (width, height): the SAM-frame alignment differs for each.</summary>
+    static readonly (int Width, int Height)[] Sizes = [(300, 200), (150, 420), (37, 50), (61, 97), (32, 32), (255, 9)];
+
     [Theory]
-    [InlineData(37, 50, 16)] // U-Net grid 8 -> SAM grid 16: the adapter resizes; the image is resized to 32 x 32
-    [InlineData(32, 32, 8)]  // grid equal to SAM's, image already at the U-Net's size
-    public void TheEmbeddingModelMatchesTheUNetEncoderAndAdapter(int width, int height, int samGrid)
+    [InlineData(UNetFeatureSet.Bottleneck, 0, AdapterKind.Linear)] // UNetFeatureOptions.Legacy, the paper's adapter
+    [InlineData(UNetFeatureSet.Bottleneck, 0, AdapterKind.Mlp)]
+    [InlineData(UNetFeatureSet.Bottleneck, 1024, AdapterKind.Linear)]
+    [InlineData(UNetFeatureSet.Bottleneck, 1024, AdapterKind.Mlp)]
+    [InlineData(UNetFeatureSet.BottleneckAndPooledSkips, 0, AdapterKind.Linear)]
+    [InlineData(UNetFeatureSet.BottleneckAndPooledSkips, 0, AdapterKind.Mlp)]
+    [InlineData(UNetFeatureSet.BottleneckAndPooledSkips, 1024, AdapterKind.Linear)]
+    [InlineData(UNetFeatureSet.BottleneckAndPooledSkips, 1024, AdapterKind.Mlp)]
+    [InlineData(UNetFeatureSet.BottleneckAndStackedSkips, 0, AdapterKind.Linear)]
+    [InlineData(UNetFeatureSet.BottleneckAndStackedSkips, 0, AdapterKind.Mlp)]
+    [InlineData(UNetFeatureSet.BottleneckAndStackedSkips, 1024, AdapterKind.Linear)]
+    [InlineData(UNetFeatureSet.BottleneckAndStackedSkips, 1024, AdapterKind.Mlp)]
+    public void TheEmbeddingModelMatchesEmbedForEveryFeatureSetFrameAndAdapter(UNetFeatureSet set, int frame, AdapterKind kind)
     {
-        using var unet = TinyAdaptedModel.UNet();
-        using var adapter = TinyAdaptedModel.Adapter(unet, samChannels: 12, samGrid);
+        // U-Net 32 px, depth 2: levels 32, 16 and 8 px; grid 8 -> SAM grid 16, so the adapter resizes too.
+        using var model = TinyAdaptedModel.Model(new UNetFeatureOptions { Set = set, SamFrame = frame }, kind, samChannels: 12, samGrid: 16);
         var path = Path.Combine(TestPaths.NewTempDirectory(), "encoder.onnx");
-        UNetOnnxExport.SaveEmbeddingModel(unet, adapter, path);
-        var rgb = TinyAdaptedModel.RandomRgb(width, height, seed: width);
-
-        var actual = Run(path, rgb, width, height, UNetOnnxExport.EmbeddingOutput);
-
-        using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
-        var input = UNetData.ResizeImage(rgb, width, height, unet.Config.ImageSize).unsqueeze(0);
-        var expected = adapter.forward(unet.Encode(input));
-        Assert.Equal(new long[] { 1, 12, samGrid, samGrid }, actual.shape);
-        output.WriteLine($"{width}x{height} -> grid {samGrid}: relative error {Relative.AssertClose(actual, expected, 1e-4, "embedding"):E2}");
+        UNetOnnxExport.SaveEmbeddingModel(model, path);
+        double worst = 0;
+        foreach (var (width, height) in Sizes)
+        {
+            var rgb = TinyAdaptedModel.RandomRgb(width, height, seed: width + height);
+            using var actual = Run(path, rgb, width, height, UNetOnnxExport.EmbeddingOutput);
+            using var expected = model.Embed(new RgbImage(width, height, rgb));
+            worst = Math.Max(worst, Relative.AssertClose(actual, expected, 1e-5, $"{set}, frame {frame}, {kind}: {width}x{height} embedding"));
+        }
+        output.WriteLine($"{set}, frame {frame}, {kind}: largest relative error {worst:E2} over {Sizes.Length} sizes");
     }
 
-    [Fact]
-    public void TheDefaultSizedUNetForMinisamMatchesToo()
+    [Theory]
+    [InlineData(UNetFeatureSet.Bottleneck, 0, AdapterKind.Linear)]
+    [InlineData(UNetFeatureSet.BottleneckAndStackedSkips, 1024, AdapterKind.Mlp)]
+    public void TheDefaultSizedUNetForMinisamMatchesToo(UNetFeatureSet set, int frame, AdapterKind kind)
     {
-        // compare's default: 256 px, base width 16, depth 2 -> features [64, 64, 64]; SAM's real embedding [256, 64, 64].
-        using var unet = TinyAdaptedModel.UNet(imageSize: 256, depth: 2, baseWidth: 16);
-        using var adapter = TinyAdaptedModel.Adapter(unet, samChannels: 256, samGrid: 64);
+        // compare's default: 256 px, base width 16, depth 2 -> a 64 x 64 grid; SAM's real embedding [256, 64, 64].
+        using var model = TinyAdaptedModel.Model(new UNetFeatureOptions { Set = set, SamFrame = frame }, kind, samChannels: 256, samGrid: 64,
+            TinyAdaptedModel.UNet(imageSize: 256, depth: 2, baseWidth: 16));
         var path = Path.Combine(TestPaths.NewTempDirectory(), "encoder.onnx");
-        UNetOnnxExport.SaveEmbeddingModel(unet, adapter, path);
-        var rgb = TinyAdaptedModel.RandomRgb(300, 200, seed: 9);
-
-        var actual = Run(path, rgb, 300, 200, UNetOnnxExport.EmbeddingOutput);
-
-        using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
-        var expected = adapter.forward(unet.Encode(UNetData.ResizeImage(rgb, 300, 200, 256).unsqueeze(0)));
-        output.WriteLine($"300x200 -> [256, 64, 64]: relative error {Relative.AssertClose(actual, expected, 1e-4, "embedding"):E2}");
+        UNetOnnxExport.SaveEmbeddingModel(model, path);
+        foreach (var (width, height) in new[] { (300, 200), (150, 420) })
+        {
+            var rgb = TinyAdaptedModel.RandomRgb(width, height, seed: 9);
+            using var actual = Run(path, rgb, width, height, UNetOnnxExport.EmbeddingOutput);
+            using var expected = model.Embed(new RgbImage(width, height, rgb));
+            Assert.Equal(new long[] { 1, 256, 64, 64 }, actual.shape);
+            output.WriteLine($"{set}, frame {frame}, {kind}: {width}x{height} -> [256, 64, 64]: relative error " +
+                $"{Relative.AssertClose(actual, expected, 1e-5, "embedding"):E2}");
+        }
     }
 
     [Fact]
