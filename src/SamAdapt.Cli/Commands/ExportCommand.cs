@@ -55,8 +55,7 @@ public static class ExportCommand
                 using var adapted = AdaptedModel.Load(modelFolder);
                 UNetOnnxExport.SaveEmbeddingModel(adapted, Path.Combine(onnxFolder, EmbeddingFileName));
                 UNetOnnxExport.SaveSegmentationModel(adapted.UNet, Path.Combine(onnxFolder, SegmentationFileName));
-                var decoderSource = DeployExport.SaveSamDecoder(adapted.SamModel, adapted.SamModelType, Path.Combine(onnxFolder, DecoderFileName),
-                    maskScoreHead: adapted.MaskScoreHead);
+                var decoderSource = DeployExport.SaveSamDecoder(adapted, Path.Combine(onnxFolder, DecoderFileName));
                 console.WriteLine($"wrote {Path.Combine(onnxFolder, EmbeddingFileName)}, {SegmentationFileName} and {DecoderFileName} ({decoderSource})");
             }
             console.WriteLine($"columns out: {DeployColumns.Mask} (Boolean[Height*Width]), {DeployColumns.Score} (Single[1]); SAM frame {result.Frame}, decoder {result.DecoderSource}");

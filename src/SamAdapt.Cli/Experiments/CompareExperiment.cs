@@ -106,7 +106,8 @@ public sealed class CompareExperiment
         var unetClock = Stopwatch.StartNew();
         using var unet = TrainOrLoadUNet(mlContext, split, checkpoint, cancellationToken);
         double unetSeconds = unetClock.Elapsed.TotalSeconds;
-        var encode = new UNetEncodeOptions { Features = _options.Features };
+        // Features aligned to the frame of the SAM model in use (1024 for every released SAM).
+        var encode = new UNetEncodeOptions { Features = _options.Features.SamFrame > 0 ? _options.Features with { SamFrame = decoder.Config.ImageSize } : _options.Features };
 
         var adapterClock = Stopwatch.StartNew();
         var adapterImages = AdapterSubset(split.Train);
@@ -117,7 +118,7 @@ public sealed class CompareExperiment
             {
                 var run = TrainAdapter(mlContext, family, unet, encode, decoder, adapterImages, checkpoint, cancellationToken);
                 runs.Add(run);
-                if (outputDirectory is not null) WriteAdaptedModel(run, unet, Path.Combine(outputDirectory, ModelFolder(family)));
+                if (outputDirectory is not null) WriteAdaptedModel(run, unet, encode.Features, Path.Combine(outputDirectory, ModelFolder(family)));
             }
             double adapterSeconds = adapterClock.Elapsed.TotalSeconds;
             return Evaluate(dataset, split, outputDirectory, mlContext, methods, predictor, unet, encode, runs, adapterImages.Count,
@@ -145,7 +146,7 @@ public sealed class CompareExperiment
         var checkpointFolder = checkpoint is null ? null : tuned ? checkpoint.AdapterDecoderFolder : checkpoint.AdapterFolder;
         var (unetConfig, samConfig) = (unet.Model.Config, decoder.Config);
         _log($"{label} ({_options.AdapterKind.ToString().ToLowerInvariant()}): training {_options.Features.Channels(unetConfig)}x{unetConfig.BottleneckSize}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
-             $"({_options.Features.Set}{(_options.Features.SamFrame > 0 ? $", aligned to SAM's {_options.Features.SamFrame} frame" : ", stretched")}) " +
+             $"({encode.Features.Set}{(encode.Features.SamFrame > 0 ? $", aligned to SAM's {encode.Features.SamFrame} frame" : ", stretched")}) " +
              $"on {images.Count} images for {_options.AdapterEpochs} epochs through SAM's {(tuned ? "decoder (trained too)" : "frozen decoder")} ...");
         if (checkpointFolder is not null && new Adapter.AdapterCheckpoint(checkpointFolder).TryReadState() is { } saved)
             _log($"{label}: resuming from the checkpoint after epoch {saved.Epoch} in {checkpointFolder}");
@@ -167,10 +168,10 @@ public sealed class CompareExperiment
         }
     }
 
-    void WriteAdaptedModel(AdaptedRun run, UNetSegmentationTransformer unet, string folder)
+    void WriteAdaptedModel(AdaptedRun run, UNetSegmentationTransformer unet, UNetFeatureOptions features, string folder)
     {
         var adapter = run.Adapter;
-        AdaptedModel.Write(folder, unet.Model, _options.Features, adapter.Adapter, _options.SamModel, _options.SamModelType, adapter.MaskScoreHead,
+        AdaptedModel.Write(folder, unet.Model, features, adapter.Adapter, _options.SamModel, _options.SamModelType, adapter.MaskScoreHead,
             adapter.FineTunedDecoder?.mask_decoder.state_dict());
         _log($"wrote the adapted model (U-Net + adapter + calibrated IoU head{(adapter.FineTunedDecoder is null ? "" : " + fine-tuned mask decoder")} + SAM reference) " +
              $"to {folder}; samadapt export turns it into an ML.NET model.zip");

@@ -49,10 +49,10 @@ public static class DeployExport
         var work = Directory.CreateTempSubdirectory("samadapt-export-");
         try
         {
-            // A calibrated IoU head replaces SAM's in the decoder, so the decoder is exported from TorchSharp with it.
-            var official = model.MaskScoreHead is null ? FindOfficialDecoder(samPath) : null;
+            // A calibrated IoU head or a fine-tuned mask decoder replaces SAM's, so the decoder is then exported from TorchSharp with them.
+            var official = UsesSamsDecoder(model) ? FindOfficialDecoder(samPath) : null;
             var decoderPath = official ?? Path.Combine(work.FullName, "sam_decoder.onnx");
-            int frame = official is null ? ExportDecoder(samPath, modelType, decoderPath, model.MaskScoreHead) : Frame(samPath);
+            int frame = official is null ? ExportDecoder(model, decoderPath, registry, progress) : Frame(samPath);
             int maskCount, maskInputSize;
             using (var decoder = new OnnxSamDecoder(decoderPath))
             {
@@ -74,7 +74,7 @@ public static class DeployExport
             var (encoderZip, decoderZip) = (DeploySplitPipelines.SiblingPath(zipPath, "encoder"), DeploySplitPipelines.SiblingPath(zipPath, "decoder"));
             DeploySplitPipelines.SaveEncoder(encoderPath, maxPixels, encoderZip);
             DeploySplitPipelines.SaveDecoder(promptPath, decoderWithChoice, model.Adapter.Config.OutChannels, model.Adapter.Config.SamGrid, decoderZip);
-            var decoderSource = official ?? $"exported from {samPath}{(model.MaskScoreHead is null ? "" : " with the calibrated IoU head")}";
+            var decoderSource = official ?? ExportedSource(model, samPath);
             return new DeployExportResult(Path.GetFullPath(zipPath), maxPixels, frame, decoderSource, encoderZip, decoderZip);
         }
         finally
@@ -84,27 +84,33 @@ public static class DeployExport
     }
 
     /// <summary>
-    /// Writes the official-format decoder of the SAM model <paramref name="samModel"/> (a registry name, folder or checkpoint)
-    /// to <paramref name="path"/>, atomically: a copy of the model's own ONNX decoder, or its TorchSharp decoder exported by
-    /// <see cref="SamDecoderOnnxExport"/>; with <paramref name="maskScoreHead"/> (<see cref="AdaptedModel.MaskScoreHead"/>), always the
-    /// latter with that head as its IoU head. Returns where it came from.
+    /// Writes the official-format decoder that decodes <paramref name="model"/>'s embeddings to <paramref name="path"/>, atomically: a copy
+    /// of its SAM model's own ONNX decoder when the model uses SAM's decoder as it is, else the decoder of
+    /// <see cref="AdaptedModel.OpenDecoder"/> (SAM's, with the calibrated IoU head and the fine-tuned mask decoder the model has) exported
+    /// by <see cref="SamDecoderOnnxExport"/>. Returns where it came from.
     /// </summary>
     /// <exception cref="SamAdaptException">The SAM model cannot be found or read.</exception>
-    public static string SaveSamDecoder(string samModel, string? modelType, string path, ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null,
-        Mlp? maskScoreHead = null)
+    public static string SaveSamDecoder(AdaptedModel model, string path, ModelRegistry? registry = null, IProgress<FetchProgress>? progress = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(samModel);
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var samPath = SamLoader.ResolveReference(samModel, ref modelType, registry, progress);
-        if (maskScoreHead is null && FindOfficialDecoder(samPath) is string official)
+        string? modelType = model.SamModelType;
+        var samPath = SamLoader.ResolveReference(model.SamModel, ref modelType, registry, progress);
+        if (UsesSamsDecoder(model) && FindOfficialDecoder(samPath) is string official)
         {
             var bytes = File.ReadAllBytes(official);
             AtomicFile.Write(path, stream => stream.Write(bytes));
             return official;
         }
-        ExportDecoder(samPath, modelType, path, maskScoreHead);
-        return maskScoreHead is null ? $"exported from {samPath}" : $"exported from {samPath} with the calibrated IoU head";
+        ExportDecoder(model, path, registry, progress);
+        return ExportedSource(model, samPath);
     }
+
+    /// <summary>True when the model decodes with its SAM model's decoder unchanged (no calibrated head, no fine-tuned mask decoder).</summary>
+    static bool UsesSamsDecoder(AdaptedModel model) => model.MaskScoreHead is null && model.FineTunedMaskDecoder is null;
+
+    static string ExportedSource(AdaptedModel model, string samPath) =>
+        $"exported from {samPath}{(model.FineTunedMaskDecoder is null ? "" : " with the fine-tuned mask decoder")}{(model.MaskScoreHead is null ? "" : " with the calibrated IoU head")}";
 
     static void SavePipeline(string encoderPath, string promptPath, string decoderPath, int capacity, string zipPath)
     {
@@ -139,24 +145,15 @@ public static class DeployExport
     }
 
     /// <summary>
-    /// Writes the TorchSharp decoder of a SAM model (a checkpoint, or an imported official decoder) in the official format, with
-    /// <paramref name="maskScoreHead"/> as its IoU head when given; returns SAM's input frame.
+    /// Writes the TorchSharp decoder <paramref name="model"/> decodes with (<see cref="AdaptedModel.OpenDecoder"/>: its SAM model's, a
+    /// checkpoint's or an imported official one, with its calibrated IoU head and fine-tuned mask decoder) in the official format;
+    /// returns SAM's input frame.
     /// </summary>
-    static int ExportDecoder(string samPath, string? modelType, string path, Mlp? maskScoreHead = null)
+    static int ExportDecoder(AdaptedModel model, string path, ModelRegistry? registry, IProgress<FetchProgress>? progress)
     {
-        var (predictor, decoder) = SamLoader.OpenForAdaptation(samPath, modelType);
-        using (predictor)
-        using (decoder)
-        {
-            if (maskScoreHead is null)
-                SamDecoderOnnxExport.Save(decoder, path);
-            else
-            {
-                using var calibrated = MaskScoreCalibration.WithHead(decoder, maskScoreHead);
-                SamDecoderOnnxExport.Save(calibrated, path);
-            }
-            return decoder.Config.ImageSize;
-        }
+        using var decoder = model.OpenDecoder(registry, progress);
+        SamDecoderOnnxExport.Save(decoder, path);
+        return decoder.Config.ImageSize;
     }
 
     /// <summary>SAM's input frame of a folder with an official decoder: <c>image_size</c> of its config.json, else its ONNX image encoder's input size (1024 when unknown).</summary>
