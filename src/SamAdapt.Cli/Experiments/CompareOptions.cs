@@ -59,6 +59,15 @@ public sealed record CompareOptions
     /// <summary>The most corrective clicks simulated per training image before the adapter's loss (0: the paper's single click; see <see cref="AdapterFitOptions.MaxCorrectiveClicks"/>).</summary>
     public int AdapterClicks { get; init; }
 
+    /// <summary>
+    /// The most images the U-Net sees in all (epochs x training images; <see cref="UNetTrainerOptions.MaxTrainingSamples"/>): it trains
+    /// min(<see cref="UNetEpochs"/>, ceil(this / training images)) epochs, so large datasets take fewer passes (default 6,000; 0: no cap).
+    /// </summary>
+    public int UNetSamples { get; init; } = new UNetTrainerOptions().MaxTrainingSamples;
+
+    /// <summary>The most images the adapter sees in all, as <see cref="UNetSamples"/> for <see cref="AdapterEpochs"/> (default 3,000; 0: no cap).</summary>
+    public int AdapterSamples { get; init; } = 3000;
+
     /// <summary>Adapter training epochs.</summary>
     public int AdapterEpochs { get; init; } = 20;
 
@@ -103,6 +112,8 @@ public sealed record CompareOptions
         if (ClickImages <= 0) throw new ArgumentException($"The corrective-click images (--click-images) must be positive; got {ClickImages}.");
         if (AdapterClicks is < 0 or > Evaluation.CorrectiveClicks.MaxClicks)
             throw new ArgumentException($"The adapter's training clicks (--adapter-clicks) must be 0 to {Evaluation.CorrectiveClicks.MaxClicks}; got {AdapterClicks}.");
+        if (UNetSamples < 0) throw new ArgumentException($"The U-Net's sample cap (--unet-samples) must be 0 (no cap) or more; got {UNetSamples}.");
+        if (AdapterSamples < 0) throw new ArgumentException($"The adapter's sample cap (--adapter-samples) must be 0 (no cap) or more; got {AdapterSamples}.");
         if (AdapterImages <= 0) throw new ArgumentException($"The adapter images (--adapter-images) must be positive; got {AdapterImages}.");
         if (Clicks is < 0 or > Evaluation.CorrectiveClicks.MaxClicks)
             throw new ArgumentException($"The clicks (--clicks) must be 0 (none) to {Evaluation.CorrectiveClicks.MaxClicks}; got {Clicks}.");
@@ -113,5 +124,5 @@ public sealed record CompareOptions
     }
 
     /// <summary>The U-Net trainer settings these options imply.</summary>
-    internal UNetTrainerOptions UNetOptions() => new() { ImageSize = ImageSize, Epochs = UNetEpochs, Seed = Seed };
+    internal UNetTrainerOptions UNetOptions() => new() { ImageSize = ImageSize, Epochs = UNetEpochs, MaxTrainingSamples = UNetSamples, Seed = Seed };
 }

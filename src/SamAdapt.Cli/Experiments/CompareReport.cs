@@ -61,6 +61,8 @@ public static class CompareReport
                 ["decoder_learning_rate"] = o.DecoderLearningRate,
                 ["click_images"] = o.ClickImages,
                 ["adapter_epochs"] = o.AdapterEpochs,
+                ["unet_samples"] = o.UNetSamples,
+                ["adapter_samples"] = o.AdapterSamples,
                 ["adapter_images"] = results.AdapterTrainImages,
                 ["adapter_learning_rate"] = o.AdapterLearningRate,
                 ["clicks"] = o.Clicks,

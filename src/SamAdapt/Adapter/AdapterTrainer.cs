@@ -57,30 +57,31 @@ public sealed class AdapterTrainer
             optimizer.add_param_group(new TorchSharp.Modules.AdamW.ParamGroup(decoderParameters, options.DecoderLearningRate, weight_decay: options.WeightDecay));
         var peakRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
         var checkpoint = options.CheckpointDirectory is null ? null : new AdapterCheckpoint(options.CheckpointDirectory);
-        string settings = Settings(adapter, samples.Count, options);
+        int epochs = options.EpochsFor(trainIndexes.Length);
+        string settings = Settings(adapter, samples.Count, options, epochs);
         var history = new List<AdapterCheckpoint.HistoryEntry>();
         int startEpoch = 0;
         if (checkpoint?.TryReadState() is { } state)
         {
             if (state.Settings != settings)
                 throw new SamAdaptException($"{checkpoint}: the checkpoint was made with other settings ({state.Settings}) than this run ({settings}); use another checkpoint folder or delete it.");
-            if (state.Epoch > options.Epochs)
-                throw new SamAdaptException($"{checkpoint}: the checkpoint is after epoch {state.Epoch}, beyond the {options.Epochs} epochs asked for.");
+            if (state.Epoch > epochs)
+                throw new SamAdaptException($"{checkpoint}: the checkpoint is after epoch {state.Epoch}, beyond the {epochs} epochs asked for.");
             checkpoint.Restore(state, adapter, decoderParameters.Count > 0 ? _decoder.mask_decoder : null, optimizer);
             startEpoch = state.Epoch;
             history.AddRange(state.History);
         }
 
-        var reports = history.Select(h => new AdapterEpochReport(h.Epoch, options.Epochs, h.TrainLoss, h.ValidationIoU, TimeSpan.FromSeconds(h.ElapsedSeconds), TimeSpan.Zero)).ToList();
+        var reports = history.Select(h => new AdapterEpochReport(h.Epoch, epochs, h.TrainLoss, h.ValidationIoU, TimeSpan.FromSeconds(h.ElapsedSeconds), TimeSpan.Zero)).ToList();
         var earlier = TimeSpan.FromSeconds(history.Count == 0 ? 0 : history[^1].ElapsedSeconds);
         int stepsPerEpoch = (trainIndexes.Length + options.BatchSize - 1) / options.BatchSize;
-        long totalSteps = (long)stepsPerEpoch * options.Epochs;
+        long totalSteps = (long)stepsPerEpoch * epochs;
         long warmupSteps = Math.Max(1, (long)Math.Round(options.WarmupFraction * totalSteps));
         var clock = Stopwatch.StartNew();
         adapter.train();
         try
         {
-            for (int epoch = startEpoch + 1; epoch <= options.Epochs; epoch++)
+            for (int epoch = startEpoch + 1; epoch <= epochs; epoch++)
             {
                 var order = Shuffle(trainIndexes, options.Seed, epoch);
                 var clickRandom = new Random(unchecked(options.Seed * 1_000_003 + epoch * 7919 + 0xc11c));
@@ -111,11 +112,11 @@ public sealed class AdapterTrainer
 
                 double? validationIoU = validationIndexes.Length == 0 ? null : OracleIoU(adapter, prepared, validationIndexes, options.BatchSize);
                 var elapsed = earlier + clock.Elapsed;
-                var remaining = clock.Elapsed / (epoch - startEpoch) * (options.Epochs - epoch);
+                var remaining = clock.Elapsed / (epoch - startEpoch) * (epochs - epoch);
                 var entry = new AdapterCheckpoint.HistoryEntry(epoch, lossSum / order.Length, validationIoU, elapsed.TotalSeconds);
                 history.Add(entry);
                 checkpoint?.Save(new AdapterCheckpoint.State(epoch, AdapterCheckpoint.FolderFor(epoch), settings, history), adapter, decoderParameters.Count > 0 ? _decoder.mask_decoder : null, optimizer);
-                var report = new AdapterEpochReport(epoch, options.Epochs, entry.TrainLoss, validationIoU, elapsed, remaining);
+                var report = new AdapterEpochReport(epoch, epochs, entry.TrainLoss, validationIoU, elapsed, remaining);
                 reports.Add(report);
                 progress?.Report(report);
             }
@@ -431,6 +432,6 @@ public sealed class AdapterTrainer
         return order;
     }
 
-    static string Settings(EmbeddingAdapter adapter, int sampleCount, AdapterTrainingOptions o) => string.Create(CultureInfo.InvariantCulture,
-        $"adapter {adapter.Config.Kind} {adapter.Config.InChannels}x{adapter.Config.Grid}->{adapter.Config.OutChannels}x{adapter.Config.SamGrid}, samples {sampleCount}, epochs {o.Epochs}, batch {o.BatchSize}, lr {o.LearningRate:R}, warm-up {o.WarmupFraction:R}, weight decay {o.WeightDecay:R}, clicks {o.MaxCorrectiveClicks} x {o.CorrectiveClickFraction:R}, decoder lr {o.DecoderLearningRate:R}, seed {o.Seed}, validation {o.ValidationFraction:R}");
+    static string Settings(EmbeddingAdapter adapter, int sampleCount, AdapterTrainingOptions o, int epochs) => string.Create(CultureInfo.InvariantCulture,
+        $"adapter {adapter.Config.Kind} {adapter.Config.InChannels}x{adapter.Config.Grid}->{adapter.Config.OutChannels}x{adapter.Config.SamGrid}, samples {sampleCount}, epochs {epochs}, batch {o.BatchSize}, lr {o.LearningRate:R}, warm-up {o.WarmupFraction:R}, weight decay {o.WeightDecay:R}, clicks {o.MaxCorrectiveClicks} x {o.CorrectiveClickFraction:R}, decoder lr {o.DecoderLearningRate:R}, seed {o.Seed}, validation {o.ValidationFraction:R}");
 }

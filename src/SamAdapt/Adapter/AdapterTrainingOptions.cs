@@ -5,6 +5,14 @@ internal sealed record AdapterTrainingOptions
 {
     /// <summary>Passes over the training samples (default 20).</summary>
     public int Epochs { get; init; } = 20;
+    /// <summary>
+    /// The most training samples seen in all, so that the time scales with the data sublinearly: training runs
+    /// min(<see cref="Epochs"/>, ceil(MaxTrainingSamples / training samples)) epochs, on a schedule that converges within them. 0: no cap (default).
+    /// </summary>
+    public int MaxTrainingSamples { get; init; }
+    /// <summary>The epochs a training split of <paramref name="trainCount"/> samples runs (see <see cref="MaxTrainingSamples"/>).</summary>
+    public int EpochsFor(int trainCount) =>
+        MaxTrainingSamples == 0 || trainCount <= 0 ? Epochs : Math.Clamp((MaxTrainingSamples + trainCount - 1) / trainCount, 1, Epochs);
     /// <summary>Samples per optimiser step (default 4).</summary>
     public int BatchSize { get; init; } = 4;
     /// <summary>Peak AdamW learning rate, reached after the warm-up and cosine-decayed to 0 at the last step (default 1e-3).</summary>
@@ -42,6 +50,7 @@ internal sealed record AdapterTrainingOptions
     public void Validate()
     {
         if (Epochs <= 0) throw new ArgumentOutOfRangeException(nameof(Epochs), $"Epochs is {Epochs}; expected at least 1.");
+        if (MaxTrainingSamples < 0) throw new ArgumentOutOfRangeException(nameof(MaxTrainingSamples), $"MaxTrainingSamples is {MaxTrainingSamples}; expected 0 (no cap) or more.");
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize is {BatchSize}; expected at least 1.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), $"LearningRate is {LearningRate}; expected a positive number such as 1e-3.");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), $"WeightDecay is {WeightDecay}; expected 0 or more.");

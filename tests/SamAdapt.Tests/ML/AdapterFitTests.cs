@@ -82,7 +82,7 @@ public class AdapterFitTests
         using (var scope = torch.NewDisposeScope())
         using (var noGrad = torch.no_grad())
             for (int i = 0; i < features.Length; i++)
-                Relative.AssertClose(torch.tensor(embeddings[i], [32, 16, 16]), adapter.Adapter.forward(torch.tensor(features[i], [1, 64, 16, 16]))[0], 1e-6, $"embedding {i}");
+                Relative.AssertClose(torch.tensor(embeddings[i], [32, 16, 16]), adapter.Adapter.forward(torch.tensor(features[i], [1, features[i].Length / 256, 16, 16]))[0], 1e-6, $"embedding {i}");
         var metrics = mlContext.Segmentation().Evaluate(scored, nameColumnName: null);
         Assert.Equal(3, metrics.Count);
         Assert.InRange(metrics.MeanIoU, 0, 1);

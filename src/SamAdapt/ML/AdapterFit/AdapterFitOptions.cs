@@ -36,6 +36,9 @@ public sealed class AdapterFitOptions
     /// <summary>Passes over the training rows (default 20).</summary>
     public int Epochs { get; set; } = 20;
 
+    /// <summary>The most training rows seen in all: training runs min(Epochs, ceil(this / training rows)) epochs (0, the default: no cap).</summary>
+    public int MaxTrainingSamples { get; set; }
+
     /// <summary>Rows per optimiser step (default 4).</summary>
     public int BatchSize { get; set; } = 4;
 
@@ -97,7 +100,7 @@ public sealed class AdapterFitOptions
     /// <summary>The training settings for <see cref="AdapterTrainer.Train"/>.</summary>
     internal AdapterTrainingOptions TrainingOptions() => new()
     {
-        Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, WarmupFraction = WarmupFraction, WeightDecay = WeightDecay, Seed = Seed,
+        Epochs = Epochs, MaxTrainingSamples = MaxTrainingSamples, BatchSize = BatchSize, LearningRate = LearningRate, WarmupFraction = WarmupFraction, WeightDecay = WeightDecay, Seed = Seed,
         DecoderLearningRate = DecoderLearningRate, MaxCorrectiveClicks = MaxCorrectiveClicks, CorrectiveClickFraction = CorrectiveClickFraction,
         ValidationFraction = ValidationFraction, CheckpointDirectory = CheckpointDirectory,
     };
