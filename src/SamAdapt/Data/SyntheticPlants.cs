@@ -93,15 +93,15 @@ public static class SyntheticPlants
     {
         var lightness = random.Range(65, 125);
         var baseColour = (R: lightness, G: lightness * random.Range(0.7, 0.8), B: lightness * random.Range(0.5, 0.62));
-        var coarse = NoiseGrid(Width / 40 + 2, Height / 40 + 2, random);
-        var middle = NoiseGrid(Width / 15 + 2, Height / 15 + 2, random);
-        var fine = NoiseGrid(Width / 6 + 2, Height / 6 + 2, random);
+        var coarse = new ValueNoise(Width, Height, 40, random);
+        var middle = new ValueNoise(Width, Height, 15, random);
+        var fine = new ValueNoise(Width, Height, 6, random);
         var pixels = new byte[Width * Height * 4];
         for (var y = 0; y < Height; y++)
             for (var x = 0; x < Width; x++)
             {
-                var shade = 0.75 + 0.3 * Sample(coarse, x / 40.0, y / 40.0) + 0.2 * Sample(middle, x / 15.0, y / 15.0)
-                            + 0.2 * Sample(fine, x / 6.0, y / 6.0)
+                var shade = 0.75 + 0.3 * coarse.Sample(x, y) + 0.2 * middle.Sample(x, y)
+                            + 0.2 * fine.Sample(x, y)
                             + 0.10 * (random.NextDouble() - 0.5);
                 var o = 4 * (y * Width + x);
                 pixels[o] = ToByte(baseColour.R * shade);
@@ -419,25 +419,4 @@ public static class SyntheticPlants
         new(ToByte(colour.Red * factor), ToByte(colour.Green * factor), ToByte(colour.Blue * factor), colour.Alpha);
 
     private static byte ToByte(double value) => (byte)Math.Clamp(Math.Round(value), 0, 255);
-
-    private static double[,] NoiseGrid(int width, int height, Pcg32 random)
-    {
-        var grid = new double[height, width];
-        for (var y = 0; y < height; y++)
-            for (var x = 0; x < width; x++)
-                grid[y, x] = random.NextDouble() - 0.5;
-        return grid;
-    }
-
-    /// <summary>Bilinear (smoothstep-weighted) sample of a noise grid at fractional cell coordinates.</summary>
-    private static double Sample(double[,] grid, double x, double y)
-    {
-        int x0 = (int)x, y0 = (int)y;
-        double fx = x - x0, fy = y - y0;
-        fx = fx * fx * (3 - 2 * fx);
-        fy = fy * fy * (3 - 2 * fy);
-        var top = grid[y0, x0] * (1 - fx) + grid[y0, x0 + 1] * fx;
-        var bottom = grid[y0 + 1, x0] * (1 - fx) + grid[y0 + 1, x0 + 1] * fx;
-        return top * (1 - fy) + bottom * fy;
-    }
 }
