@@ -56,7 +56,7 @@ public static class SyntheticPlants
             mossCanvas.Flush();
             labelCanvas.Flush();
 
-            var rgb = BlurAndAddNoise(image, random);
+            var rgb = SyntheticCamera.BlurAndAddNoise(image, (float)random.Range(0.5, 0.9), 6, random); // lens softness, sensor noise
             var plant = ToMask(plantMask);
             var moss = ToMask(mossMask);
             for (var i = 0; i < moss.Pixels.Length; i++) moss.Pixels[i] &= !plant.Pixels[i];
@@ -370,31 +370,6 @@ public static class SyntheticPlants
             canvas.DrawRect(bounds, paint);
     }
 
-    /// <summary>A slight Gaussian blur (lens softness), then mild sensor noise; returns RGB [Height * Width * 3].</summary>
-    private static byte[] BlurAndAddNoise(SKBitmap image, Pcg32 random)
-    {
-        using var blurred = new SKBitmap(image.Info);
-        using (var canvas = new SKCanvas(blurred))
-        {
-            var sigma = (float)random.Range(0.5, 0.9);
-            using var filter = SKImageFilter.CreateBlur(sigma, sigma, SKShaderTileMode.Clamp);
-            using var paint = new SKPaint { ImageFilter = filter };
-            canvas.Clear(SKColors.Black);
-            canvas.DrawBitmap(image, 0, 0, paint);
-            canvas.Flush();
-        }
-        var rgba = blurred.GetPixelSpan();
-        var rgb = new byte[Width * Height * 3];
-        for (int i = 0, o = 0; o < rgb.Length; i += 4, o += 3)
-        {
-            var noise = (random.NextDouble() - 0.5) * 6;
-            rgb[o] = ToByte(rgba[i] + noise);
-            rgb[o + 1] = ToByte(rgba[i + 1] + noise);
-            rgb[o + 2] = ToByte(rgba[i + 2] + noise);
-        }
-        return rgb;
-    }
-
     /// <summary>The leaf label of each pixel, row-major [Height * Width], 0 background.</summary>
     private static byte[] ToLabels(SKBitmap alpha)
     {
@@ -418,5 +393,5 @@ public static class SyntheticPlants
     private static SKColor Shade(SKColor colour, double factor) =>
         new(ToByte(colour.Red * factor), ToByte(colour.Green * factor), ToByte(colour.Blue * factor), colour.Alpha);
 
-    private static byte ToByte(double value) => (byte)Math.Clamp(Math.Round(value), 0, 255);
+    private static byte ToByte(double value) => SyntheticCamera.ToByte(value);
 }
