@@ -6,8 +6,8 @@ namespace SamAdapt.Cli;
 /// <summary>The dataset options shared by the training and comparison commands, and the loading they drive.</summary>
 public sealed class DatasetOptions
 {
-    /// <summary>--data DIR (default: the built-in synthetic plants).</summary>
-    public Option<string?> Data { get; } = new("--data") { Description = "Dataset folder (cvppp or pairs layout). Default: the built-in synthetic plant set." };
+    /// <summary>--data DIR (default: the built-in synthetic set of <see cref="SyntheticKind"/>).</summary>
+    public Option<string?> Data { get; } = new("--data") { Description = "Dataset folder (cvppp or pairs layout). Default: the built-in synthetic set (--synthetic-kind, plants unless told)." };
     /// <summary>--layout auto|cvppp|pairs.</summary>
     public Option<string> Layout { get; } = new("--layout") { Description = "Dataset layout: auto, cvppp (NAME_rgb.png + NAME_fg.png) or pairs (images/ + masks/).", DefaultValueFactory = _ => "auto" };
     /// <summary>--test-fraction.</summary>
@@ -18,6 +18,13 @@ public sealed class DatasetOptions
     public Option<string> OnBad { get; } = new("--on-bad-sample") { Description = "What to do with an unreadable, mismatched or empty sample: error (stop) or skip (count it in the report).", DefaultValueFactory = _ => "error" };
     /// <summary>--synthetic-count.</summary>
     public Option<int> SyntheticCount { get; } = new("--synthetic-count") { Description = "Images in the built-in synthetic set (used when --data is not given).", DefaultValueFactory = _ => BuiltInDataset.DefaultCount };
+
+    /// <summary>--synthetic-kind plants|polyps.</summary>
+    public Option<SyntheticDatasetKind> SyntheticKind { get; } = new("--synthetic-kind")
+    {
+        Description = "Which built-in synthetic set (used when --data is not given): plants (default; 500x530 PNG) or polyps (colonoscopy-like JPEG photos up to 1920x1072).",
+        DefaultValueFactory = _ => SyntheticDatasetKind.Plants,
+    };
 
     /// <summary>Creates the options with their accepted values.</summary>
     public static DatasetOptions Create()
@@ -31,7 +38,7 @@ public sealed class DatasetOptions
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Data, Layout, TestFraction, Seed, OnBad, SyntheticCount }) command.Add(option);
+        foreach (var option in new Option[] { Data, Layout, TestFraction, Seed, OnBad, SyntheticCount, SyntheticKind }) command.Add(option);
     }
 
     /// <summary>Loads the dataset (writing the synthetic set on first use) and splits it by seed.</summary>
@@ -45,8 +52,9 @@ public sealed class DatasetOptions
         {
             int count = parse.GetValue(SyntheticCount);
             if (count < 2) throw new ArgumentException($"--synthetic-count must be at least 2; got {count}.");
-            console.WriteLine($"no --data given: using the built-in synthetic plant set ({count} images, seed {seed}) ...");
-            folder = BuiltInDataset.EnsureSynthetic(count, seed);
+            var kind = parse.GetValue(SyntheticKind);
+            console.WriteLine($"no --data given: using the built-in synthetic {(kind == SyntheticDatasetKind.Polyps ? "polyp" : "plant")} set ({count} images, seed {seed}) ...");
+            folder = BuiltInDataset.EnsureSynthetic(kind, count, seed);
         }
         var dataset = SegmentationDataset.Load(folder, new SegmentationDatasetOptions
         {

@@ -6,10 +6,13 @@ namespace SamAdapt.Cli.Commands;
 /// <summary>The <c>data</c> command: make a synthetic dataset, or check a dataset folder.</summary>
 public static class DataCommand
 {
-    /// <summary>Builds <c>data synth --count N --seed S --out DIR</c> and <c>data check --dir DIR [--layout L] [--on-bad B]</c>.</summary>
+    /// <summary>
+    /// Builds <c>data synth [--kind plants|polyps] --count N --seed S --out DIR [--max-size WxH]</c> and
+    /// <c>data check --dir DIR [--layout L] [--on-bad B]</c>.
+    /// </summary>
     public static Command Create()
     {
-        var data = new Command("data", "Datasets: generate synthetic plants, check a dataset folder.");
+        var data = new Command("data", "Datasets: generate synthetic plants or polyps, check a dataset folder.");
         data.Subcommands.Add(CreateSynth());
         data.Subcommands.Add(CreateCheck());
         return data;
@@ -32,23 +35,70 @@ public static class DataCommand
             },
         };
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed gives byte-identical files.", DefaultValueFactory = _ => 0 };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write plantNNN_rgb.png / plantNNN_fg.png / plantNNN_label.png (leaf instances) into (created if missing).", Required = true };
+        var kind = new Option<SyntheticDatasetKind>("--kind")
+        {
+            Description = "plants (default): rosette plants, CVPPP layout; polyps: colonoscopy-like photos of varied size, pairs layout with JPEG masks.",
+            DefaultValueFactory = _ => SyntheticDatasetKind.Plants,
+        };
+        var maxSize = new Option<SyntheticPolypOptions?>("--max-size")
+        {
+            Description = $"polyps only: the largest image, WIDTHxHEIGHT (default {new SyntheticPolypOptions().MaxWidth}x{new SyntheticPolypOptions().MaxHeight}); widths run from a third of WIDTH to WIDTH.",
+            CustomParser = ParseMaxSize,
+        };
+        var output = new Option<DirectoryInfo>("--out")
+        {
+            Description = "Folder to write into (created if missing): plants plantNNN_rgb.png / plantNNN_fg.png / plantNNN_label.png (leaf instances); polyps images/polypNNN.jpg and masks/polypNNN.jpg.",
+            Required = true,
+        };
         output.Validators.Add(result =>
         {
             var dir = result.GetValueOrDefault<DirectoryInfo>();
             if (dir is not null && File.Exists(dir.FullName)) result.AddError($"--out must be a folder, but {dir.FullName} is a file.");
         });
 
-        var synth = new Command("synth", "Generate a CVPPP-like dataset of top-view rosette plants with exact masks.") { count, seed, output };
+        var synth = new Command("synth", "Generate a synthetic dataset with exact masks: CVPPP-like top-view rosette plants, or colonoscopy-like polyps.") { kind, count, seed, output, maxSize };
+        synth.Validators.Add(result =>
+        {
+            if (result.GetResult(maxSize) is not null && result.GetValue(kind) != SyntheticDatasetKind.Polyps)
+                result.AddError("--max-size applies to --kind polyps only (plants are always 500x530).");
+        });
         synth.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
         {
             var dir = parse.GetRequiredValue(output).FullName;
             var n = parse.GetValue(count);
-            SyntheticPlants.Write(dir, n, parse.GetValue(seed), cancellation);
-            parse.InvocationConfiguration.Output.WriteLine($"Wrote {n} images with masks (layout cvppp) to {dir}");
+            var layout = "cvppp";
+            if (parse.GetValue(kind) == SyntheticDatasetKind.Polyps)
+            {
+                SyntheticPolyps.Write(dir, n, parse.GetValue(seed), parse.GetValue(maxSize), cancellation);
+                layout = "pairs";
+            }
+            else SyntheticPlants.Write(dir, n, parse.GetValue(seed), cancellation);
+            parse.InvocationConfiguration.Output.WriteLine($"Wrote {n} images with masks (layout {layout}) to {dir}");
             return ExitCodes.Success;
         })));
         return synth;
+    }
+
+    /// <summary>Parses <c>--max-size WIDTHxHEIGHT</c> into polyp options, each side within the accepted range.</summary>
+    private static SyntheticPolypOptions? ParseMaxSize(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = string.Join(" ", result.Tokens.Select(t => t.Value));
+        var parts = text.Split('x', 'X');
+        const System.Globalization.NumberStyles digits = System.Globalization.NumberStyles.None;
+        if (parts.Length != 2
+            || !int.TryParse(parts[0], digits, System.Globalization.CultureInfo.InvariantCulture, out var width)
+            || !int.TryParse(parts[1], digits, System.Globalization.CultureInfo.InvariantCulture, out var height))
+        {
+            result.AddError($"--max-size must be WIDTHxHEIGHT in pixels, e.g. 1920x1072; got '{text}'.");
+            return null;
+        }
+        const int min = SyntheticPolypOptions.MinSize, max = SyntheticPolypOptions.MaxSize;
+        if (width is < min or > max || height is < min or > max)
+        {
+            result.AddError($"--max-size sides must be between {min} and {max} pixels; got {width}x{height}.");
+            return null;
+        }
+        return new SyntheticPolypOptions { MaxWidth = width, MaxHeight = height };
     }
 
     private static Command CreateCheck()

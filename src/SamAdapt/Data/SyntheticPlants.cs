@@ -56,7 +56,7 @@ public static class SyntheticPlants
             mossCanvas.Flush();
             labelCanvas.Flush();
 
-            var rgb = BlurAndAddNoise(image, random);
+            var rgb = SyntheticCamera.BlurAndAddNoise(image, (float)random.Range(0.5, 0.9), 6, random); // lens softness, sensor noise
             var plant = ToMask(plantMask);
             var moss = ToMask(mossMask);
             for (var i = 0; i < moss.Pixels.Length; i++) moss.Pixels[i] &= !plant.Pixels[i];
@@ -93,15 +93,15 @@ public static class SyntheticPlants
     {
         var lightness = random.Range(65, 125);
         var baseColour = (R: lightness, G: lightness * random.Range(0.7, 0.8), B: lightness * random.Range(0.5, 0.62));
-        var coarse = NoiseGrid(Width / 40 + 2, Height / 40 + 2, random);
-        var middle = NoiseGrid(Width / 15 + 2, Height / 15 + 2, random);
-        var fine = NoiseGrid(Width / 6 + 2, Height / 6 + 2, random);
+        var coarse = new ValueNoise(Width, Height, 40, random);
+        var middle = new ValueNoise(Width, Height, 15, random);
+        var fine = new ValueNoise(Width, Height, 6, random);
         var pixels = new byte[Width * Height * 4];
         for (var y = 0; y < Height; y++)
             for (var x = 0; x < Width; x++)
             {
-                var shade = 0.75 + 0.3 * Sample(coarse, x / 40.0, y / 40.0) + 0.2 * Sample(middle, x / 15.0, y / 15.0)
-                            + 0.2 * Sample(fine, x / 6.0, y / 6.0)
+                var shade = 0.75 + 0.3 * coarse.Sample(x, y) + 0.2 * middle.Sample(x, y)
+                            + 0.2 * fine.Sample(x, y)
                             + 0.10 * (random.NextDouble() - 0.5);
                 var o = 4 * (y * Width + x);
                 pixels[o] = ToByte(baseColour.R * shade);
@@ -370,31 +370,6 @@ public static class SyntheticPlants
             canvas.DrawRect(bounds, paint);
     }
 
-    /// <summary>A slight Gaussian blur (lens softness), then mild sensor noise; returns RGB [Height * Width * 3].</summary>
-    private static byte[] BlurAndAddNoise(SKBitmap image, Pcg32 random)
-    {
-        using var blurred = new SKBitmap(image.Info);
-        using (var canvas = new SKCanvas(blurred))
-        {
-            var sigma = (float)random.Range(0.5, 0.9);
-            using var filter = SKImageFilter.CreateBlur(sigma, sigma, SKShaderTileMode.Clamp);
-            using var paint = new SKPaint { ImageFilter = filter };
-            canvas.Clear(SKColors.Black);
-            canvas.DrawBitmap(image, 0, 0, paint);
-            canvas.Flush();
-        }
-        var rgba = blurred.GetPixelSpan();
-        var rgb = new byte[Width * Height * 3];
-        for (int i = 0, o = 0; o < rgb.Length; i += 4, o += 3)
-        {
-            var noise = (random.NextDouble() - 0.5) * 6;
-            rgb[o] = ToByte(rgba[i] + noise);
-            rgb[o + 1] = ToByte(rgba[i + 1] + noise);
-            rgb[o + 2] = ToByte(rgba[i + 2] + noise);
-        }
-        return rgb;
-    }
-
     /// <summary>The leaf label of each pixel, row-major [Height * Width], 0 background.</summary>
     private static byte[] ToLabels(SKBitmap alpha)
     {
@@ -418,26 +393,5 @@ public static class SyntheticPlants
     private static SKColor Shade(SKColor colour, double factor) =>
         new(ToByte(colour.Red * factor), ToByte(colour.Green * factor), ToByte(colour.Blue * factor), colour.Alpha);
 
-    private static byte ToByte(double value) => (byte)Math.Clamp(Math.Round(value), 0, 255);
-
-    private static double[,] NoiseGrid(int width, int height, Pcg32 random)
-    {
-        var grid = new double[height, width];
-        for (var y = 0; y < height; y++)
-            for (var x = 0; x < width; x++)
-                grid[y, x] = random.NextDouble() - 0.5;
-        return grid;
-    }
-
-    /// <summary>Bilinear (smoothstep-weighted) sample of a noise grid at fractional cell coordinates.</summary>
-    private static double Sample(double[,] grid, double x, double y)
-    {
-        int x0 = (int)x, y0 = (int)y;
-        double fx = x - x0, fy = y - y0;
-        fx = fx * fx * (3 - 2 * fx);
-        fy = fy * fy * (3 - 2 * fy);
-        var top = grid[y0, x0] * (1 - fx) + grid[y0, x0 + 1] * fx;
-        var bottom = grid[y0 + 1, x0] * (1 - fx) + grid[y0 + 1, x0 + 1] * fx;
-        return top * (1 - fy) + bottom * fy;
-    }
+    private static byte ToByte(double value) => SyntheticCamera.ToByte(value);
 }

@@ -28,6 +28,46 @@ public class DataCommandTests
         Assert.Contains("layout cvppp, kept 2, skipped 0", output);
     }
 
+    [Fact]
+    public void SynthPolypsWritesJpegPairsWithinTheMaximumSizeAndCheckAcceptsThem()
+    {
+        var dir = Path.Combine(TestPaths.NewTempDirectory(), "polyps");
+        var (code, output, error) = Run("data", "synth", "--kind", "polyps", "--count", "2", "--seed", "3", "--max-size", "200x150", "--out", dir);
+        Assert.True(code == 0, error);
+        Assert.Contains("Wrote 2 images with masks (layout pairs)", output);
+        Assert.Equal(new[] { "polyp001.jpg", "polyp002.jpg" }, Directory.GetFiles(Path.Combine(dir, "images")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(dir, "masks"), "polyp00?.jpg").Length);
+        foreach (var image in Directory.GetFiles(Path.Combine(dir, "images")))
+        {
+            var (width, height) = SamAdapt.Data.MaskReader.ReadImageSize(image);
+            Assert.InRange(width, 67, 200);
+            Assert.InRange(height, 32, 150);
+        }
+
+        (code, output, error) = Run("data", "check", "--dir", dir);
+        Assert.True(code == 0, error);
+        Assert.Contains("layout pairs, kept 2, skipped 0", output);
+    }
+
+    [Theory]
+    [InlineData("12", "--max-size must be WIDTHxHEIGHT in pixels, e.g. 1920x1072; got '12'.")]
+    [InlineData("640x-1", "--max-size must be WIDTHxHEIGHT in pixels, e.g. 1920x1072; got '640x-1'.")]
+    [InlineData("16x480", "--max-size sides must be between 32 and 8192 pixels; got 16x480.")]
+    public void SynthRejectsABadMaximumSize(string size, string expected)
+    {
+        var (code, _, error) = Run("data", "synth", "--kind", "polyps", "--max-size", size, "--out", TestPaths.NewTempDirectory());
+        Assert.NotEqual(0, code);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void SynthRefusesAMaximumSizeForPlants()
+    {
+        var (code, _, error) = Run("data", "synth", "--max-size", "640x480", "--out", TestPaths.NewTempDirectory());
+        Assert.NotEqual(0, code);
+        Assert.Contains("--max-size applies to --kind polyps only", error);
+    }
+
     [Theory]
     [InlineData("0", "--count must be between 1 and 100000; got 0.")]
     [InlineData("many", "--count must be a whole number between 1 and 100000; got 'many'.")]
