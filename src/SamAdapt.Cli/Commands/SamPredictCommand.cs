@@ -112,7 +112,8 @@ public static class SamPredictCommand
             throw new ArgumentException("Give either --model NAME|DIR or --checkpoint FILE --model-type TYPE.");
         if (checkpoint is not null && modelType is null)
             throw new ArgumentException($"--checkpoint needs --model-type ({string.Join(", ", SamConfig.PresetNames)}).");
-        return SamLoader.OpenPredictor(model ?? checkpoint!, backend, modelType, progress: new FetchProgressPrinter(log), cancellationToken: cancellation);
+        using var download = ConsoleProgress.For(log);
+        return SamLoader.OpenPredictor(model ?? checkpoint!, backend, modelType, progress: download, cancellationToken: cancellation);
     }
 
     static torch.Tensor ReadMaskInput(string path)

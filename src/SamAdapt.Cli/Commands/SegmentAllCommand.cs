@@ -95,10 +95,12 @@ public static class SegmentAllCommand
             var (samModel, samModelType) = adaptedModel is not null && parse.GetValue(model) is null
                 ? (adaptedModel.SamModel, adaptedModel.SamModelType)
                 : (parse.GetValue(model) ?? throw new ArgumentException("Give --model NAME|DIR|CHECKPOINT (or --adapted DIR)."), parse.GetValue(modelType));
-            using var predictor = SamLoader.OpenPredictor(samModel, SamDecoderBackend.Torch, samModelType, progress: new FetchProgressPrinter(error), cancellationToken: cancellation);
+            using var download = ConsoleProgress.For(error);
+            using var predictor = SamLoader.OpenPredictor(samModel, SamDecoderBackend.Torch, samModelType, progress: download, cancellationToken: cancellation);
             var generator = new SamAutomaticMaskGenerator(predictor, options);
 
-            var progress = ConsoleProgress.For(console);
+            download.Complete();
+            using var progress = ConsoleProgress.For(console);
             int failed = 0;
             for (int i = 0; i < mine.Length; i++)
             {
@@ -109,7 +111,7 @@ public static class SegmentAllCommand
                 var pngPath = Path.Combine(output, name + ".png");
                 if (imagePath is null && IsComplete(jsonPath, pngPath))
                 {
-                    console.WriteLine($"{name}: skipped, {jsonPath} is already complete");
+                    progress.WriteLine($"{name}: skipped, {jsonPath} is already complete");
                 }
                 else
                 {
@@ -133,8 +135,7 @@ public static class SegmentAllCommand
                         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
                         MaskRecordJson.Write(writer, records, format);
                     });
-                    progress.Complete();
-                    console.WriteLine(records.Count == 0
+                    progress.WriteLine(records.Count == 0
                         ? $"{name}: no mask passed the filters; wrote an empty list to {jsonPath}"
                         : $"{name}: {records.Count} mask(s) ({rgb.Width}x{rgb.Height}) -> {jsonPath}, {pngPath}");
                 }
