@@ -19,7 +19,7 @@ namespace SamAdapt.Cli;
 public sealed class ConsoleProgress : IProgress<StepProgress>, IProgress<FetchProgress>, IDisposable
 {
     /// <summary>Cells between the brackets of the bar of a plain download line.</summary>
-    public const int FileBarWidth = 30;
+    const int FileBarWidth = 30;
 
     /// <summary>Shortest time between two redraws of a terminal row; a row's first and last reports are always drawn.</summary>
     static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(100);

@@ -1,5 +1,7 @@
 using System.Globalization;
+using SamAdapt.Reporting;
 using ScottPlot;
+using SkiaSharp;
 
 namespace SamAdapt.Cli.Reporting;
 
@@ -17,6 +19,9 @@ public static class BarChart
     public const int Height = ChartStyle.Height;
 
     static readonly Color Reference = new(20, 20, 20);
+
+    /// <summary>Size of the bars' labels in pixels.</summary>
+    const float LabelSize = 14;
 
     /// <summary>Renders the chart and writes it as a PNG to <paramref name="path"/> (atomically).</summary>
     /// <param name="bars">The bars, left to right: a label under the bar and a value in 0..1.</param>
@@ -68,22 +73,40 @@ public static class BarChart
                 line.LinePattern = LinePattern.Dashed;
                 if (!named) line.LegendText = "reference";
                 named = true;
-                if (marker > value - 0.05) labelAt = Math.Max(labelAt, marker); // the value goes above a marker at or just below the bar's top
+                // A marker across the bar's top or where the value's label would be (about 0.1 high) lifts the label above it.
+                if (marker > value - 0.05 && marker < value + 0.1) labelAt = Math.Max(labelAt, marker);
             }
             var text = plot.Add.Text(value.ToString("0.000", CultureInfo.InvariantCulture), i, labelAt);
-            text.LabelFontName = SamAdapt.Reporting.FigureText.SansSerifFamily;
+            text.LabelFontName = FigureText.SansSerifFamily;
             text.LabelFontSize = 15;
             text.LabelFontColor = ChartStyle.Text;
             text.LabelAlignment = Alignment.LowerCenter;
             text.OffsetY = -6;
         }
+        float slot = (ChartStyle.Width - 100f) / bars.Count - 8;
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
-            Enumerable.Range(0, bars.Count).Select(i => (double)i).ToArray(), bars.Select(bar => bar.Label).ToArray());
-        plot.Axes.Bottom.TickLabelStyle.FontSize = 14;
+            Enumerable.Range(0, bars.Count).Select(i => (double)i).ToArray(), bars.Select(bar => Wrap(bar.Label, slot)).ToArray());
+        plot.Axes.Bottom.TickLabelStyle.FontSize = LabelSize;
         plot.Axes.Bottom.TickLabelStyle.ForeColor = ChartStyle.Text;
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.SetLimitsX(-0.6, bars.Count - 0.4);
         if (named) ChartStyle.ShowLegend(plot);
         return plot;
+    }
+
+    /// <summary>
+    /// <paramref name="label"/> broken at spaces into lines at most <paramref name="width"/> pixels wide, so that the labels of
+    /// neighbouring bars do not run into each other; a single word wider than that stays whole.
+    /// </summary>
+    static string Wrap(string label, float width)
+    {
+        using var text = FigureText.Style(LabelSize, SKColors.Black);
+        var lines = new List<string>();
+        foreach (var word in label.Split(' '))
+        {
+            if (lines.Count > 0 && text.Measure(lines[^1] + " " + word) <= width) lines[^1] += " " + word;
+            else lines.Add(word);
+        }
+        return string.Join('\n', lines);
     }
 }

@@ -101,6 +101,36 @@ public class BarChartTests
     }
 
     [Fact]
+    public void LongLabelsOfManyBarsAreWrapped_SoThatNeighboursDoNotRunIntoEachOther()
+    {
+        var path = Path.Combine(TestPaths.NewTempDirectory(), "six.png");
+        (string, double)[] values =
+            [("SAM (oracle)", 0.88), ("SAM (predicted)", 0.13), ("U-Net", 0.5), ("adapted (oracle)", 0.07), ("adapted (predicted)", 0.07), ("adapted (calibrated)", 0.07)];
+
+        BarChart.Save(values, "six methods", path);
+
+        var chart = RgbImage.Load(path);
+        var bars = FindBars(chart);
+        Assert.Equal(6, bars.Count);
+        using var plot = BarChart.Create(values, "six methods", [], axisLabel: null);
+        int labelsTop = (int)DataArea(plot, BarChart.Width, BarChart.Height).Bottom + 2;
+        static bool Ink((byte R, byte G, byte B) p) => p.R < 200 || p.G < 200 || p.B < 200;
+        for (int i = 0; i + 1 < bars.Count; i++)
+        {
+            // Between two bars' centres the labels leave a gap wider than a space between words.
+            int from = (bars[i].Left + bars[i].Right) / 2, to = (bars[i + 1].Left + bars[i + 1].Right) / 2;
+            int gap = 0, widest = 0;
+            for (int x = from; x < to; x++)
+            {
+                gap = Where(chart, x, labelsTop, x + 1, labelsTop + 45, Ink).Count == 0 ? gap + 1 : 0;
+                widest = Math.Max(widest, gap);
+            }
+            Assert.True(widest >= 10, $"the labels of bars {i} and {i + 1} are {widest} px apart");
+        }
+        Assert.True(Where(chart, bars[5].Left, labelsTop + 20, bars[5].Right + 1, labelsTop + 45, Ink).Count > 20, "the last label has a second line");
+    }
+
+    [Fact]
     public void InvalidBarsAndReferencesAreRejected()
     {
         var path = Path.Combine(TestPaths.NewTempDirectory(), "bad.png");
