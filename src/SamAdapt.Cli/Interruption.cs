@@ -28,6 +28,8 @@ public sealed class Interruption : IDisposable
     {
         if (_source.IsCancellationRequested) return; // the second signal terminates the process
         context.Cancel = true;
+        // On a terminal the line holds the echoed ^C, often after a progress row: the message starts a line of its own.
+        if (!Console.IsErrorRedirected) Console.Error.WriteLine();
         Console.Error.WriteLine("stopping after the current step (press Ctrl+C again to stop at once) ...");
         _source.Cancel();
     }

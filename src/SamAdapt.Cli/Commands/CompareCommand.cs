@@ -91,7 +91,7 @@ public static class CompareCommand
                 Seed = parse.GetValue(data.Seed),
                 CheckpointDirectory = checkpoint.Folder,
             };
-            var progress = ConsoleProgress.For(console);
+            using var progress = ConsoleProgress.For(console);
             var experiment = new CompareExperiment(options, figures, line =>
             {
                 progress.Complete();

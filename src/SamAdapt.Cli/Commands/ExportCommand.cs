@@ -45,7 +45,9 @@ public static class ExportCommand
             var full = Path.GetFullPath(zipPath);
             if (full.StartsWith(Path.GetFullPath(modelFolder) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 throw new ArgumentException($"--out {zipPath} lies inside the model folder {modelFolder}; write the zip elsewhere (inputs are never overwritten).");
-            var result = DeployExport.Export(modelFolder, zipPath, parse.GetValue(maxPixels), progress: new FetchProgressPrinter(parse.InvocationConfiguration.Error));
+            DeployExportResult result;
+            using (var download = ConsoleProgress.For(parse.InvocationConfiguration.Error))
+                result = DeployExport.Export(modelFolder, zipPath, parse.GetValue(maxPixels), progress: download);
             var console = parse.InvocationConfiguration.Output;
             console.WriteLine($"wrote {result.ZipPath}, and its halves {result.EncoderZipPath} (image -> {DeployColumns.Embedding}) and {result.DecoderZipPath} ({DeployColumns.Embedding} and click -> mask)");
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,

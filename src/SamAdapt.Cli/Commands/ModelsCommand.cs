@@ -31,15 +31,18 @@ public static class ModelsCommand
             var output = parseResult.InvocationConfiguration.Output;
             var registry = CreateRegistry(parseResult, cacheOption);
             registry.Get(name);
+            using var progress = ConsoleProgress.For(output);
             try
             {
-                output.WriteLine(await registry.FetchAsync(name, new FetchProgressPrinter(output), cancellationToken));
+                var folder = await registry.FetchAsync(name, progress, cancellationToken);
+                progress.Complete();
+                output.WriteLine(folder);
                 return ExitCodes.Success;
             }
-            catch (Exception e) when (e is SamAdaptException or OperationCanceledException)
+            catch (OperationCanceledException)
             {
-                output.WriteLine(); // ends the progress line
-                if (e is OperationCanceledException) parseResult.InvocationConfiguration.Error.WriteLine("the partial download is kept and resumes next time.");
+                progress.Complete();
+                parseResult.InvocationConfiguration.Error.WriteLine("the partial download is kept and resumes next time.");
                 throw;
             }
         }));

@@ -79,7 +79,7 @@ public static class SamPredictCommand
                 throw new ArgumentException("--decoder onnx: an adapted model decodes with its own TorchSharp decoder (its calibrated IoU head, and its fine-tuned mask decoder if it has one); " +
                     "drop --decoder, or give --model to decode with a SAM model's ONNX decoder, or use samadapt export for an ONNX model.zip.");
             using var predictor = ownDecoder
-                ? adaptedModel!.OpenPredictor(progress: new FetchProgressPrinter(parse.InvocationConfiguration.Error), cancellationToken: cancellation)
+                ? OpenAdaptedPredictor(adaptedModel!, parse.InvocationConfiguration.Error, cancellation)
                 : OpenPredictor(parse.GetValue(model), parse.GetValue(checkpoint), parse.GetValue(modelType), backend, parse.InvocationConfiguration.Error, cancellation);
             cancellation.ThrowIfCancellationRequested();
             using var maskTensor = parse.GetValue(maskInput) is { } maskPath ? ReadMaskInput(maskPath) : null;
@@ -109,13 +109,21 @@ public static class SamPredictCommand
         return command;
     }
 
+    /// <summary>The adapted model's own predictor (its SAM decoder with the calibrated IoU head and fine-tuned mask decoder), fetching SAM if needed.</summary>
+    static SamPredictor OpenAdaptedPredictor(AdaptedModel model, TextWriter log, CancellationToken cancellation)
+    {
+        using var download = ConsoleProgress.For(log);
+        return model.OpenPredictor(progress: download, cancellationToken: cancellation);
+    }
+
     static SamPredictor OpenPredictor(string? model, string? checkpoint, string? modelType, SamDecoderBackend backend, TextWriter log, CancellationToken cancellation)
     {
         if ((model is null) == (checkpoint is null))
             throw new ArgumentException("Give either --model NAME|DIR or --checkpoint FILE --model-type TYPE.");
         if (checkpoint is not null && modelType is null)
             throw new ArgumentException($"--checkpoint needs --model-type ({string.Join(", ", SamConfig.PresetNames)}).");
-        return SamLoader.OpenPredictor(model ?? checkpoint!, backend, modelType, progress: new FetchProgressPrinter(log), cancellationToken: cancellation);
+        using var download = ConsoleProgress.For(log);
+        return SamLoader.OpenPredictor(model ?? checkpoint!, backend, modelType, progress: download, cancellationToken: cancellation);
     }
 
     static torch.Tensor ReadMaskInput(string path)

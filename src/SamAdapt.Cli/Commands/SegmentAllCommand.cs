@@ -92,13 +92,15 @@ public static class SegmentAllCommand
                     : $"shard {shardIndex}/{shardCount}: {mine.Length} of the {inputs.Length} image(s) in {folder}");
 
             using var adaptedModel = parse.GetValue(adapted) is { } adaptedFolder ? AdaptedModel.Load(adaptedFolder) : null;
+            using var download = ConsoleProgress.For(error);
             using var predictor = adaptedModel is not null && parse.GetValue(model) is null
-                ? adaptedModel.OpenPredictor(progress: new FetchProgressPrinter(error), cancellationToken: cancellation) // its calibrated IoU head (and fine-tuned decoder)
+                ? adaptedModel.OpenPredictor(progress: download, cancellationToken: cancellation) // its calibrated IoU head (and fine-tuned decoder)
                 : SamLoader.OpenPredictor(parse.GetValue(model) ?? throw new ArgumentException("Give --model NAME|DIR|CHECKPOINT (or --adapted DIR)."),
-                    SamDecoderBackend.Torch, parse.GetValue(modelType), progress: new FetchProgressPrinter(error), cancellationToken: cancellation);
+                    SamDecoderBackend.Torch, parse.GetValue(modelType), progress: download, cancellationToken: cancellation);
             var generator = new SamAutomaticMaskGenerator(predictor, options);
 
-            var progress = ConsoleProgress.For(console);
+            download.Complete();
+            using var progress = ConsoleProgress.For(console);
             int failed = 0;
             for (int i = 0; i < mine.Length; i++)
             {
@@ -109,7 +111,7 @@ public static class SegmentAllCommand
                 var pngPath = Path.Combine(output, name + ".png");
                 if (imagePath is null && IsComplete(jsonPath, pngPath))
                 {
-                    console.WriteLine($"{name}: skipped, {jsonPath} is already complete");
+                    progress.WriteLine($"{name}: skipped, {jsonPath} is already complete");
                 }
                 else
                 {
@@ -133,8 +135,7 @@ public static class SegmentAllCommand
                         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
                         MaskRecordJson.Write(writer, records, format);
                     });
-                    progress.Complete();
-                    console.WriteLine(records.Count == 0
+                    progress.WriteLine(records.Count == 0
                         ? $"{name}: no mask passed the filters; wrote an empty list to {jsonPath}"
                         : $"{name}: {records.Count} mask(s) ({rgb.Width}x{rgb.Height}) -> {jsonPath}, {pngPath}");
                 }

@@ -36,7 +36,7 @@ public static class TrainUNetCommand
             var console = parse.InvocationConfiguration.Output;
             var outDir = parse.GetValue(output)!;
             var checkpoints = Path.Combine(outDir, "checkpoints");
-            var progress = ConsoleProgress.For(console);
+            using var progress = ConsoleProgress.For(console);
             var options = new UNetOptions
             {
                 ImageSize = Positive(parse.GetValue(imageSize), "--image-size"),

@@ -1,3 +1,4 @@
+using SamAdapt.Cli.Reporting;
 using SamAdapt.Imaging;
 
 namespace SamAdapt.Cli.Experiments;
@@ -13,5 +14,5 @@ public interface IFigureWriter
 
     /// <summary>Writes a line chart of <paramref name="series"/> (each a label and its values at x = 1, 2, ..., in 0..1) to <paramref name="path"/>.</summary>
     void SaveLineChart(IReadOnlyList<(string Label, IReadOnlyList<double> Values)> series, string title, string path) =>
-        Reporting.LineChart.Save(series, title, path, xAxisLabel: "clicks", yAxisLabel: "mean IoU");
+        LineChart.Save(series, title, path, xAxisLabel: "clicks", yAxisLabel: "mean IoU");
 }

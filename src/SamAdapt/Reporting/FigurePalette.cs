@@ -5,7 +5,7 @@ namespace SamAdapt.Reporting;
 /// <summary>
 /// Colours of the figures. Masks use green (ground truth) against magenta (prediction): the pair
 /// differs in the blue channel as well as in red/green, so it stays distinguishable with the common
-/// red-green colour-vision deficiencies (deuteranopia, protanopia). Bars use Okabe-Ito blue.
+/// red-green colour-vision deficiencies (deuteranopia, protanopia).
 /// </summary>
 internal static class FigurePalette
 {
@@ -18,18 +18,9 @@ internal static class FigurePalette
     /// <summary>Opacity (0..1) of a mask's fill over the image; contours are opaque.</summary>
     public const float MaskFillOpacity = 0.42f;
 
-    /// <summary>Bars of a bar chart (Okabe-Ito blue).</summary>
-    public static readonly SKColor Bar = new(0, 114, 178);
-
-    /// <summary>Reference markers on a bar chart.</summary>
-    public static readonly SKColor Reference = new(20, 20, 20);
-
     /// <summary>Titles, labels and axes.</summary>
     public static readonly SKColor Text = new(30, 30, 30);
 
     /// <summary>Secondary text such as tick labels.</summary>
     public static readonly SKColor MutedText = new(90, 90, 90);
-
-    /// <summary>Horizontal grid lines.</summary>
-    public static readonly SKColor Grid = new(225, 225, 225);
 }

@@ -10,6 +10,9 @@ internal sealed class FigureText : IDisposable
     static readonly SKTypeface Regular = Find(SKFontStyle.Normal) ?? SKTypeface.Default;
     static readonly SKTypeface Bold = Find(SKFontStyle.Bold) ?? Regular;
 
+    /// <summary>The family the figures draw text with (the CLI's charts too): the first installed of <see cref="SansSerifFamilies"/>, else SkiaSharp's default.</summary>
+    internal static string SansSerifFamily => Regular.FamilyName;
+
     readonly SKFont _font;
     readonly SKPaint _paint;
     readonly SKTextAlign _align;

@@ -186,7 +186,7 @@ public sealed class CompareExperimentTests
         Assert.Contains("| adapted | calibrated |", report);
         Assert.Contains("| method | selection | IoU@1 | IoU@2 | IoU@3 | NoC@85 | NoC@90 |", report);
         var figure = RgbImage.Load(Path.Combine(outDir, "figures", "iou-vs-clicks.png"));
-        Assert.Equal((SamAdapt.Reporting.LineChart.Width, SamAdapt.Reporting.LineChart.Height), (figure.Width, figure.Height));
+        Assert.Equal((SamAdapt.Cli.Reporting.LineChart.Width, SamAdapt.Cli.Reporting.LineChart.Height), (figure.Width, figure.Height));
     }
 
     [Fact]
@@ -196,7 +196,7 @@ public sealed class CompareExperimentTests
         var (code, _, error) = SamAdapt.Tests.Cli.CliRunner.Run(TinyArgs(outDir));
         Assert.True(code == 0, $"exit {code}: {error}");
         var chart = RgbImage.Load(Path.Combine(outDir, "figures", "mean-iou.png"));
-        Assert.Equal((SamAdapt.Reporting.BarChart.Width, SamAdapt.Reporting.BarChart.Height), (chart.Width, chart.Height));
+        Assert.Equal((SamAdapt.Cli.Reporting.BarChart.Width, SamAdapt.Cli.Reporting.BarChart.Height), (chart.Width, chart.Height));
         var overlay = RgbImage.Load(Path.Combine(outDir, "figures", "adapted-oracle-best.png"));
         Assert.True(overlay.Width > overlay.Height, "the overlay shows its panels side by side");
     }
