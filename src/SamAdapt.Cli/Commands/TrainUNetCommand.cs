@@ -24,11 +24,17 @@ public static class TrainUNetCommand
         var imageSize = new Option<int>("--image-size") { Description = "Side the images are resized to for the U-Net (a multiple of 2^depth; depth is chosen so the bottleneck is 64x64).", DefaultValueFactory = _ => new UNetTrainerOptions().ImageSize };
         var epochs = new Option<int>("--epochs") { Description = "Training epochs (early stopping may end sooner).", DefaultValueFactory = _ => new UNetTrainerOptions().Epochs };
         var batchSize = new Option<int>("--batch-size") { Description = "Images per training step.", DefaultValueFactory = _ => 4 };
+        var defaults = new UNetTrainerOptions();
+        var samples = new Option<int>("--samples") { Description = "Most images seen in all: training runs min(--epochs, ceil(this / training images)) epochs (0: no cap).", DefaultValueFactory = _ => defaults.MaxTrainingSamples };
+        var learningRate = new Option<double>("--learning-rate") { Description = "Peak AdamW learning rate (after the warm-up, cosine-decayed to 0).", DefaultValueFactory = _ => defaults.LearningRate };
+        var patience = new Option<int>("--patience") { Description = "Epochs without a better validation IoU before training stops early (the best weights are kept).", DefaultValueFactory = _ => defaults.Patience };
+        var colorJitter = new Option<double>("--color-jitter") { Description = "Photometric jitter of the training images: brightness, contrast and saturation scaled by up to 1 +- this (0: none).", DefaultValueFactory = _ => defaults.ColorJitter };
+        var baseWidth = new Option<int>("--base-width") { Description = $"Channels of the U-Net's first level (each deeper level doubles them; at least {UNetTrainerOptions.MinimumBaseWidth}).", DefaultValueFactory = _ => defaults.BaseWidth };
         var output = new Option<string>("--out") { Description = "Output folder: unet.safetensors, unet.json, report.json, report.md.", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its checkpoint in OUT/checkpoints (same settings and data). Without it, a leftover checkpoint is an error." };
         var command = new Command("train-unet", "Train the U-Net baseline on a dataset (default: the built-in synthetic plants) and report its test IoU.")
         {
-            imageSize, epochs, batchSize, output, resume,
+            imageSize, epochs, batchSize, samples, learningRate, patience, colorJitter, baseWidth, output, resume,
         };
         data.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
@@ -42,6 +48,11 @@ public static class TrainUNetCommand
                 ImageSize = Positive(parse.GetValue(imageSize), "--image-size"),
                 Epochs = Positive(parse.GetValue(epochs), "--epochs"),
                 BatchSize = Positive(parse.GetValue(batchSize), "--batch-size"),
+                MaxTrainingSamples = parse.GetValue(samples),
+                LearningRate = parse.GetValue(learningRate),
+                Patience = Positive(parse.GetValue(patience), "--patience"),
+                BaseWidth = parse.GetValue(baseWidth),
+                ColorJitter = parse.GetValue(colorJitter),
                 Seed = parse.GetValue(data.Seed),
                 CheckpointDirectory = checkpoints,
                 Progress = new EpochProgress(progress),
@@ -75,7 +86,7 @@ public static class TrainUNetCommand
             var report = new
             {
                 dataset = new { path = dataset.Folder, layout = dataset.Layout.ToString().ToLowerInvariant(), images = dataset.Samples.Count, train = split.Train.Count, test = split.Test.Count, skipped = dataset.Report.Skipped.Count },
-                settings = new { image_size = options.ImageSize, base_width = options.BaseWidth, depth = result.Model.Config.Depth, epochs = options.Epochs, batch_size = options.BatchSize, learning_rate = options.LearningRate, seed = options.Seed, best_epoch = result.BestEpoch, stopped_early = result.StoppedEarly, resumed_after_epoch = resumedAfter },
+                settings = new { image_size = options.ImageSize, base_width = options.BaseWidth, depth = result.Model.Config.Depth, epochs = options.Epochs, samples = options.MaxTrainingSamples, patience = options.Patience, color_jitter = options.ColorJitter, batch_size = options.BatchSize, learning_rate = options.LearningRate, seed = options.Seed, best_epoch = result.BestEpoch, stopped_early = result.StoppedEarly, resumed_after_epoch = resumedAfter },
                 test = new { mean_iou = meanIoU, per_image = perImage.Select(p => new { name = p.Name, iou = p.IoU }) },
                 timings_s = new { train = trainSeconds, evaluate = evalSeconds, total = clock.Elapsed.TotalSeconds },
                 threads = TorchSharp.torch.get_num_threads(),

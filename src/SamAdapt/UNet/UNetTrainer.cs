@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SamAdapt.Torch;
 using SamAdapt.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -87,7 +88,7 @@ public sealed class UNetTrainer
         long totalSteps = (long)stepsPerEpoch * epochs;
         long warmupSteps = Math.Max(1, (long)Math.Round(totalSteps * o.WarmupFraction));
         string fingerprint = $"image_size={o.ImageSize} base_width={config.BaseWidth} depth={config.Depth} epochs={epochs} " +
-                             $"batch_size={o.BatchSize} validation_fraction={o.ValidationFraction} augment={o.Augment} seed={o.Seed} samples={sampleCount}";
+                             $"batch_size={o.BatchSize} validation_fraction={o.ValidationFraction} augment={o.Augment} color_jitter={o.ColorJitter} seed={o.Seed} samples={sampleCount}";
 
         var history = new List<UNetEpochReport>();
         int startEpoch = 0, bestEpoch = 0, epochsWithoutImprovement = 0;
@@ -217,7 +218,30 @@ public sealed class UNetTrainer
         }
         var result = stack(augmented);
         long channels = images.shape[1];
-        return (result[.., ..(int)channels].contiguous(), result[.., (int)channels..].contiguous());
+        var augmentedImages = result[.., ..(int)channels];
+        if (_options.ColorJitter > 0) augmentedImages = Jitter(augmentedImages, random);
+        return (augmentedImages.contiguous(), result[.., (int)channels..].contiguous());
+    }
+
+    /// <summary>
+    /// RGB images [B, 3, S, S] in 0..1 with brightness, contrast (about each image's mean grey) and saturation (about each pixel's
+    /// grey, ITU-R 601 weights) scaled by factors drawn from [1 - j, 1 + j], j = <see cref="UNetTrainerOptions.ColorJitter"/>; clamped to 0..1.
+    /// </summary>
+    Tensor Jitter(Tensor images, Random random)
+    {
+        double j = _options.ColorJitter;
+        long count = images.shape[0];
+        float[] Factors() => Enumerable.Range(0, (int)count).Select(_ => (float)(1 - j + 2 * j * random.NextDouble())).ToArray();
+        var (brightness, contrast, saturation) = (Factors(), Factors(), Factors());
+        Tensor PerImage(float[] values) => tensor(values, [count, 1, 1, 1], device: images.device);
+        using var weights = tensor(new[] { 0.299f, 0.587f, 0.114f }, [1, 3, 1, 1], device: images.device);
+        var x = images * PerImage(brightness);
+        var grey = (x * weights).sum(1, keepdim: true);
+        var mean = grey.mean([1, 2, 3], keepdim: true);
+        x = x.Plus(mean.neg()).mul(PerImage(contrast)).Plus(mean);
+        grey = (x * weights).sum(1, keepdim: true);
+        x = x.Plus(grey.neg()).mul(PerImage(saturation)).Plus(grey);
+        return x.Clamped(0, 1);
     }
 
     double ValidationIoU(UNetModel model, Tensor images, Tensor masks)

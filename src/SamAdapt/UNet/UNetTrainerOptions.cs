@@ -59,6 +59,14 @@ internal sealed class UNetTrainerOptions
     /// <summary>Random horizontal/vertical flips and 90-degree rotations of each training image (seeded). Default true.</summary>
     public bool Augment { get; set; } = true;
 
+    /// <summary>
+    /// With <see cref="Augment"/>, the strength of a seeded photometric jitter of each training image: brightness, contrast and
+    /// saturation each scaled by a factor drawn uniformly from [1 - ColorJitter, 1 + ColorJitter] (masks untouched); 0 turns it off.
+    /// Photographs vary in exposure and white balance, and a U-Net trained on few of them otherwise learns their exact colours.
+    /// In [0, 1); default 0.
+    /// </summary>
+    public double ColorJitter { get; set; }
+
     /// <summary>Fraction of the samples held out (seeded) to measure IoU after each epoch; 0 trains on all and returns the last weights. Default 0.2.</summary>
     public double ValidationFraction { get; set; } = 0.2;
 
@@ -90,6 +98,7 @@ internal sealed class UNetTrainerOptions
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw Invalid(nameof(LearningRate), LearningRate, "positive and finite");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw Invalid(nameof(WeightDecay), WeightDecay, "0 or more and finite");
         if (!(WarmupFraction >= 0 && WarmupFraction < 1)) throw Invalid(nameof(WarmupFraction), WarmupFraction, "in [0, 1)");
+        if (!(ColorJitter >= 0 && ColorJitter < 1)) throw Invalid(nameof(ColorJitter), ColorJitter, "in [0, 1)");
         if (!(ValidationFraction >= 0 && ValidationFraction < 1)) throw Invalid(nameof(ValidationFraction), ValidationFraction, "in [0, 1)");
         if (Patience <= 0) throw Invalid(nameof(Patience), Patience, "positive");
     }

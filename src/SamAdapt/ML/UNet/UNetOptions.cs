@@ -50,6 +50,9 @@ public sealed class UNetOptions
     /// <summary>Seeded random flips and 90-degree rotations of the training images.</summary>
     public bool Augment { get; set; } = Defaults.Augment;
 
+    /// <summary>Strength of the photometric jitter of training images (see <see cref="UNetTrainerOptions.ColorJitter"/>; 0 turns it off).</summary>
+    public double ColorJitter { get; set; } = Defaults.ColorJitter;
+
     /// <summary>Fraction of the rows held out for the per-epoch validation IoU and early stopping, in [0, 1).</summary>
     public double ValidationFraction { get; set; } = Defaults.ValidationFraction;
 
@@ -78,7 +81,7 @@ public sealed class UNetOptions
     internal UNetTrainerOptions TrainerOptions(int seed) => new()
     {
         ImageSize = ImageSize, BaseWidth = BaseWidth, Depth = Depth, Epochs = Epochs, MaxTrainingSamples = MaxTrainingSamples, BatchSize = BatchSize, LearningRate = LearningRate,
-        WeightDecay = WeightDecay, WarmupFraction = WarmupFraction, Augment = Augment, ValidationFraction = ValidationFraction,
+        WeightDecay = WeightDecay, WarmupFraction = WarmupFraction, Augment = Augment, ColorJitter = ColorJitter, ValidationFraction = ValidationFraction,
         Patience = Patience, CheckpointDirectory = CheckpointDirectory, Seed = seed, Device = Device,
     };
 
