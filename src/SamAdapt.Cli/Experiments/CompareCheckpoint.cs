@@ -122,6 +122,8 @@ public sealed class CompareCheckpoint
             ["--prompt"] = o.Prompt.ToString().ToLowerInvariant(),
             ["--unet-epochs"] = o.UNetEpochs.ToString(CultureInfo.InvariantCulture),
             ["--unet"] = o.UNetFolder ?? "-",
+            ["--unet-depth"] = o.UNetDepth?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            ["--unet-width"] = o.UNetWidth.ToString(CultureInfo.InvariantCulture),
             ["--features"] = $"{o.Features.Set} frame {o.Features.SamFrame}",
             ["--adapter"] = o.AdapterKind.ToString(),
             ["--adapter-clicks"] = o.AdapterClicks.ToString(CultureInfo.InvariantCulture),

@@ -145,7 +145,7 @@ public sealed class CompareExperiment
         string label = tuned ? "adapter + decoder" : "adapter", column = tuned ? AdaptedDecoderEmbedding : AdaptedEmbedding;
         var checkpointFolder = checkpoint is null ? null : tuned ? checkpoint.AdapterDecoderFolder : checkpoint.AdapterFolder;
         var (unetConfig, samConfig) = (unet.Model.Config, decoder.Config);
-        _log($"{label} ({_options.AdapterKind.ToString().ToLowerInvariant()}): training {_options.Features.Channels(unetConfig)}x{unetConfig.BottleneckSize}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
+        _log($"{label} ({_options.AdapterKind.ToString().ToLowerInvariant()}): training {encode.Features.Channels(unetConfig)}x{encode.Features.GridFor(unetConfig)}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
              $"({encode.Features.Set}{(encode.Features.SamFrame > 0 ? $", aligned to SAM's {encode.Features.SamFrame} frame" : ", stretched")}) " +
              $"on {images.Count} images for {_options.AdapterEpochs} epochs through SAM's {(tuned ? "decoder (trained too)" : "frozen decoder")} ...");
         if (checkpointFolder is not null && new Adapter.AdapterCheckpoint(checkpointFolder).TryReadState() is { } saved)
@@ -302,7 +302,7 @@ public sealed class CompareExperiment
 
     UNetOptions UNetOptions(CompareCheckpoint? checkpoint, CancellationToken cancellationToken) => new()
     {
-        ImageSize = _options.ImageSize, Epochs = _options.UNetEpochs, MaxTrainingSamples = _options.UNetSamples, Seed = _options.Seed, OutputColumnName = CompareMethod.UNet.MaskColumn, CancellationToken = cancellationToken,
+        ImageSize = _options.ImageSize, Depth = _options.UNetDepth, BaseWidth = _options.UNetWidth, Epochs = _options.UNetEpochs, MaxTrainingSamples = _options.UNetSamples, Seed = _options.Seed, OutputColumnName = CompareMethod.UNet.MaskColumn, CancellationToken = cancellationToken,
         CheckpointDirectory = checkpoint?.UNetFolder,
         Progress = new SyncProgress<UNetEpochReport>(r => _progress.Report(new StepProgress("U-Net epoch", r.Epoch, r.Epochs, FormattableString.Invariant(
             $"loss {r.TrainLoss:F4}  val IoU {(r.ValidationIoU is double v ? v.ToString("F4", CultureInfo.InvariantCulture) : "-")}{(r.IsBest ? " *" : "")}"), r.EstimatedRemaining))),

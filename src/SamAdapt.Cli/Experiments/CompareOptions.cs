@@ -22,6 +22,12 @@ public sealed record CompareOptions
     /// <summary>Side the U-Net works at (SAM's grid times a power of two, e.g. 128, 256, 512).</summary>
     public int ImageSize { get; init; } = 256;
 
+    /// <summary>The U-Net's down-sampling steps; null (the default) puts its bottleneck on SAM's 64x64 grid (2 at 256 px). Deeper levels are upsampled to the grid for the adapter.</summary>
+    public int? UNetDepth { get; init; }
+
+    /// <summary>Channels of the U-Net's first level (each deeper level doubles them; default 16).</summary>
+    public int UNetWidth { get; init; } = new UNetTrainerOptions().BaseWidth;
+
     /// <summary>Where the one click per image goes.</summary>
     public PromptPointMethod Prompt { get; init; } = PromptPointMethod.Centroid;
 
@@ -119,10 +125,13 @@ public sealed record CompareOptions
             throw new ArgumentException($"The clicks (--clicks) must be 0 (none) to {Evaluation.CorrectiveClicks.MaxClicks}; got {Clicks}.");
         if (!(AdapterLearningRate > 0)) throw new ArgumentException($"The adapter learning rate must be positive; got {AdapterLearningRate}.");
         var unet = UNetOptions();
-        try { unet.Validate(); unet.ModelConfig(); }
-        catch (SamAdaptException e) { throw new ArgumentException($"--image-size {ImageSize}: {e.Message}", e); }
+        try { unet.Validate(); Features.Channels(unet.ModelConfig()); }
+        catch (SamAdaptException e) { throw new ArgumentException($"--image-size {ImageSize}, --unet-depth {UNetDepth?.ToString() ?? "(default)"}, --unet-width {UNetWidth}: {e.Message}", e); }
     }
 
     /// <summary>The U-Net trainer settings these options imply.</summary>
-    internal UNetTrainerOptions UNetOptions() => new() { ImageSize = ImageSize, Epochs = UNetEpochs, MaxTrainingSamples = UNetSamples, Seed = Seed };
+    internal UNetTrainerOptions UNetOptions() => new()
+    {
+        ImageSize = ImageSize, Depth = UNetDepth, BaseWidth = UNetWidth, Epochs = UNetEpochs, MaxTrainingSamples = UNetSamples, Seed = Seed,
+    };
 }

@@ -53,6 +53,8 @@ public static class CompareReport
                 ["unet_epochs"] = o.UNetEpochs,
                 ["unet_best_epoch"] = results.UNetBestEpoch,
                 ["unet_folder"] = o.UNetFolder,
+                ["unet_depth"] = o.UNetDepth,
+                ["unet_width"] = o.UNetWidth,
                 ["features"] = o.Features.Set.ToString(),
                 ["feature_frame"] = o.Features.SamFrame,
                 ["adapter_kind"] = o.AdapterKind.ToString().ToLowerInvariant(),

@@ -169,9 +169,10 @@ public sealed class AdaptedModel : IDisposable
         ArgumentNullException.ThrowIfNull(adapter);
         features.Validate();
         int channels = features.Channels(unet.Config);
-        if (adapter.Config.InChannels != channels || adapter.Config.Grid != unet.Config.BottleneckSize)
+        int grid = features.GridFor(unet.Config);
+        if (adapter.Config.InChannels != channels || adapter.Config.Grid != grid)
             throw new SamAdaptException($"The adapter reads features [{adapter.Config.InChannels}, {adapter.Config.Grid}, {adapter.Config.Grid}] but the U-Net's features " +
-                $"({features.Set}) are [{channels}, {unet.Config.BottleneckSize}, {unet.Config.BottleneckSize}].");
+                $"({features.Set}) are [{channels}, {grid}, {grid}].");
     }
 
     /// <summary>Reads a folder written by <see cref="Save"/>; the U-Net and adapter are checked against their configurations.</summary>

@@ -5,31 +5,39 @@ namespace SamAdapt.Deployment;
 
 /// <summary>
 /// The ONNX counterpart of <see cref="UNetFeatureExtractor"/>: the U-Net encoder levels an adapter reads
-/// (<see cref="UNetFeatureOptions"/>), each aligned to SAM's frame and brought to the bottleneck's grid, stacked along the
+/// (<see cref="UNetFeatureOptions"/>), each aligned to SAM's frame and brought to the features' grid, stacked along the
 /// channels (the bottleneck first, then the skip levels from Depth - 1 to 0).
 /// </summary>
 static class UNetFeatureGraph
 {
     /// <summary>
     /// Adds <paramref name="input"/> float [1, 3, S, S] (the image stretched to the U-Net's size) -> features float [1, C, g, g]
-    /// (C = <see cref="UNetFeatureOptions.Channels"/>, g = S / 2^Depth); the alignment to SAM's frame reads the original size from
+    /// (C = <see cref="UNetFeatureOptions.Channels"/>, g = <see cref="UNetFeatureOptions.GridFor"/>); the alignment to SAM's frame reads the original size from
     /// <paramref name="pixels"/> uint8 [H, W, 3]. Returns the features' name.
     /// </summary>
     internal static string Add(OnnxGraphBuilder graph, UNetModel unet, UNetFeatureOptions options, string pixels, string input)
     {
+        var config = unet.Config;
+        options.CheckFits(config);
         var skips = options.Set == UNetFeatureSet.Bottleneck ? null : new List<string>();
         var bottleneck = UNetOnnxExport.AddEncoder(graph, unet, input, skips);
-        List<string> levels = skips is null ? [bottleneck] : [bottleneck, .. Enumerable.Reverse(skips)];
         (string Scale, string Offset)? alignment = options.SamFrame > 0 ? AddAlignment(graph, pixels, options.SamFrame) : null;
+        int grid = options.GridFor(config);
         var parts = new List<string>();
-        for (int i = 0; i < levels.Count; i++)
+        foreach (int index in options.Levels(config))
         {
-            // Levels run from the bottleneck (i = 0) up to full size (i = Depth): [1, BaseWidth * 2^(Depth - i), g * 2^i, g * 2^i].
-            int block = 1 << i, size = unet.Config.BottleneckSize * block, channels = unet.Config.BottleneckChannels >> i;
-            var level = alignment is { } frame ? AddGridSample(graph, levels[i], size, frame.Scale, frame.Offset) : levels[i];
-            parts.Add(block == 1 ? level
-                : options.Set == UNetFeatureSet.BottleneckAndStackedSkips ? AddPixelUnshuffle(graph, level, channels, size, block)
-                : graph.AddNode("AveragePool", [level], null, OnnxGraphBuilder.Ints("kernel_shape", block, block), OnnxGraphBuilder.Ints("strides", block, block)));
+            // Level i is [1, BaseWidth * 2^i, S / 2^i, S / 2^i]; skips[i] for i < Depth.
+            int size = config.ImageSize >> index, channels = config.BaseWidth << index, block = options.BlockOf(config, index);
+            var level = index == config.Depth ? bottleneck : skips![index];
+            if (alignment is { } frame) level = AddGridSample(graph, level, size, frame.Scale, frame.Offset);
+            parts.Add(block switch
+            {
+                0 => UNetOnnxExport.AddBilinearResize(graph, level, graph.AddConstant([1L, channels, grid, grid], 4)),
+                1 => level,
+                _ when options.Set == UNetFeatureSet.BottleneckAndPooledSkips =>
+                    graph.AddNode("AveragePool", [level], null, OnnxGraphBuilder.Ints("kernel_shape", block, block), OnnxGraphBuilder.Ints("strides", block, block)),
+                _ => AddPixelUnshuffle(graph, level, channels, size, block),
+            });
         }
         return parts.Count == 1 ? parts[0] : graph.AddNode("Concat", [.. parts], null, OnnxGraphBuilder.Int("axis", 1));
     }

@@ -96,7 +96,7 @@ public static class UNetOnnxExport
     }
 
     /// <summary>PyTorch's bilinear <c>interpolate</c> with <c>align_corners=false</c> (no antialiasing) to <paramref name="sizes"/> (int64 [4]).</summary>
-    static string AddBilinearResize(OnnxGraphBuilder graph, string x, string sizes) =>
+    internal static string AddBilinearResize(OnnxGraphBuilder graph, string x, string sizes) =>
         graph.AddNode("Resize", [x, "", "", sizes], null,
             OnnxGraphBuilder.String("mode", "linear"), OnnxGraphBuilder.String("coordinate_transformation_mode", "half_pixel"));
 

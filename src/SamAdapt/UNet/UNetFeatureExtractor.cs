@@ -6,14 +6,16 @@ namespace SamAdapt.UNet;
 
 /// <summary>
 /// The features a U-Net encoder gives the adapter (<see cref="UNetFeatureOptions"/>): the chosen levels, each aligned to SAM's
-/// frame and brought to the bottleneck's grid, stacked along the channels.
+/// frame and brought to the features' grid, stacked along the channels.
 /// </summary>
 internal static class UNetFeatureExtractor
 {
     /// <summary>
     /// images [B, 3, S, S] (each original image stretched to the U-Net's size S, as <see cref="UNetData.ResizeImage"/> gives it) and
-    /// the originals' sizes -> features [B, C, g, g] (C = <see cref="UNetFeatureOptions.Channels"/>, g = S / 2^Depth), on the
-    /// model's device, with gradients only if the caller records them.
+    /// the originals' sizes -> features [B, C, g, g] (C = <see cref="UNetFeatureOptions.Channels"/>, g = <see cref="UNetFeatureOptions.GridFor"/>),
+    /// on the model's device, with gradients only if the caller records them. Each level is aligned to SAM's frame at its own
+    /// resolution, then brought to the grid: its blocks stacked (pixel_unshuffle) or averaged when it is larger, upsampled
+    /// bilinearly (align_corners = false) when it is smaller.
     /// </summary>
     /// <exception cref="ArgumentException">The sizes do not match the batch.</exception>
     public static Tensor Extract(UNetModel model, Tensor images, IReadOnlyList<(int Height, int Width)> originalSizes, UNetFeatureOptions options)
@@ -24,16 +26,24 @@ internal static class UNetFeatureExtractor
         ArgumentNullException.ThrowIfNull(options);
         if (originalSizes.Count != images.shape[0])
             throw new ArgumentException($"{originalSizes.Count} original sizes were given for a batch of {images.shape[0]} images.", nameof(originalSizes));
+        var config = model.Config;
+        options.CheckFits(config);
         using var scope = NewDisposeScope();
-        var levels = options.Set == UNetFeatureSet.Bottleneck ? [model.Encode(images)] : model.EncodeLevels(images).Reverse().ToList();
+        var all = options.Set == UNetFeatureSet.Bottleneck ? null : model.EncodeLevels(images);
+        int grid = options.GridFor(config);
         var parts = new List<Tensor>();
-        for (int i = 0; i < levels.Count; i++)
+        foreach (int index in options.Levels(config))
         {
-            var level = options.SamFrame > 0 ? AlignToSamFrame(levels[i], originalSizes, options.SamFrame) : levels[i];
-            int block = 1 << i; // levels run from the bottleneck (i = 0) up to full size (i = Depth)
-            parts.Add(block == 1 ? level
-                : options.Set == UNetFeatureSet.BottleneckAndStackedSkips ? nn.functional.pixel_unshuffle(level, block)
-                : nn.functional.avg_pool2d(level, block));
+            var level = all?[index] ?? model.Encode(images);
+            if (options.SamFrame > 0) level = AlignToSamFrame(level, originalSizes, options.SamFrame);
+            int block = options.BlockOf(config, index);
+            parts.Add(block switch
+            {
+                0 => nn.functional.interpolate(level, [grid, grid], mode: InterpolationMode.Bilinear, align_corners: false),
+                1 => level,
+                _ when options.Set == UNetFeatureSet.BottleneckAndPooledSkips => nn.functional.avg_pool2d(level, block),
+                _ => nn.functional.pixel_unshuffle(level, block),
+            });
         }
         return (parts.Count == 1 ? parts[0] : cat(parts, 1)).MoveToOuterDisposeScope();
     }

@@ -4,7 +4,8 @@ using System.Text.Json.Serialization;
 namespace SamAdapt.UNet;
 
 /// <summary>
-/// What the U-Net encoder gives the adapter: which levels (<see cref="Set"/>) and in which frame (<see cref="SamFrame"/>).
+/// What the U-Net encoder gives the adapter: which levels (<see cref="Set"/>), on which grid (<see cref="Grid"/>) and in which frame
+/// (<see cref="SamFrame"/>).
 /// Saved with an adapted model as <c>features.json</c>; a model saved without it used <see cref="Legacy"/>.
 /// </summary>
 public sealed record UNetFeatureOptions
@@ -34,21 +35,59 @@ public sealed record UNetFeatureOptions
     /// </summary>
     public int SamFrame { get; init; } = DefaultSamFrame;
 
-    /// <summary>What adapted models saved before <c>features.json</c> existed used: the bottleneck on the stretched grid.</summary>
-    public static UNetFeatureOptions Legacy { get; } = new() { Set = UNetFeatureSet.Bottleneck, SamFrame = 0 };
+    /// <summary>
+    /// The side g of the features' grid (default 64, SAM's embedding grid). A level larger than the grid has each block of its pixels
+    /// stacked into channels (averaged for <see cref="UNetFeatureSet.BottleneckAndPooledSkips"/>); a level smaller than the grid (a
+    /// U-Net deeper than the grid needs) is upsampled bilinearly to it. 0: the U-Net's bottleneck size (what models saved without
+    /// <c>features.json</c> did).
+    /// </summary>
+    public int Grid { get; init; } = 64;
+
+    /// <summary>What adapted models saved before <c>features.json</c> existed used: the bottleneck, on its own grid, stretched.</summary>
+    public static UNetFeatureOptions Legacy { get; } = new() { Set = UNetFeatureSet.Bottleneck, SamFrame = 0, Grid = 0 };
+
+    /// <summary>The side g of the features [C, g, g] of a U-Net of <paramref name="config"/>: <see cref="Grid"/>, or its bottleneck's size when 0.</summary>
+    public int GridFor(UNetConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return Grid > 0 ? Grid : config.BottleneckSize;
+    }
+
+    /// <summary>The encoder levels the features hold, in their order: the bottleneck (Depth), then Depth - 1 down to 0 for the skip sets.</summary>
+    public IReadOnlyList<int> Levels(UNetConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return Set == UNetFeatureSet.Bottleneck ? [config.Depth] : Enumerable.Range(0, config.Depth + 1).Reverse().ToList();
+    }
+
+    /// <summary>How many pixels per side of <paramref name="level"/> go into one grid cell: 1 at the grid's size, 0 for a level smaller than the grid.</summary>
+    public int BlockOf(UNetConfig config, int level)
+    {
+        int size = config.ImageSize >> level, grid = GridFor(config);
+        return size >= grid ? size / grid : 0;
+    }
 
     /// <summary>The channels C of the features [C, g, g] of a U-Net of <paramref name="config"/>.</summary>
     public int Channels(UNetConfig config)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        int channels = config.BottleneckChannels;
-        if (Set == UNetFeatureSet.Bottleneck) return channels;
-        for (int level = 0; level < config.Depth; level++)
+        CheckFits(config);
+        int channels = 0;
+        foreach (int level in Levels(config))
         {
-            int width = config.BaseWidth << level, block = 1 << (config.Depth - level);
-            channels += Set == UNetFeatureSet.BottleneckAndStackedSkips ? width * block * block : width;
+            int width = config.BaseWidth << level, block = BlockOf(config, level);
+            channels += block > 1 && Set != UNetFeatureSet.BottleneckAndPooledSkips ? width * block * block : width;
         }
         return channels;
+    }
+
+    /// <summary>Throws unless every level of a U-Net of <paramref name="config"/> can be brought to the grid.</summary>
+    /// <exception cref="SamAdaptException">The U-Net's size is not the grid times a power of two.</exception>
+    public void CheckFits(UNetConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        int grid = GridFor(config);
+        if (config.ImageSize % grid != 0 || !int.IsPow2(config.ImageSize / grid))
+            throw new SamAdaptException($"The U-Net works at {config.ImageSize} px, which is not the features' grid {grid} times a power of two; use an image size of {grid} x 2, 4, 8, ...");
     }
 
     /// <summary>Throws naming the setting out of range.</summary>
@@ -56,6 +95,7 @@ public sealed record UNetFeatureOptions
     public void Validate()
     {
         if (!Enum.IsDefined(Set)) throw new SamAdaptException($"UNetFeatureOptions.Set is {(int)Set}; expected one of {string.Join(", ", Enum.GetNames<UNetFeatureSet>())}.");
+        if (Grid < 0) throw new SamAdaptException($"UNetFeatureOptions.Grid is {Grid}; expected the features' grid side (64, SAM's), or 0 for the U-Net's bottleneck size.");
         if (SamFrame < 0) throw new SamAdaptException($"UNetFeatureOptions.SamFrame is {SamFrame}; expected SAM's frame in pixels (1024), or 0 for no alignment.");
     }
 

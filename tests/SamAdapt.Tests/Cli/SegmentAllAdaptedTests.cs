@@ -16,7 +16,7 @@ public class SegmentAllAdaptedTests
     {
         var dir = TestPaths.NewTempDirectory();
         // compare's default features (aligned to SAM's frame: every crop by its own aspect ratio) and an MLP adapter.
-        var modelFolder = TinyAdaptedModel.WriteForMiniFixture(dir, new UNetFeatureOptions(), AdapterKind.Mlp);
+        var modelFolder = TinyAdaptedModel.WriteForMiniFixture(dir, new UNetFeatureOptions { Grid = 8 }, AdapterKind.Mlp);
         var image = new RgbImage(40, 30, TinyAdaptedModel.RandomRgb(40, 30, seed: 3));
         var imagePath = Path.Combine(dir, "random.png");
         PngWriter.Save(image, imagePath);

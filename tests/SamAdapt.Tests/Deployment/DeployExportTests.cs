@@ -44,7 +44,7 @@ public class DeployExportTests(ITestOutputHelper output)
         // compare's default features (the skip levels stacked to the grid, aligned to SAM's 1024 frame) and an MLP adapter; on wide,
         // tall and odd-sized images the encoder graph aligns each to SAM's frame from its own size.
         var folder = TestPaths.NewTempDirectory();
-        var features = new UNetFeatureOptions { Set = UNetFeatureSet.BottleneckAndStackedSkips, SamFrame = 1024 };
+        var features = new UNetFeatureOptions { Set = UNetFeatureSet.BottleneckAndStackedSkips, SamFrame = 1024, Grid = 8 };
         var modelFolder = TinyAdaptedModel.WriteForMiniFixture(folder, features, AdapterKind.Mlp);
         var zip = Path.Combine(folder, "model.zip");
         var result = DeployExport.Export(modelFolder, zip, maxPixels: 100 * 100);

@@ -38,8 +38,8 @@ public static class TinyAdaptedModel
     /// </summary>
     public static EmbeddingAdapter Adapter(UNetModel unet, int samChannels, int samGrid, long seed = 7, UNetFeatureOptions? features = null, AdapterKind kind = AdapterKind.Linear)
     {
-        var inChannels = (features ?? UNetFeatureOptions.Legacy).Channels(unet.Config);
-        var config = new EmbeddingAdapterConfig(inChannels, samChannels, unet.Config.BottleneckSize, samGrid)
+        features ??= UNetFeatureOptions.Legacy;
+        var config = new EmbeddingAdapterConfig(features.Channels(unet.Config), samChannels, features.GridFor(unet.Config), samGrid)
         {
             Kind = kind,
             HiddenChannels = kind == AdapterKind.Mlp ? samChannels : 0,

@@ -31,7 +31,7 @@ public class UNetOnnxExportTests(ITestOutputHelper output)
     public void TheEmbeddingModelMatchesEmbedForEveryFeatureSetFrameAndAdapter(UNetFeatureSet set, int frame, AdapterKind kind)
     {
         // U-Net 32 px, depth 2: levels 32, 16 and 8 px; grid 8 -> SAM grid 16, so the adapter resizes too.
-        using var model = TinyAdaptedModel.Model(new UNetFeatureOptions { Set = set, SamFrame = frame }, kind, samChannels: 12, samGrid: 16);
+        using var model = TinyAdaptedModel.Model(new UNetFeatureOptions { Set = set, SamFrame = frame, Grid = 8 }, kind, samChannels: 12, samGrid: 16);
         var path = Path.Combine(TestPaths.NewTempDirectory(), "encoder.onnx");
         UNetOnnxExport.SaveEmbeddingModel(model, path);
         double worst = 0;
@@ -63,6 +63,26 @@ public class UNetOnnxExportTests(ITestOutputHelper output)
             Assert.Equal(new long[] { 1, 256, 64, 64 }, actual.shape);
             output.WriteLine($"{set}, frame {frame}, {kind}: {width}x{height} -> [256, 64, 64]: relative error " +
                 $"{Relative.AssertClose(actual, expected, 1e-5, "embedding"):E2}");
+        }
+    }
+
+    [Theory]
+    [InlineData(UNetFeatureSet.Bottleneck)]
+    [InlineData(UNetFeatureSet.BottleneckAndStackedSkips)]
+    [InlineData(UNetFeatureSet.BottleneckAndPooledSkips)]
+    public void AUNetDeeperThanTheGridMatchesToo(UNetFeatureSet set)
+    {
+        // Depth 3 at 32 px on grid 8: the 4 px bottleneck is upsampled to the grid, the 16 and 32 px levels stacked or pooled.
+        using var model = TinyAdaptedModel.Model(new UNetFeatureOptions { Set = set, SamFrame = 1024, Grid = 8 }, AdapterKind.Linear, samChannels: 12, samGrid: 8,
+            TinyAdaptedModel.UNet(imageSize: 32, depth: 3));
+        var path = Path.Combine(TestPaths.NewTempDirectory(), "encoder.onnx");
+        UNetOnnxExport.SaveEmbeddingModel(model, path);
+        foreach (var (width, height) in Sizes)
+        {
+            var rgb = TinyAdaptedModel.RandomRgb(width, height, seed: width * 3 + height);
+            using var actual = Run(path, rgb, width, height, UNetOnnxExport.EmbeddingOutput);
+            using var expected = model.Embed(new RgbImage(width, height, rgb));
+            Relative.AssertClose(actual, expected, 1e-5, $"depth 3, {set}: {width}x{height} embedding");
         }
     }
 

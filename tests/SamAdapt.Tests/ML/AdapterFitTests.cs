@@ -42,6 +42,9 @@ public class AdapterFitTests
         return new UNetModel(new UNetConfig { BaseWidth = 16, Depth = 2, ImageSize = 64 });
     }
 
+    /// <summary>The default features (stacked skips, SAM's frame) on the tiny U-Net's own 16 x 16 grid.</summary>
+    static UNetEncodeOptions OnItsGrid => new() { Features = new UNetFeatureOptions { Grid = 16 } };
+
     static SamDecoderModel MiniDecoder()
     {
         var config = SamConfig.Load(Path.Combine(TestPaths.MiniFixture, "config.json"));
@@ -61,7 +64,7 @@ public class AdapterFitTests
         {
             SamModel = TestPaths.MiniFixture, Epochs = 4, BatchSize = 2, LearningRate = 1e-2, ValidationFraction = 0, Progress = reports,
         });
-        var pipeline = seg.UNetEncode(unet)
+        var pipeline = seg.UNetEncode(unet, OnItsGrid)
             .Append(seg.MaskToPrompt())
             .Append(fit)
             .Append(seg.SamDecode(TestPaths.MiniFixture))
@@ -106,7 +109,7 @@ public class AdapterFitTests
         var before = decoder.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
         var seg = mlContext.Segmentation().Transforms;
 
-        var model = seg.UNetEncode(unet).Append(seg.MaskToPrompt())
+        var model = seg.UNetEncode(unet, OnItsGrid).Append(seg.MaskToPrompt())
             .Append(mlContext.Segmentation().Trainers.AdapterFit(decoder, new AdapterFitOptions { Epochs = 2, LearningRate = 1e-2, ValidationFraction = 0 })).Fit(data);
 
         foreach (var (name, value) in decoder.state_dict())
@@ -126,7 +129,7 @@ public class AdapterFitTests
         var seg = mlContext.Segmentation().Transforms;
         var options = new AdapterFitOptions { Epochs = 2, ValidationFraction = 0, Progress = reports, CancellationToken = new CancellationToken(canceled: true) };
 
-        Assert.ThrowsAny<OperationCanceledException>(() => seg.UNetEncode(unet).Append(seg.MaskToPrompt()).Append(mlContext.Segmentation().Trainers.AdapterFit(decoder, options)).Fit(data));
+        Assert.ThrowsAny<OperationCanceledException>(() => seg.UNetEncode(unet, OnItsGrid).Append(seg.MaskToPrompt()).Append(mlContext.Segmentation().Trainers.AdapterFit(decoder, options)).Fit(data));
         Assert.Empty(reports.All);
     }
 

@@ -55,8 +55,9 @@ public class UNetEncodeTests
         UNetFile.Save(unet, Path.Combine(folder, "unet"));
         var loaded = MLTestImages.LoadImages(mlContext);
 
-        var fromInstance = loaded.Append(mlContext.Segmentation().Transforms.UNetEncode(unet)).Fit(data).Transform(data).GetColumn<float[]>("Features").First();
-        var estimator = mlContext.Segmentation().Transforms.UNetEncode(Path.Combine(folder, "unet"));
+        var onGrid8 = new UNetEncodeOptions { Features = new UNetFeatureOptions { Grid = 8 } };
+        var fromInstance = loaded.Append(mlContext.Segmentation().Transforms.UNetEncode(unet, onGrid8)).Fit(data).Transform(data).GetColumn<float[]>("Features").First();
+        var estimator = mlContext.Segmentation().Transforms.UNetEncode(new UNetEncodeOptions { ModelFolder = Path.Combine(folder, "unet"), Features = onGrid8.Features });
         var fromFolder = loaded.Append(estimator).Fit(data).Transform(data).GetColumn<float[]>("Features").First();
 
         Assert.Equal(fromInstance, fromFolder);
@@ -66,7 +67,7 @@ public class UNetEncodeTests
     }
 
     [Fact]
-    public void DefaultFeaturesAreTheStackedLevelsAlignedToSamsFrame()
+    public void DefaultFeaturesAreTheStackedLevelsAlignedToSamsFrameAndATooSmallUNetIsNamed()
     {
         var folder = TestPaths.NewTempDirectory();
         var paths = MLTestImages.Write(folder);
@@ -75,7 +76,11 @@ public class UNetEncodeTests
         using var unet = TinyUNet();
         unet.eval();
 
-        var transformed = MLTestImages.LoadImages(mlContext).Append(mlContext.Segmentation().Transforms.UNetEncode(unet)).Fit(data).Transform(data);
+        // The default grid is SAM's, 64: this 32 px U-Net cannot reach it.
+        var error = Assert.Throws<SamAdaptException>(() => mlContext.Segmentation().Transforms.UNetEncode(unet));
+        Assert.Contains("grid 64", error.Message);
+        var options = new UNetFeatureOptions { Grid = 8 }; // the defaults otherwise: stacked skips, SAM's 1024 frame
+        var transformed = MLTestImages.LoadImages(mlContext).Append(mlContext.Segmentation().Transforms.UNetEncode(unet, new UNetEncodeOptions { Features = options })).Fit(data).Transform(data);
 
         // 64 (bottleneck) + 32 * 4 (level 1) + 16 * 16 (level 0) channels on the 8 x 8 grid.
         Assert.Equal(new[] { 448, 8, 8 }, ((VectorDataViewType)transformed.Schema["Features"].Type).Dimensions.ToArray());
@@ -86,7 +91,7 @@ public class UNetEncodeTests
             using var noGrad = torch.no_grad();
             var image = RgbImage.Load(paths[i]);
             var input = UNetData.ResizeImage(image.Pixels.ToArray(), image.Width, image.Height, 32).unsqueeze(0);
-            var expected = UNetFeatureExtractor.Extract(unet, input, [(image.Height, image.Width)], new UNetFeatureOptions())[0];
+            var expected = UNetFeatureExtractor.Extract(unet, input, [(image.Height, image.Width)], options)[0];
             Relative.AssertClose(torch.tensor(features[i], [448, 8, 8]), expected, 1e-6, $"image {i}");
             if (image.Height == image.Width) continue;
             // A non-square image leaves the far side of SAM's frame outside the image: those cells are zero.

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace SamAdapt.Tests.UNet;
 
-/// <summary>The adapter's features: levels brought to the grid and aligned to SAM's frame, on a tiny random U-Net (width 16, depth 2, size 32).</summary>
+/// <summary>The adapter's features: levels brought to the grid and aligned to SAM's frame, on a tiny random U-Net (width 16, depth 2, size 32: grid 8).</summary>
 public class UNetFeatureExtractorTests
 {
     static UNetModel TinyUNet()
@@ -33,7 +33,7 @@ public class UNetFeatureExtractorTests
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var images = rand(1, 3, 32, 32, generator: new Generator(2));
-        var aligned = UNetFeatureExtractor.Extract(unet, images, [(77, 77)], new UNetFeatureOptions { Set = UNetFeatureSet.Bottleneck });
+        var aligned = UNetFeatureExtractor.Extract(unet, images, [(77, 77)], new UNetFeatureOptions { Set = UNetFeatureSet.Bottleneck, Grid = 8 });
         Relative.AssertClose(aligned, unet.Encode(images), 1e-6, "square image: SAM's frame is the stretched grid");
     }
 
@@ -46,7 +46,7 @@ public class UNetFeatureExtractorTests
         using var unet = TinyUNet();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var options = new UNetFeatureOptions { Set = set };
+        var options = new UNetFeatureOptions { Set = set, Grid = 8 };
         var features = UNetFeatureExtractor.Extract(unet, rand(1, 3, 32, 32), [(20, 30)], options);
         Assert.Equal(channels, options.Channels(unet.Config));
         Assert.Equal(new long[] { 1, channels, 8, 8 }, features.shape);
@@ -59,7 +59,7 @@ public class UNetFeatureExtractorTests
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var images = rand(1, 3, 32, 32, generator: new Generator(3));
-        var features = UNetFeatureExtractor.Extract(unet, images, [(64, 64)], new UNetFeatureOptions { Set = UNetFeatureSet.BottleneckAndStackedSkips });
+        var features = UNetFeatureExtractor.Extract(unet, images, [(64, 64)], new UNetFeatureOptions { Set = UNetFeatureSet.BottleneckAndStackedSkips, Grid = 8 });
         var levels = unet.EncodeLevels(images); // [16, 32, 32], [32, 16, 16], [64, 8, 8]
         // Channel c * b² + dy * b + dx of a level with block b holds its pixel (b y + dy, b x + dx), as pixel_unshuffle orders them.
         Relative.AssertClose(features[0, 0..64], levels[2][0], 1e-6, "the bottleneck comes first");
@@ -84,5 +84,29 @@ public class UNetFeatureExtractorTests
         var columns = arange(size, float32).reshape(1, 1, 1, size).expand(1, 1, size, size).contiguous();
         var top = UNetFeatureExtractor.AlignToSamFrame(columns, [(500, 1000)], 1024)[0, 0, ..(size / 2)];
         Relative.AssertClose(top, columns[0, 0, ..(size / 2)], 1e-6, "wide image: columns unchanged");
+    }
+
+    [Fact]
+    public void LevelsDeeperThanTheGridAreUpsampledToIt()
+    {
+        // Depth 3 at 32 px: levels of 32, 16, 8 and 4 px; on grid 8 the 4 px bottleneck is upsampled, 32 and 16 px are stacked.
+        manual_seed(6);
+        using var deep = new UNetModel(new UNetConfig { BaseWidth = 16, Depth = 3, ImageSize = 32 });
+        deep.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var images = rand(1, 3, 32, 32, generator: new Generator(4));
+        var options = new UNetFeatureOptions { Set = UNetFeatureSet.BottleneckAndStackedSkips, Grid = 8, SamFrame = 0 };
+
+        var features = UNetFeatureExtractor.Extract(deep, images, [(32, 32)], options);
+
+        Assert.Equal(128 + 64 + 32 * 4 + 16 * 16, options.Channels(deep.Config));
+        Assert.Equal(new long[] { 1, 576, 8, 8 }, features.shape);
+        var levels = deep.EncodeLevels(images);
+        var upsampled = nn.functional.interpolate(levels[3], [8, 8], mode: InterpolationMode.Bilinear, align_corners: false);
+        Relative.AssertClose(features[0, ..128], upsampled[0], 1e-6, "the 4 px bottleneck upsampled to the 8 grid");
+        Relative.AssertClose(features[0, 128..192], levels[2][0], 1e-6, "the 8 px level as it is");
+        var error = Assert.Throws<SamAdaptException>(() => new UNetFeatureOptions { Grid = 12 }.Channels(deep.Config));
+        Assert.Contains("grid 12", error.Message);
     }
 }

@@ -22,7 +22,7 @@ public sealed class UNetEncodingTransformer : RowMappingTransformer, IDisposable
     /// <summary>The column names in use.</summary>
     public UNetEncodeOptions Options { get; }
 
-    /// <summary>The U-Net's configuration: features are [<see cref="FeatureChannels"/>, BottleneckSize, BottleneckSize].</summary>
+    /// <summary>The U-Net's configuration: features are [<see cref="FeatureChannels"/>, g, g], g = <see cref="UNetFeatureOptions.GridFor"/>.</summary>
     public UNetConfig Config => _model.Config;
 
     /// <summary>The channels C of the features [C, g, g].</summary>
@@ -39,7 +39,7 @@ public sealed class UNetEncodingTransformer : RowMappingTransformer, IDisposable
         InputColumns = [InputColumn.Image(options.InputColumnName)];
         Mapper = new RowMapper<UNetEncodeOutput>([
             OutputColumn<UNetEncodeOutput>.FloatVector(options.OutputColumnName,
-                new VectorDataViewType(NumberDataViewType.Single, FeatureChannels, Config.BottleneckSize, Config.BottleneckSize), r => r.Features),
+                new VectorDataViewType(NumberDataViewType.Single, FeatureChannels, options.Features.GridFor(Config), options.Features.GridFor(Config)), r => r.Features),
             OutputColumn<UNetEncodeOutput>.Int32(options.OriginalHeightColumnName, r => r.OriginalHeight),
             OutputColumn<UNetEncodeOutput>.Int32(options.OriginalWidthColumnName, r => r.OriginalWidth),
         ], CreateRowMapper);

@@ -125,13 +125,15 @@ public sealed class CompareExperimentTests
         Assert.False(string.IsNullOrEmpty(root.GetProperty("versions").GetProperty("TorchSharp").GetString()));
 
         var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
-        Assert.Contains("| method | selection | mean IoU | micro IoU | Dice | precision | recall |", report);
-        Assert.Contains($"| U-Net | - | {all[2].GetProperty("mean_iou").GetDouble().ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} |", report);
+        Assert.Contains("| method | selection | paper's protocol | mean IoU | micro IoU | Dice | precision | recall |", report);
+        Assert.Contains($"| U-Net | - | yes | {all[2].GetProperty("mean_iou").GetDouble().ToString("F3", System.Globalization.CultureInfo.InvariantCulture)} |", report);
         Assert.Contains("0.573", report);
         Assert.Contains("0.762", report);
         Assert.Contains("TorchSharp", report);
 
-        var expected = CompareMethod.All.SelectMany(m => new[] { $"{m.Key}-best.png", $"{m.Key}-worst.png" }).Order().ToArray();
+        var compared = CompareMethod.Of(CompareMethod.DefaultFamilies);
+        Assert.DoesNotContain(compared, m => m.Family == CompareMethod.AdaptedDecoderFamily); // beyond the paper: only when asked for
+        var expected = compared.SelectMany(m => new[] { $"{m.Key}-best.png", $"{m.Key}-worst.png" }).Order().ToArray();
         Assert.Equal(expected, figures.Overlays.Select(o => Path.GetFileName(o.Path)).Order().ToArray());
         Assert.All(figures.Overlays, o =>
         {
@@ -140,7 +142,7 @@ public sealed class CompareExperimentTests
             Assert.Equal(o.Pixels, o.PredictedCount);
         });
         var chart = Assert.Single(figures.Charts);
-        Assert.Equal(CompareMethod.All.Count, chart.Bars.Count);
+        Assert.Equal(compared.Count, chart.Bars.Count);
         Assert.Equal(all[2].GetProperty("mean_iou").GetDouble(), chart.Bars[2].Value, 12);
         Assert.Equal(new[] { ("SAM (oracle)", 0.573), ("U-Net", 0.710), ("adapted (oracle)", 0.762) }, chart.Reference);
     }
@@ -187,6 +189,66 @@ public sealed class CompareExperimentTests
         Assert.Contains("| method | selection | IoU@1 | IoU@2 | IoU@3 | NoC@85 | NoC@90 |", report);
         var figure = RgbImage.Load(Path.Combine(outDir, "figures", "iou-vs-clicks.png"));
         Assert.Equal((SamAdapt.Cli.Reporting.LineChart.Width, SamAdapt.Cli.Reporting.LineChart.Height), (figure.Width, figure.Height));
+    }
+
+    [Fact]
+    public void TheDecoderFineTunedMethodIsItsOwnMarkedRowWithItsOwnModel()
+    {
+        var outDir = TestPaths.NewTempDirectory();
+        var (code, output, error) = Run(new RecordingFigures(), TinyArgs(outDir, ("--methods", "unet,adapted-decoder"), ("--clicks", "2"), ("--click-images", "1")));
+        Assert.True(code == 0, $"exit {code}\n{error}\n{output}");
+        Assert.Contains("adapter + decoder epoch 1/1", output);
+        Assert.DoesNotContain("SAM encoding image", output); // no SAM row was asked for
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        var methods = json.RootElement.GetProperty("methods");
+        Assert.Equal(["unet", "adapted_decoder"], methods.EnumerateObject().Select(p => p.Name));
+        var tuned = methods.GetProperty("adapted_decoder");
+        Assert.Equal(["oracle", "calibrated"], tuned.EnumerateObject().Select(p => p.Name));
+        Assert.False(tuned.GetProperty("oracle").GetProperty("paper_protocol").GetBoolean());
+        Assert.True(methods.GetProperty("unet").GetProperty("paper_protocol").GetBoolean());
+        Assert.True(tuned.GetProperty("oracle").GetProperty("mean_iou").GetDouble() >= tuned.GetProperty("calibrated").GetProperty("mean_iou").GetDouble());
+        // The clicks ran on the first test image only; the U-Net's flat line is over that image too.
+        var unetClicks = methods.GetProperty("unet").GetProperty("clicks").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(methods.GetProperty("unet").GetProperty("per_image")[0].GetProperty("iou").GetDouble(), unetClicks[0], 12);
+
+        Assert.False(Directory.Exists(Path.Combine(outDir, CompareExperiment.ModelFolderName)));
+        using var model = AdaptedModel.Load(Path.Combine(outDir, CompareExperiment.ModelFolder(CompareMethod.AdaptedDecoderFamily)));
+        Assert.NotNull(model.FineTunedMaskDecoder);
+        Assert.NotNull(model.MaskScoreHead);
+        var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("| adapted + decoder | oracle | no: decoder trained |", report);
+    }
+
+    [Fact]
+    public void ATrainedUNetIsReusedAsItIs()
+    {
+        var first = TestPaths.NewTempDirectory();
+        var (code, output, error) = Run(new RecordingFigures(), TinyArgs(first, ("--methods", "unet,adapted"), ("--clicks", "0")));
+        Assert.True(code == 0, $"exit {code}\n{error}\n{output}");
+        var unetFolder = Path.Combine(first, CompareExperiment.ModelFolderName, "unet");
+        var second = TestPaths.NewTempDirectory();
+
+        (code, output, error) = Run(new RecordingFigures(), TinyArgs(second, ("--methods", "unet"), ("--clicks", "0"), ("--unet", unetFolder)));
+
+        Assert.True(code == 0, $"exit {code}\n{error}\n{output}");
+        Assert.Contains($"U-Net: using the trained U-Net in {unetFolder} (no training)", output);
+        Assert.DoesNotContain("U-Net epoch", output);
+        double IoU(string folder)
+        {
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results.json")));
+            return json.RootElement.GetProperty("methods").GetProperty("unet").GetProperty("mean_iou").GetDouble();
+        }
+        Assert.Equal(IoU(first), IoU(second), 12);
+    }
+
+    [Fact]
+    public void UnknownMethodsAreNamed()
+    {
+        var (code, _, error) = Run(null, TinyArgs(TestPaths.NewTempDirectory(), ("--methods", "sam,medsam")));
+        Assert.NotEqual(0, code);
+        Assert.Contains("'medsam'", error);
+        Assert.Contains("adapted-decoder", error);
     }
 
     [Fact]
@@ -240,6 +302,11 @@ public sealed class CompareExperimentTests
     [InlineData("--adapter-epochs", "-1", "--adapter-epochs")]
     [InlineData("--adapter-images", "0", "--adapter-images")]
     [InlineData("--prompt", "corner", "'centroid'")]
+    [InlineData("--features", "everything", "'stacked-skips'")]
+    [InlineData("--adapter", "conv3x3", "'mlp'")]
+    [InlineData("--adapter-clicks", "21", "--adapter-clicks")]
+    [InlineData("--click-images", "0", "--click-images")]
+    [InlineData("--unet-samples", "-5", "--unet-samples")]
     public void BadArguments_AreNamed(string option, string value, string named)
     {
         var (code, _, error) = Run(null, TinyArgs(TestPaths.NewTempDirectory(), (option, value)));

@@ -24,7 +24,9 @@ public sealed class CompareMinisamTests
         var results = new CompareExperiment(options, log: log.Add).Run(info, split, outDir);
 
         Assert.Equal(2, results.AdapterTrainImages);
-        Assert.Contains(log, l => l.StartsWith("adapter: training 32x64->256x64", StringComparison.Ordinal));
+        // Image size 128 puts the bottleneck (32 channels) on the 64 grid after one halving; the full-size level (16 channels)
+        // stacks its 2x2 blocks into 64 channels: 96 in all.
+        Assert.Contains(log, l => l.StartsWith("adapter (linear): training 96x64->256x64 (BottleneckAndStackedSkips, aligned to SAM's 1024 frame)", StringComparison.Ordinal));
         foreach (var (_, m) in results.Rows)
         {
             Assert.Equal(split.Test.Count, m.Count);
