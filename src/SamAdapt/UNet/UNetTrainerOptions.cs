@@ -70,8 +70,12 @@ internal sealed class UNetTrainerOptions
     /// <summary>Fraction of the samples held out (seeded) to measure IoU after each epoch; 0 trains on all and returns the last weights. Default 0.2.</summary>
     public double ValidationFraction { get; set; } = 0.2;
 
-    /// <summary>Epochs without a better validation IoU before training stops early; the best weights are returned. Default 4.</summary>
-    public int Patience { get; set; } = 4;
+    /// <summary>
+    /// Epochs without a better validation IoU before training stops early; the best weights are returned. Default 10: the learning
+    /// rate decays to 0 within the epochs the budget allows, and on hard data the validation IoU wanders for several epochs before
+    /// the low-rate epochs at the end give the best weights, so only a run that has clearly stopped improving ends early.
+    /// </summary>
+    public int Patience { get; set; } = 10;
 
     /// <summary>
     /// Folder for a checkpoint after every epoch (weights, optimiser state, best weights, epoch); when it
