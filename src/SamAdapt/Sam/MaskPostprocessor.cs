@@ -30,17 +30,16 @@ public static class MaskPostprocessor
         long lowRes = logits.shape[2];
         // Both resizes and the crop are linear along each axis, so the three steps are one [H, 4G] matrix on the rows and one
         // [W, 4G] matrix on the columns: the same weights as upsampling to the frame, cropping and resizing, without the
-        // [B, K, frame, frame] intermediate (for the automatic mask generator, 192 masks of 1024 x 1024 per batch). The
-        // columns go first, at the low resolution; the rows, which make the full-size output, are banded (BandedRows).
-        var columns = torch.tensor(AxisMap(lowRes, frame, inputSize.Width, originalSize.Width), new long[] { originalSize.Width, lowRes })
-            .to(logits.dtype, logits.device);
-        var narrowed = torch.matmul(logits, columns.t());
-        var resized = BandedRows(AxisMap(lowRes, frame, inputSize.Height, originalSize.Height), originalSize.Height, lowRes, narrowed);
+        // [B, K, frame, frame] intermediate (for the automatic mask generator, 192 masks of 1024 x 1024 per batch). Both are
+        // banded (BandedRows): the columns first, [B, K, W, 4G] (the low-res rows last), then the rows.
+        var columns = BandedRows(AxisMap(lowRes, frame, inputSize.Width, originalSize.Width), originalSize.Width, lowRes, logits.transpose(-1, -2));
+        var resized = BandedRows(AxisMap(lowRes, frame, inputSize.Height, originalSize.Height), originalSize.Height, lowRes, columns.transpose(-1, -2));
         return resized.MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// <paramref name="map"/> [outputs, inputs] (row-major) applied to the rows of x [..., inputs, C] -> [..., outputs, C]. A
+    /// <paramref name="map"/> [outputs, inputs] (row-major) applied to the rows of x [..., inputs, C] (any strides) -> a contiguous
+    /// [..., outputs, C]. A
     /// bilinear map is banded (each output reads a few neighbouring inputs), so the product runs in blocks of output rows, each
     /// over only the window of input rows its weights touch: the same nonzero terms, a small fraction of the multiply-adds.
     /// </summary>
