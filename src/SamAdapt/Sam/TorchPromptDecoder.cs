@@ -29,11 +29,23 @@ public sealed class TorchPromptDecoder : ISamPromptDecoder
     public (torch.Tensor LowResLogits, torch.Tensor IouPredictions) Decode(torch.Tensor imageEmbedding, PromptBatch prompts)
     {
         using var scope = torch.NewDisposeScope();
-        var points = prompts.Coords is null ? ((torch.Tensor, torch.Tensor)?)null : (prompts.Coords, prompts.Labels!);
-        var (sparse, dense) = _promptEncoder.forward(points, prompts.Boxes, prompts.Masks);
+        var (sparse, dense) = _promptEncoder.forward(PointsOf(prompts), prompts.Boxes, prompts.Masks);
         var (masks, iou) = _maskDecoder.PredictMasks(imageEmbedding, DensePe(), sparse, dense);
         return (masks.MoveToOuterDisposeScope(), iou.MoveToOuterDisposeScope());
     }
+
+    /// <summary>Upscales only the prompts with a selected mask (<see cref="MaskDecoder.PredictSelectedMasks"/>).</summary>
+    (torch.Tensor IouPredictions, torch.Tensor Selected, torch.Tensor LowResLogits) ISamPromptDecoder.DecodeSelected(torch.Tensor imageEmbedding,
+        PromptBatch prompts, Func<torch.Tensor, torch.Tensor> select)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (sparse, dense) = _promptEncoder.forward(PointsOf(prompts), prompts.Boxes, prompts.Masks);
+        var (iou, selected, masks) = _maskDecoder.PredictSelectedMasks(imageEmbedding, DensePe(), sparse, dense, select);
+        return (iou.MoveToOuterDisposeScope(), selected.MoveToOuterDisposeScope(), masks.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The prompt encoder's point input: (coords, labels), or null without points.</summary>
+    static (torch.Tensor, torch.Tensor)? PointsOf(PromptBatch prompts) => prompts.Coords is null ? null : (prompts.Coords, prompts.Labels!);
 
     /// <summary>
     /// The positional encoding of the image grid [1, D, G, G]: it depends on no prompt, so it is computed on

@@ -20,6 +20,7 @@ public class MaskPostprocessorTests
     [InlineData(1024, 256, 530, 500)]   // a plant photo: shrunk from the frame
     [InlineData(1024, 256, 1072, 1920)] // a wide photo: enlarged
     [InlineData(1024, 256, 1024, 683)]  // longest side already the frame: the second resize is the identity
+    [InlineData(1024, 256, 521, 700)]   // a prime height: the banded rows' last block is padded
     [InlineData(256, 64, 150, 200)]     // the mini fixture's frame
     [InlineData(1024, 256, 7, 3)]       // tiny, odd sizes
     public void MatchesTheStepByStepInterpolation(int frame, int lowRes, int height, int width)

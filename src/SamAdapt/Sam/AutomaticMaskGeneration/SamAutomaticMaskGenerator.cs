@@ -95,20 +95,41 @@ public sealed class SamAutomaticMaskGenerator
 
     /// <summary>
     /// Three masks per point of <paramref name="points"/> (crop pixels), filtered as the official <c>_process_batch</c>
-    /// does. Everything up to the RLE runs as batched tensor operations; the records are in image coordinates.
+    /// does. The masks at or below the predicted-IoU threshold are never upscaled (the official code drops them first, and
+    /// a point none of whose masks passes is not upscaled at all); the others are brought to the crop's size and filtered a
+    /// group at a time (<see cref="MaskGroup"/>), everything up to the RLE as batched tensor operations. The records are in
+    /// image coordinates, in the official order.
     /// </summary>
     List<MaskRecord> ProcessBatch((double X, double Y)[] points, CropBox crop, int imageHeight, int imageWidth)
     {
         using var scope = NewDisposeScope();
         var coords = tensor(points.SelectMany(p => new[] { p.X, p.Y }).ToArray(), new long[] { points.Length, 1, 2 }, ScalarType.Float64);
         var labels = ones(new long[] { points.Length, 1 }, ScalarType.Int64);
-        var (logits, iouPredictions) = _predictor.PredictPoints(coords, labels, MaskOutputMode.Multimask);
-        long masksPerPoint = iouPredictions.shape[1];
+        var (lowRes, iou, source) = _predictor.PredictMultimaskAbove(coords, labels, Options.PredIouThresh > 0 ? Options.PredIouThresh : null);
+        var records = new List<MaskRecord>();
+        long group = MaskGroup(crop);
+        for (long start = 0; start < lowRes.shape[0]; start += group)
+        {
+            long length = Math.Min(group, lowRes.shape[0] - start);
+            records.AddRange(ProcessMasks(_predictor.ToOriginalSize(lowRes.narrow(0, start, length)), iou.narrow(0, start, length),
+                source.narrow(0, start, length), points, crop, imageHeight, imageWidth));
+        }
+        return records;
+    }
 
-        // [B * 3, h, w] logits, [B * 3] scores, and which (point, token) each row is.
-        var masks = logits.flatten(0, 1);
-        var iou = iouPredictions.flatten();
-        var source = ScalarArithmetic.Range(masks.shape[0], ScalarType.Int64);
+    /// <summary>
+    /// How many masks <see cref="ProcessBatch"/> brings to the crop's size and filters at a time: 16 MiB of logits (at least
+    /// one mask), so the full-size intermediates stay small, are reused from the heap and mostly stay in the caches.
+    /// </summary>
+    static long MaskGroup(CropBox crop) => Math.Max(1, (16L << 20) / ((long)crop.Width * crop.Height * sizeof(float)));
+
+    /// <summary>
+    /// The official filters after the predicted IoU, on masks [M, h, w] (logits at the crop's size) with their predicted IoU
+    /// [M] and the index [M] of their point in <paramref name="points"/>: the records of the masks that pass, in order.
+    /// </summary>
+    List<MaskRecord> ProcessMasks(Tensor masks, Tensor iou, Tensor source, (double X, double Y)[] points, CropBox crop, int imageHeight, int imageWidth)
+    {
+        using var scope = NewDisposeScope();
         Tensor? stability = null, boxes = null;
         void Keep(Tensor keep)
         {
@@ -120,7 +141,6 @@ public sealed class SamAutomaticMaskGenerator
             boxes = boxes?.index_select(0, rows);
         }
 
-        if (Options.PredIouThresh > 0) Keep(iou.GreaterThan(Options.PredIouThresh));
         stability = StabilityScore.Calculate(masks, 0.0, Options.StabilityScoreOffset);
         if (Options.StabilityScoreThresh > 0)
         {
@@ -143,7 +163,7 @@ public sealed class SamAutomaticMaskGenerator
         var records = new List<MaskRecord>(rles.Length);
         for (int i = 0; i < rles.Length; i++)
         {
-            var point = points[sourceValues[i] / masksPerPoint];
+            var point = points[sourceValues[i]];
             records.Add(new MaskRecord
             {
                 Segmentation = rles[i],

@@ -90,20 +90,59 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// residual the caller no longer needs) and no gradient recorded, a full-batch contiguous residual may itself be
     /// the accumulator and is then returned, with no new [B, Nq, dim] tensor.
     /// </summary>
-    public Tensor AddTo(Tensor? residual, Tensor q, Tensor k, Tensor v, bool overwriteResidual = false)
+    public Tensor AddTo(Tensor? residual, Tensor q, Tensor k, Tensor v, bool overwriteResidual = false) =>
+        AddTo(residual, q, k, v, overwriteResidual, null);
+
+    /// <summary>
+    /// <see cref="AddTo(Tensor?, Tensor, Tensor, Tensor, bool)"/> with the shared side's heads already projected
+    /// (<see cref="ProjectSharedKeys"/>, <see cref="ProjectSharedQueries"/>): the shared q, k or v is then not read.
+    /// </summary>
+    internal Tensor AddTo(Tensor? residual, Tensor q, Tensor k, Tensor v, bool overwriteResidual, SharedProjection? shared)
     {
         var shape = new AttentionShape(q.shape[0], q.shape[1], k.shape[0], k.shape[1], q.shape[2], q_proj.weight!.shape[0], _numHeads);
-        return Forward(q, k, v, ChooseLogits(shape), ChooseValues(shape), residual, overwriteResidual);
+        var logitsForm = shared?.QueryHeads is not null || shared?.KeyHeads is not null ? LogitsForm.ProjectBoth : ChooseLogits(shape);
+        var valuesForm = shared?.ValueHeads is not null ? ValuesForm.ProjectValues : ChooseValues(shape);
+        return Forward(q, k, v, logitsForm, valuesForm, residual, overwriteResidual, shared);
     }
 
-    /// <summary>As <see cref="AddTo"/>, in the given forms (all give the same result up to rounding).</summary>
-    internal Tensor Forward(Tensor q, Tensor k, Tensor v, LogitsForm logitsForm, ValuesForm valuesForm, Tensor? residual = null, bool overwriteResidual = false)
+    /// <summary>As <see cref="AddTo(Tensor?, Tensor, Tensor, Tensor, bool)"/>, in the given forms (all give the same result up to rounding).</summary>
+    internal Tensor Forward(Tensor q, Tensor k, Tensor v, LogitsForm logitsForm, ValuesForm valuesForm, Tensor? residual = null, bool overwriteResidual = false,
+        SharedProjection? shared = null)
     {
         using var scope = NewDisposeScope();
-        var probabilities = Probabilities(q, k, logitsForm); // [B, heads, Nq, Nk]
-        var output = Output(probabilities, v, valuesForm, residual, overwriteResidual);
+        var probabilities = Probabilities(q, k, logitsForm, shared); // [B, heads, Nq, Nk]
+        var output = Output(probabilities, v, valuesForm, residual, overwriteResidual, shared?.ValueHeads);
         return ReferenceEquals(output, residual) ? output : output.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// For a call of <paramref name="prompts"/> prompts that share their keys k and values v [1, Nk, dim], each attended by
+    /// <paramref name="queries"/> tokens: the key and value heads projected once for the whole call, where that takes fewer
+    /// multiply-adds than the reassociated forms for every prompt (with more than a few prompts); null where neither is.
+    /// </summary>
+    internal SharedProjection? ProjectSharedKeys(Tensor k, Tensor v, long queries, long prompts)
+    {
+        var shape = new AttentionShape(prompts, queries, 1, k.shape[1], k.shape[2], q_proj.weight!.shape[0], _numHeads);
+        bool keys = ChooseLogits(shape) == LogitsForm.ProjectBoth, values = ChooseValues(shape) == ValuesForm.ProjectValues;
+        if (!keys && !values) return null;
+        return new SharedProjection(null, keys ? SeparateHeads(k_proj.forward(k)) : null, values ? SeparateHeads(v_proj.forward(v)) : null);
+    }
+
+    /// <summary>
+    /// For a call of <paramref name="prompts"/> prompts that share their queries q [1, Nq, dim], each attending to
+    /// <paramref name="keys"/> tokens: the query heads projected (and scaled) once for the whole call, where that takes fewer
+    /// multiply-adds than the reassociated forms for every prompt; else null.
+    /// </summary>
+    internal SharedProjection? ProjectSharedQueries(Tensor q, long keys, long prompts)
+    {
+        var shape = new AttentionShape(1, q.shape[1], prompts, keys, q.shape[2], q_proj.weight!.shape[0], _numHeads);
+        if (ChooseLogits(shape) != LogitsForm.ProjectBoth) return null;
+        using var scale = Scale();
+        return new SharedProjection(SeparateHeads(q_proj.forward(q).mul(scale)), null, null);
+    }
+
+    /// <summary>The logits' scale 1 / sqrt(headDim).</summary>
+    Scalar Scale() => (1.0 / Math.Sqrt(q_proj.weight!.shape[0] / _numHeads)).ToScalar();
 
     /// <summary>The sizes that decide the cheapest form: batches, token counts, channels and heads.</summary>
     internal readonly record struct AttentionShape(long QueryBatch, long Queries, long KeyBatch, long Keys, long Dim, long InternalDim, long Heads)
@@ -140,11 +179,11 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// [B, heads, Nk, Nq], and the softmax runs over the short strided key axis of long contiguous rows: the same
     /// numbers as over a last axis of ~7 keys, several times faster.
     /// </summary>
-    Tensor Probabilities(Tensor q, Tensor k, LogitsForm form)
+    Tensor Probabilities(Tensor q, Tensor k, LogitsForm form, SharedProjection? shared)
     {
         long queries = q.shape[1], keys = k.shape[1], dim = q.shape[2];
         long headDim = q_proj.weight!.shape[0] / _numHeads;
-        using var scale = (1.0 / Math.Sqrt(headDim)).ToScalar();
+        using var scale = Scale();
         switch (form)
         {
             case LogitsForm.KeyWeightsIntoQueries:
@@ -166,15 +205,21 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
             }
             default:
             {
-                var queryHeads = SeparateHeads(q_proj.forward(q).mul(scale)); // [Bq, heads, Nq, headDim]
-                var keyHeads = SeparateHeads(k_proj.forward(k)); // [Bk, heads, Nk, headDim]
+                var queryHeads = shared?.QueryHeads ?? SeparateHeads(q_proj.forward(q).mul(scale)); // [Bq, heads, Nq, headDim]
+                var keyHeads = shared?.KeyHeads ?? SeparateHeads(k_proj.forward(k)); // [Bk, heads, Nk, headDim]
+                long queryBatch = q.shape[0], keyBatch = k.shape[0];
                 if (keys >= queries)
-                    return queryHeads.matmul(keyHeads.transpose(2, 3)).softmax(-1);
-                if (q.shape[0] == 1 && k.shape[0] > 1)
                 {
-                    // One shared query side: one product per head for all B key sets, [heads, B * Nk, Nq], without
-                    // copying the queries once per key set as a broadcast matmul would.
-                    long keyBatch = k.shape[0];
+                    if (keyBatch > 1 || queryBatch == 1)
+                        return queryHeads.matmul(keyHeads.transpose(2, 3)).softmax(-1);
+                    // One shared key side: one product per head for all B query sets, [heads, B * Nq, Nk], without
+                    // copying the keys once per query set as a broadcast matmul would.
+                    var logits = queryHeads.transpose(0, 1).reshape(_numHeads, queryBatch * queries, headDim).matmul(keyHeads[0].transpose(1, 2));
+                    return logits.view(_numHeads, queryBatch, queries, keys).softmax(-1).transpose(0, 1);
+                }
+                if (queryBatch == 1 && keyBatch > 1)
+                {
+                    // One shared query side: one product per head for all B key sets, [heads, B * Nk, Nq], likewise.
                     var stacked = keyHeads.transpose(0, 1).reshape(_numHeads, keyBatch * keys, headDim);
                     var logits = stacked.matmul(queryHeads[0].transpose(1, 2));
                     return logits.view(_numHeads, keyBatch, keys, queries).softmax(2).permute(1, 0, 3, 2);
@@ -185,10 +230,10 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     }
 
     /// <summary>
-    /// The attention output [B, Nq, dim] of probabilities [B, heads, Nq, Nk] over values v [Bk, Nk, dim], plus
-    /// <paramref name="residual"/> [B or 1, Nq, dim] when given.
+    /// The attention output [B, Nq, dim] of probabilities [B, heads, Nq, Nk] over values v [Bk, Nk, dim] (or their projected
+    /// <paramref name="sharedValueHeads"/> [1, heads, Nk, headDim]), plus <paramref name="residual"/> [B or 1, Nq, dim] when given.
     /// </summary>
-    Tensor Output(Tensor probabilities, Tensor v, ValuesForm form, Tensor? residual, bool overwriteResidual)
+    Tensor Output(Tensor probabilities, Tensor v, ValuesForm form, Tensor? residual, bool overwriteResidual, Tensor? sharedValueHeads)
     {
         long batch = probabilities.shape[0], queries = probabilities.shape[2], keys = probabilities.shape[3], dim = v.shape[2];
         long internalDim = v_proj.weight!.shape[0], headDim = internalDim / _numHeads;
@@ -224,8 +269,20 @@ public sealed class DecoderAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
                 return residual;
             }
             default:
-                output = out_proj.forward(RecombineHeads(probabilities.matmul(SeparateHeads(v_proj.forward(v)))));
+            {
+                var valueHeads = sharedValueHeads ?? SeparateHeads(v_proj.forward(v)); // [Bk, heads, Nk, headDim]
+                Tensor attended;
+                if (valueHeads.shape[0] > 1 || batch == 1)
+                    attended = probabilities.matmul(valueHeads);
+                else
+                {
+                    // One shared value side: one product per head for all B probability sets, as in Probabilities.
+                    var flat = probabilities.transpose(0, 1).reshape(_numHeads, batch * queries, keys);
+                    attended = flat.matmul(valueHeads[0]).view(_numHeads, batch, queries, headDim).transpose(0, 1);
+                }
+                output = out_proj.forward(RecombineHeads(attended));
                 break;
+            }
         }
         if (residual is null) return output;
         return InPlace.Allowed(output, residual) ? output.PlusInPlace(residual) : output.Plus(residual);

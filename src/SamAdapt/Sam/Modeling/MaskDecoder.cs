@@ -103,35 +103,66 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
     /// </summary>
     public (Tensor Masks, Tensor IouPredictions, Tensor IouTokens) PredictMasksWithIouTokens(Tensor imageEmbeddings, Tensor imagePe, Tensor sparsePromptEmbeddings, Tensor densePromptEmbeddings)
     {
-        long batch = CheckInputs(imageEmbeddings, imagePe, sparsePromptEmbeddings, densePromptEmbeddings);
-        long height = imageEmbeddings.shape[2], width = imageEmbeddings.shape[3];
         using var scope = NewDisposeScope();
+        var parts = InChunks(imageEmbeddings, imagePe, sparsePromptEmbeddings, densePromptEmbeddings, Decode);
+        return (Joined(parts.Select(p => p.Masks)).MoveToOuterDisposeScope(), Joined(parts.Select(p => p.IouPredictions)).MoveToOuterDisposeScope(),
+            Joined(parts.Select(p => p.IouTokens)).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// <see cref="PredictMasks"/> computing only the masks that <paramref name="select"/> picks from the IoU predictions: it
+    /// maps a chunk's IoU predictions [b, numMaskTokens] to a bool [b, numMaskTokens]. The output upscaling runs only for
+    /// the prompts with a selected mask, and only the selected masks are put in raster order; they are the masks
+    /// <see cref="PredictMasks"/> gives. Inputs as in <see cref="PredictMasks"/>. Returns the IoU predictions
+    /// [B, numMaskTokens], the selection [B, numMaskTokens] (bool) and the selected masks' logits [M, 4G, 4G] in
+    /// row-major (prompt, token) order.
+    /// </summary>
+    internal (Tensor IouPredictions, Tensor Selected, Tensor Masks) PredictSelectedMasks(Tensor imageEmbeddings, Tensor imagePe,
+        Tensor sparsePromptEmbeddings, Tensor densePromptEmbeddings, Func<Tensor, Tensor> select)
+    {
+        ArgumentNullException.ThrowIfNull(select);
+        using var scope = NewDisposeScope();
+        var parts = InChunks(imageEmbeddings, imagePe, sparsePromptEmbeddings, densePromptEmbeddings,
+            (keys, keyPe, shared, sparse, height, width) => DecodeSelected(keys, keyPe, shared, sparse, height, width, select));
+        return (Joined(parts.Select(p => p.IouPredictions)).MoveToOuterDisposeScope(), Joined(parts.Select(p => p.Selected)).MoveToOuterDisposeScope(),
+            Joined(parts.Select(p => p.Masks)).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Runs <paramref name="decode"/>(keys [b or 1, HW, D], keyPe [1, HW, D], the image side shared by all prompts or null,
+    /// sparse [b, N, D], H, W) on chunks of at most <see cref="PromptChunk"/> prompts, in prompt order. The shared
+    /// intermediates belong to the caller's dispose scope.
+    /// </summary>
+    List<T> InChunks<T>(Tensor imageEmbeddings, Tensor imagePe, Tensor sparse, Tensor dense, Func<Tensor, Tensor, SharedImage?, Tensor, long, long, T> decode)
+    {
+        long batch = CheckInputs(imageEmbeddings, imagePe, sparse, dense);
+        long height = imageEmbeddings.shape[2], width = imageEmbeddings.shape[3];
         var keyPe = ChannelsLast(imagePe);
         // When all prompts share the image embedding and the dense embedding (no mask prompt: an expanded
         // no_mask_embed), the image side is prepared once for all chunks, a batch of 1 until the first
-        // image-to-token attention.
-        bool sharedDense = densePromptEmbeddings.shape[0] == 1 || densePromptEmbeddings.stride(0) == 0;
-        var sharedKeys = imageEmbeddings.shape[0] == 1 && sharedDense
-            ? ImageKeys(imageEmbeddings, densePromptEmbeddings[TensorIndex.Slice(0, 1)])
-            : null;
+        // image-to-token attention, and so are the first layer's projections of it where they pay off.
+        bool sharedDense = dense.shape[0] == 1 || dense.stride(0) == 0;
+        var sharedKeys = imageEmbeddings.shape[0] == 1 && sharedDense ? ImageKeys(imageEmbeddings, dense[TensorIndex.Slice(0, 1)]) : null;
+        var sharedImage = sharedKeys is null ? null : transformer.ShareImage(sharedKeys, keyPe, 1 + NumMaskTokens + sparse.shape[1], batch);
 
         long chunk = PromptChunk(height, width);
         Tensor Part(Tensor t, long start, long length) => t.shape[0] == 1 ? t : t.narrow(0, start, length);
-        var masks = new List<Tensor>();
-        var iou = new List<Tensor>();
-        var iouTokens = new List<Tensor>();
+        var parts = new List<T>();
         for (long start = 0; start < batch; start += chunk)
         {
             long length = Math.Min(chunk, batch - start);
-            var keys = sharedKeys ?? ImageKeys(Part(imageEmbeddings, start, length), Part(densePromptEmbeddings, start, length));
-            var (m, i, t) = Decode(keys, keyPe, sparsePromptEmbeddings.narrow(0, start, length), height, width);
+            var keys = sharedKeys ?? ImageKeys(Part(imageEmbeddings, start, length), Part(dense, start, length));
+            parts.Add(decode(keys, keyPe, sharedImage, sparse.narrow(0, start, length), height, width));
             if (sharedKeys is null) keys.Dispose();
-            masks.Add(m);
-            iou.Add(i);
-            iouTokens.Add(t);
         }
-        static Tensor Joined(List<Tensor> parts) => parts.Count == 1 ? parts[0] : cat(parts, 0);
-        return (Joined(masks).MoveToOuterDisposeScope(), Joined(iou).MoveToOuterDisposeScope(), Joined(iouTokens).MoveToOuterDisposeScope());
+        return parts;
+    }
+
+    /// <summary>The chunks' results joined along the prompt axis.</summary>
+    static Tensor Joined(IEnumerable<Tensor> parts)
+    {
+        var list = parts.ToList();
+        return list.Count == 1 ? list[0] : cat(list, 0);
     }
 
     /// <summary>
@@ -163,34 +194,78 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
     }
 
     /// <summary>
-    /// Decodes one chunk of b prompts: keys [b or 1, HW, D] (<see cref="ImageKeys"/>), keyPe [1, HW, D], sparse [b, N, D]
-    /// -> mask logits [b, numMaskTokens, 4H, 4W], IoU predictions [b, numMaskTokens] and the IoU token's output [b, D].
+    /// Decodes one chunk of b prompts: keys [b or 1, HW, D] (<see cref="ImageKeys"/>), keyPe [1, HW, D], the shared image side
+    /// (or null), sparse [b, N, D] -> mask logits [b, numMaskTokens, 4H, 4W], IoU predictions [b, numMaskTokens] and the IoU
+    /// token's output [b, D].
     /// </summary>
-    (Tensor Masks, Tensor IouPredictions, Tensor IouTokens) Decode(Tensor keys, Tensor keyPe, Tensor sparse, long height, long width)
+    (Tensor Masks, Tensor IouPredictions, Tensor IouTokens) Decode(Tensor keys, Tensor keyPe, SharedImage? shared, Tensor sparse, long height, long width)
     {
         using var scope = NewDisposeScope();
-        var outputTokens = cat(new[] { iou_token.weight!, mask_tokens.weight! }, 0).unsqueeze(0).expand(sparse.shape[0], -1, -1);
-        var tokens = cat(new[] { outputTokens, sparse }, 1);
-
-        var (hs, image) = transformer.Attend(keys, keyPe, tokens);
-        var iouTokenOut = hs[.., 0, ..];
-        var maskTokensOut = hs[.., TensorIndex.Slice(1, 1 + NumMaskTokens), ..];
-
-        var hyperIn = stack(Enumerable.Range(0, (int)NumMaskTokens).Select(i => output_hypernetworks_mlps[i].forward(maskTokensOut[.., i, ..])), 1);
-        var masks = UpscaleAndProject(image, hyperIn, height, width);
-        var iou = iou_prediction_head.forward(iouTokenOut);
-        return (masks.MoveToOuterDisposeScope(), iou.MoveToOuterDisposeScope(), iouTokenOut.MoveToOuterDisposeScope());
+        var (hs, image, iou) = Attend(keys, keyPe, shared, sparse, allTokens: true);
+        var products = Products(Upscale(image), HypernetworkOutputs(hs));
+        var masks = RasterView(products, height, width).reshape(products.shape[0], products.shape[2], 4 * height, 4 * width);
+        return (masks.MoveToOuterDisposeScope(), iou.MoveToOuterDisposeScope(), hs[.., 0, ..].MoveToOuterDisposeScope());
     }
 
     /// <summary>
-    /// <see cref="output_upscaling"/> followed by the product with the hypernetwork outputs, computed
-    /// channels-last: each 2x2 stride-2 transposed convolution is one matrix product giving the 2x2
-    /// children of every position, the LayerNorm2d is a layer norm over the last axis, and the pixels are
-    /// put in raster order only at the end, on the mask logits. Each intermediate is freed once consumed,
-    /// <paramref name="image"/> included, and the GELUs run in place when no gradient is recorded.
-    /// image [B, H*W, D] (the transformer's image output), hyperIn [B, T, D/8] -> masks [B, T, 4H, 4W].
+    /// <see cref="Decode"/> with masks only where <paramref name="select"/> (IoU predictions [b, numMaskTokens] -> bool
+    /// [b, numMaskTokens]) says: -> IoU predictions [b, numMaskTokens], the selection and the selected mask logits [m, 4H, 4W]
+    /// in row-major (prompt, token) order. Only the prompts with a selected mask are upscaled, and only the selected masks are put
+    /// in raster order.
     /// </summary>
-    Tensor UpscaleAndProject(Tensor image, Tensor hyperIn, long height, long width)
+    (Tensor IouPredictions, Tensor Selected, Tensor Masks) DecodeSelected(Tensor keys, Tensor keyPe, SharedImage? shared, Tensor sparse, long height,
+        long width, Func<Tensor, Tensor> select)
+    {
+        using var scope = NewDisposeScope();
+        var (hs, image, iou) = Attend(keys, keyPe, shared, sparse, allTokens: false);
+        var selected = select(iou).to(ScalarType.Bool);
+        var prompts = selected.any(1).nonzero().flatten();
+        var masks = empty(new long[] { 0, 4 * height, 4 * width }, image.dtype, image.device);
+        if (prompts.shape[0] > 0)
+        {
+            var keptImage = prompts.shape[0] == image.shape[0] ? image : image.index_select(0, prompts);
+            if (!ReferenceEquals(keptImage, image)) image.Dispose();
+            var products = Products(Upscale(keptImage), HypernetworkOutputs(hs).index_select(0, prompts));
+            var pairs = selected.index_select(0, prompts).nonzero(); // [m, 2]: (kept prompt, token)
+            masks = RasterView(products, height, width)
+                .index(TensorIndex.Tensor(pairs[.., 0]), TensorIndex.Tensor(pairs[.., 1]))
+                .reshape(-1, 4 * height, 4 * width);
+        }
+        return (iou.MoveToOuterDisposeScope(), selected.MoveToOuterDisposeScope(), masks.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The transformer and the IoU head on one chunk: keys [b or 1, HW, D], keyPe [1, HW, D], the shared image side (or null),
+    /// sparse [b, N, D] -> the transformer's tokens [b, 1 + numMaskTokens + N, D] (without <paramref name="allTokens"/>, only
+    /// the IoU and mask tokens, [b, 1 + numMaskTokens, D]: the final attention skips the prompt tokens, whose outputs the
+    /// decoder never reads), its image output [b, HW, D] and the IoU predictions [b, numMaskTokens].
+    /// </summary>
+    (Tensor Tokens, Tensor Image, Tensor IouPredictions) Attend(Tensor keys, Tensor keyPe, SharedImage? shared, Tensor sparse, bool allTokens)
+    {
+        using var scope = NewDisposeScope();
+        var outputTokens = cat(new[] { iou_token.weight!, mask_tokens.weight! }, 0).unsqueeze(0).expand(sparse.shape[0], -1, -1);
+        var (hs, image) = transformer.Attend(keys, keyPe, cat(new[] { outputTokens, sparse }, 1), shared, allTokens ? null : 1 + NumMaskTokens);
+        var iou = iou_prediction_head.forward(hs[.., 0, ..]);
+        return (hs.MoveToOuterDisposeScope(), image.MoveToOuterDisposeScope(), iou.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The hypernetwork MLPs on the mask tokens of the transformer's tokens [b, Nt, D] -> [b, numMaskTokens, D/8].</summary>
+    Tensor HypernetworkOutputs(Tensor hs)
+    {
+        using var scope = NewDisposeScope();
+        var maskTokensOut = hs[.., TensorIndex.Slice(1, 1 + NumMaskTokens), ..];
+        return stack(Enumerable.Range(0, (int)NumMaskTokens).Select(i => output_hypernetworks_mlps[i].forward(maskTokensOut[.., i, ..])), 1)
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="output_upscaling"/> computed channels-last: each 2x2 stride-2 transposed convolution is one matrix
+    /// product giving the 2x2 children of every position, and the LayerNorm2d is a layer norm over the last axis. Each
+    /// intermediate is freed once consumed, <paramref name="image"/> included, and the GELUs run in place when no gradient
+    /// is recorded. image [B, H*W, D] (the transformer's image output) -> [B, H*W*16, D/8], each position's 16 grandchildren
+    /// in (i, j, k, l) order (the pixel at row 4h+2i+k, column 4w+2j+l).
+    /// </summary>
+    Tensor Upscale(Tensor image)
     {
         using var scope = NewDisposeScope();
         var firstConv = (ConvTranspose2d)output_upscaling[0];
@@ -206,17 +281,26 @@ public sealed class MaskDecoder : nn.Module<Tensor, Tensor, Tensor, Tensor, bool
         // [B, HW*4, D/4] -> [B, HW*16, D/8] (grandchildren (k, l)).
         var grandchildren = Gelu(ViewReleasing(ChildrenOf(activated, secondConv), batch, activated.shape[1] * 4, -1));
         activated.Dispose();
-
-        long tokens = hyperIn.shape[1];
-        // [B, HW*16, T] indexed (h, w, i, j, k, l) -> [B, T, 4H, 4W] with row 4h+2i+k and column 4w+2j+l.
-        var products = grandchildren.matmul(hyperIn.transpose(1, 2));
-        grandchildren.Dispose();
-        var masks = products
-            .view(batch, height, width, 2, 2, 2, 2, tokens)
-            .permute(0, 7, 1, 3, 5, 2, 4, 6)
-            .reshape(batch, tokens, 4 * height, 4 * width);
-        return masks.MoveToOuterDisposeScope();
+        return grandchildren.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The products of the upscaled image with the hypernetwork outputs, the mask logits with the pixels still in the upscaling's
+    /// order: upscaled [B, HW*16, D/8] (<see cref="Upscale"/>, freed here), hyperIn [B, T, D/8] -> [B, HW*16, T].
+    /// </summary>
+    static Tensor Products(Tensor upscaled, Tensor hyperIn)
+    {
+        var products = upscaled.matmul(hyperIn.transpose(1, 2));
+        upscaled.Dispose();
+        return products;
+    }
+
+    /// <summary>
+    /// Products [B, HW*16, T] (<see cref="Products"/>) indexed (h, w, i, j, k, l) seen as the mask logits in raster order: a view
+    /// [B, T, H, 2, 2, W, 2, 2] whose (h, i, k) is row 4h+2i+k and (w, j, l) column 4w+2j+l, copied only when reshaped.
+    /// </summary>
+    static Tensor RasterView(Tensor products, long height, long width) =>
+        products.view(products.shape[0], height, width, 2, 2, 2, 2, products.shape[2]).permute(0, 7, 1, 3, 5, 2, 4, 6);
 
     /// <summary>
     /// Exact GELU of a fresh intermediate x, overwriting it when no gradient is recorded; x's handle is released

@@ -62,7 +62,26 @@ public sealed class TwoWayAttentionBlock : nn.Module<Tensor, Tensor, Tensor, Ten
     /// As <see cref="forward"/>; with <paramref name="overwriteKeys"/> (keys the caller discards afterwards) and no
     /// gradient recorded, the image-to-token attention may accumulate into <paramref name="keys"/> in place.
     /// </summary>
-    internal (Tensor Queries, Tensor Keys) Forward(Tensor queries, Tensor keys, Tensor queryPe, Tensor keyPe, bool overwriteKeys)
+    internal (Tensor Queries, Tensor Keys) Forward(Tensor queries, Tensor keys, Tensor queryPe, Tensor keyPe, bool overwriteKeys) =>
+        Forward(queries, keys, queryPe, keyPe, overwriteKeys, null);
+
+    /// <summary>
+    /// For a call of <paramref name="prompts"/> prompts of <paramref name="tokens"/> tokens each that share the image keys
+    /// [1, HW, D] (keyPe [1, HW, D]): the image side computed once for the whole call, given to every chunk's
+    /// <see cref="Forward(Tensor, Tensor, Tensor, Tensor, bool, SharedImage?)"/>.
+    /// </summary>
+    internal SharedImage ShareImage(Tensor keys, Tensor keyPe, long tokens, long prompts)
+    {
+        var imageWithPe = keys.Plus(keyPe);
+        return new SharedImage(imageWithPe, cross_attn_token_to_image.ProjectSharedKeys(imageWithPe, keys, tokens, prompts),
+            cross_attn_image_to_token.ProjectSharedQueries(imageWithPe, tokens, prompts));
+    }
+
+    /// <summary>
+    /// As <see cref="Forward(Tensor, Tensor, Tensor, Tensor, bool)"/>, with <paramref name="shared"/> (from <see cref="ShareImage"/>
+    /// for these keys) in place of what it holds.
+    /// </summary>
+    internal (Tensor Queries, Tensor Keys) Forward(Tensor queries, Tensor keys, Tensor queryPe, Tensor keyPe, bool overwriteKeys, SharedImage? shared)
     {
         using var scope = NewDisposeScope();
         if (_skipFirstLayerPe)
@@ -77,14 +96,14 @@ public sealed class TwoWayAttentionBlock : nn.Module<Tensor, Tensor, Tensor, Ten
         queries = norm1.forward(queries);
 
         var tokensWithPe = queries.Plus(queryPe);
-        var imageWithPe = keys.Plus(keyPe);
-        queries = norm2.forward(cross_attn_token_to_image.AddTo(queries, tokensWithPe, imageWithPe, keys));
+        var imageWithPe = shared?.ImageWithPe ?? keys.Plus(keyPe);
+        queries = norm2.forward(cross_attn_token_to_image.AddTo(queries, tokensWithPe, imageWithPe, keys, false, shared?.TokenToImage));
 
         queries = norm3.forward(queries.Plus(mlp.forward(queries)));
 
         tokensWithPe = queries.Plus(queryPe);
-        var attended = cross_attn_image_to_token.AddTo(keys, imageWithPe, tokensWithPe, queries, overwriteKeys);
-        imageWithPe.Dispose();
+        var attended = cross_attn_image_to_token.AddTo(keys, imageWithPe, tokensWithPe, queries, overwriteKeys, shared?.ImageToToken);
+        if (shared is null) imageWithPe.Dispose();
         var normalized = norm4.forward(attended);
         if (!ReferenceEquals(attended, keys)) attended.Dispose();
 

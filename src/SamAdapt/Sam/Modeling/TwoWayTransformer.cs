@@ -59,7 +59,20 @@ public sealed class TwoWayTransformer : nn.Module<Tensor, Tensor, Tensor, (Tenso
     /// pointEmbedding [B, Nt, D] -> (tokens [B, Nt, D], image [B, HW, D]). Each layer's image output is freed once the
     /// next layer has consumed it, so only a few [B, HW, D] activations are alive at a time.
     /// </summary>
-    public (Tensor Tokens, Tensor Image) Attend(Tensor keys, Tensor keyPe, Tensor pointEmbedding)
+    public (Tensor Tokens, Tensor Image) Attend(Tensor keys, Tensor keyPe, Tensor pointEmbedding) => Attend(keys, keyPe, pointEmbedding, null, null);
+
+    /// <summary>
+    /// For a call of <paramref name="prompts"/> prompts of <paramref name="tokens"/> tokens each that share the image keys
+    /// [1, HW, D] (keyPe [1, HW, D]): what the first layer computes from them alone, once for the whole call.
+    /// </summary>
+    internal SharedImage ShareImage(Tensor keys, Tensor keyPe, long tokens, long prompts) => layers[0].ShareImage(keys, keyPe, tokens, prompts);
+
+    /// <summary>
+    /// <see cref="Attend(Tensor, Tensor, Tensor)"/> with <paramref name="shared"/> (from <see cref="ShareImage"/> for these keys)
+    /// in place of what it holds; with <paramref name="outputTokens"/>, only the first that many tokens go through the final
+    /// attention (each token attends to the image on its own there) and come out: tokens [B, outputTokens, D].
+    /// </summary>
+    internal (Tensor Tokens, Tensor Image) Attend(Tensor keys, Tensor keyPe, Tensor pointEmbedding, SharedImage? shared, long? outputTokens)
     {
         using var scope = NewDisposeScope();
         var queries = pointEmbedding;
@@ -68,13 +81,16 @@ public sealed class TwoWayTransformer : nn.Module<Tensor, Tensor, Tensor, (Tenso
         {
             // The image output of an earlier layer is discarded after this one: it may be overwritten.
             bool owned = !ReferenceEquals(image, keys);
-            var (nextQueries, nextImage) = layer.Forward(queries, image, pointEmbedding, keyPe, overwriteKeys: owned);
+            var (nextQueries, nextImage) = layer.Forward(queries, image, pointEmbedding, keyPe, overwriteKeys: owned, owned ? null : shared);
             if (owned) image.Dispose();
             (queries, image) = (nextQueries, nextImage);
         }
 
+        var queryPe = pointEmbedding;
+        if (outputTokens is long count)
+            (queries, queryPe) = (queries.narrow(1, 0, count), pointEmbedding.narrow(1, 0, count));
         var imageWithPe = image.Plus(keyPe);
-        queries = norm_final_attn.forward(final_attn_token_to_image.AddTo(queries, queries.Plus(pointEmbedding), imageWithPe, image));
+        queries = norm_final_attn.forward(final_attn_token_to_image.AddTo(queries, queries.Plus(queryPe), imageWithPe, image));
         imageWithPe.Dispose();
         return (queries.MoveToOuterDisposeScope(), image.MoveToOuterDisposeScope());
     }

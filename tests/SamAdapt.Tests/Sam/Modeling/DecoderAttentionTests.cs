@@ -104,6 +104,37 @@ public sealed class DecoderAttentionTests
         Assert.Equal(ValuesForm.ProjectValues, DecoderAttention.ChooseValues(sharedImage));
     }
 
+    [Fact]
+    public void HeadsProjectedOnceForAllPromptsGiveTheSameAttention()
+    {
+        using var scope = NewDisposeScope();
+        using var attention = new DecoderAttention(embeddingDim: 32, numHeads: 4, downsampleRate: 2);
+        using var generator = new Generator(7);
+        foreach (var parameter in attention.parameters())
+            using (no_grad()) parameter.copy_(randn(parameter.shape, generator: generator) * 0.3);
+        const int prompts = 16;
+        var image = randn(new long[] { 1, 40, 32 }, generator: generator);
+        var imageValues = randn(new long[] { 1, 40, 32 }, generator: generator);
+        var tokens = randn(new long[] { prompts, 5, 32 }, generator: generator);
+        var tokenValues = randn(new long[] { prompts, 5, 32 }, generator: generator);
+
+        // Tokens attending to a shared image: its keys and values projected once.
+        var keys = attention.ProjectSharedKeys(image, imageValues, queries: 5, prompts);
+        Assert.NotNull(keys?.KeyHeads);
+        Assert.NotNull(keys.ValueHeads);
+        var tokenResidual = randn(new long[] { prompts, 5, 32 }, generator: generator);
+        var expected = tokenResidual + Reference(attention, tokens, image, imageValues);
+        var actual = attention.AddTo(tokenResidual, tokens, image, imageValues, overwriteResidual: false, keys);
+        Assert.True((actual - expected).abs().max().item<float>() / expected.abs().max().item<float>() < Tolerance, "tokens -> shared image");
+
+        // A shared image attending to the tokens: its queries projected once, the shared residual broadcast.
+        var queries = attention.ProjectSharedQueries(image, keys: 5, prompts);
+        Assert.NotNull(queries?.QueryHeads);
+        expected = imageValues + Reference(attention, image, tokens, tokenValues);
+        actual = attention.AddTo(imageValues, image, tokens, tokenValues, overwriteResidual: false, queries);
+        Assert.True((actual - expected).abs().max().item<float>() / expected.abs().max().item<float>() < Tolerance, "shared image -> tokens");
+    }
+
     /// <summary>Multi-head attention as in SAM's <c>Attention.forward</c>, with broadcasting of a batch of 1.</summary>
     static Tensor Reference(DecoderAttention attention, Tensor q, Tensor k, Tensor v)
     {

@@ -180,6 +180,50 @@ public class MaskDecoderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void SelectedMasksAreThoseOfAllTokensAndOnlyTheirPromptsAreUpscaled()
+    {
+        using var fixture = new DecoderFixture(TestPaths.MiniFixture);
+        using var scope = NewDisposeScope();
+        using var inference = inference_mode();
+        var embedding = fixture.Cases["decoder.image_embeddings"];
+        var densePe = fixture.PromptEncoder.GetDensePe();
+        const int prompts = 5;
+        var coords = linspace(20, 230, 2 * prompts).reshape(prompts, 1, 2);
+        var (sparse, dense) = fixture.PromptEncoder.forward((coords, ones(prompts, 1, dtype: ScalarType.Int64)), null, null);
+        fixture.MaskDecoder.ChunkBytes = 2 * (16 * 256 * 4 * sizeof(float)); // chunks of 2, the last one partial
+        // Per prompt: none (its chunk upscales one prompt of two), token 0 only, two tokens, all, one.
+        var wanted = tensor(new[]
+        {
+            false, false, false, false,
+            true, false, false, false,
+            false, true, false, true,
+            true, true, true, true,
+            false, false, true, false,
+        }).view(prompts, 4);
+        long start = 0;
+        var seen = new List<float[]>();
+        Tensor Select(Tensor chunkIou)
+        {
+            seen.Add(chunkIou.data<float>().ToArray());
+            var part = wanted.narrow(0, start, chunkIou.shape[0]);
+            start += chunkIou.shape[0];
+            return part;
+        }
+
+        var (all, allIou) = fixture.MaskDecoder.PredictMasks(embedding, densePe, sparse, dense);
+        var (iou, selected, masks) = fixture.MaskDecoder.PredictSelectedMasks(embedding, densePe, sparse, dense, Select);
+
+        // The same numbers up to rounding: the final attention skips the prompt tokens, so its products have other shapes.
+        Assert.Equal(new[] { 8, 8, 4 }, seen.Select(s => s.Length).ToArray());
+        Relative.AssertClose(tensor(seen.SelectMany(s => s).ToArray()).view(prompts, 4), allIou, 1e-6, "the IoU predictions select sees");
+        Relative.AssertClose(iou, allIou, 1e-6, "IoU predictions");
+        Assert.True(DecoderFixture.Identical(selected, wanted), "the selection");
+        var expected = all.flatten(0, 1).index_select(0, wanted.flatten().nonzero().flatten());
+        Assert.Equal(new long[] { 8, 64, 64 }, masks.shape);
+        Relative.AssertClose(masks, expected, 1e-6, "the selected masks");
+    }
+
+    [Fact]
     public void WithoutGradientRecordingTheInPlacePathGivesTheSameMasks()
     {
         using var fixture = new DecoderFixture(TestPaths.MiniFixture);
