@@ -176,7 +176,7 @@ public static class CompareReport
     static IEnumerable<(string Name, string Version)> Versions()
     {
         yield return ("samadapt", Version(typeof(CompareReport).Assembly));
-        yield return (".NET", RuntimeInformation.FrameworkDescription);
+        yield return (".NET", Environment.Version.ToString());
         yield return ("os", RuntimeInformation.OSDescription);
         yield return ("TorchSharp", Version(typeof(TorchSharp.torch).Assembly));
         yield return ("Microsoft.ML", Version(typeof(Microsoft.ML.MLContext).Assembly));
