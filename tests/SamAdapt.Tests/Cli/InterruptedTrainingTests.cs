@@ -22,7 +22,9 @@ public class InterruptedTrainingTests
         SyntheticPlants.Write(data, 8, seed: 5);
         var outDir = Path.Combine(dir, "out");
         return (outDir, ["train-unet", "--data", data, "--image-size", "128", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--batch-size", "2", "--test-fraction", "0.25", "--out", outDir]);
+            "--batch-size", "2", "--test-fraction", "0.25", "--out", outDir,
+            // Patience as long as the run: early stopping must not end it before the test interrupts it.
+            "--patience", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
     }
 
     /// <summary>Every file under <paramref name="folder"/> with a final name (not a hidden temporary) is complete: it parses or loads.</summary>
