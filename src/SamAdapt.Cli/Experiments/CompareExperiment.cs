@@ -147,7 +147,7 @@ public sealed class CompareExperiment
         var (unetConfig, samConfig) = (unet.Model.Config, decoder.Config);
         _log($"{label} ({_options.AdapterKind.ToString().ToLowerInvariant()}): training {encode.Features.Channels(unetConfig)}x{encode.Features.GridFor(unetConfig)}->{samConfig.PromptEmbedDim}x{samConfig.EmbeddingGrid} " +
              $"({encode.Features.Set}{(encode.Features.SamFrame > 0 ? $", aligned to SAM's {encode.Features.SamFrame} frame" : ", stretched")}) " +
-             $"on {images.Count} images for {_options.AdapterEpochs} epochs through SAM's {(tuned ? "decoder (trained too)" : "frozen decoder")} ...");
+             $"on {images.Count} images for up to {_options.AdapterEpochs} epochs{SampleCap(_options.AdapterSamples)} through SAM's {(tuned ? "decoder (trained too)" : "frozen decoder")} ...");
         if (checkpointFolder is not null && new Adapter.AdapterCheckpoint(checkpointFolder).TryReadState() is { } saved)
             _log($"{label}: resuming from the checkpoint after epoch {saved.Epoch} in {checkpointFolder}");
         using var adapterFit = segmentation.Trainers.AdapterFit(decoder, AdapterOptions(label, column, tuned ? _options.DecoderLearningRate : 0, checkpointFolder, cancellationToken));
@@ -296,7 +296,7 @@ public sealed class CompareExperiment
             _log($"U-Net: using the trained U-Net in {folder} (no training)");
             return UNetSegmentationTransformer.Load(mlContext, folder, outputColumnName: CompareMethod.UNet.MaskColumn);
         }
-        _log($"U-Net: training on {split.Train.Count} images at {_options.ImageSize}x{_options.ImageSize} for up to {_options.UNetEpochs} epochs ...");
+        _log($"U-Net: training on {split.Train.Count} images at {_options.ImageSize}x{_options.ImageSize} for up to {_options.UNetEpochs} epochs{SampleCap(_options.UNetSamples)} ...");
         return mlContext.Segmentation().Trainers.UNet(UNetOptions(checkpoint, cancellationToken)).Fit(SegmentationDataset.ToDataView(mlContext, split.Train));
     }
 
@@ -336,6 +336,9 @@ public sealed class CompareExperiment
         }
         return clock.Elapsed.TotalSeconds;
     }
+
+    /// <summary>How a progress line states a training budget's cap on the images seen ("" when uncapped).</summary>
+    static string SampleCap(int maxSamples) => maxSamples > 0 ? $" (at most {maxSamples} images seen in all)" : "";
 
     /// <summary>A seeded subset of at most <see cref="CompareOptions.AdapterImages"/> training images, in split order.</summary>
     List<SegmentationSample> AdapterSubset(IReadOnlyList<SegmentationSample> train)
