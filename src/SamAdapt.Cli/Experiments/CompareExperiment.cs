@@ -110,13 +110,13 @@ public sealed class CompareExperiment
         var encode = new UNetEncodeOptions { Features = _options.Features.SamFrame > 0 ? _options.Features with { SamFrame = decoder.Config.ImageSize } : _options.Features };
 
         var adapterClock = Stopwatch.StartNew();
-        var adapterImages = AdapterSubset(split.Train);
+        var (adapterImages, calibrationImages) = AdapterSubset(split.Train);
         var runs = new List<AdaptedRun>();
         try
         {
             foreach (var family in new[] { CompareMethod.AdaptedOracle.Family, CompareMethod.AdaptedDecoderFamily }.Where(f => methods.Any(m => m.Family == f)))
             {
-                var run = TrainAdapter(mlContext, family, unet, encode, decoder, adapterImages, checkpoint, cancellationToken);
+                var run = TrainAdapter(mlContext, family, unet, encode, decoder, adapterImages, calibrationImages, checkpoint, cancellationToken);
                 runs.Add(run);
                 if (outputDirectory is not null) WriteAdaptedModel(run, unet, encode.Features, Path.Combine(outputDirectory, ModelFolder(family)));
             }
@@ -135,10 +135,11 @@ public sealed class CompareExperiment
 
     /// <summary>
     /// Trains <paramref name="family"/>'s adapter (<c>UNetEncode</c> + <c>MaskToPrompt</c> + <c>AdapterFit</c>) on <paramref name="images"/>
-    /// through SAM's frozen decoder, or, for <see cref="CompareMethod.AdaptedDecoderFamily"/>, together with a copy of its mask decoder.
+    /// through SAM's frozen decoder, or, for <see cref="CompareMethod.AdaptedDecoderFamily"/>, together with a copy of its mask decoder;
+    /// the IoU head is calibrated on <paramref name="calibrationImages"/>, or on <paramref name="images"/> when there are none.
     /// </summary>
     AdaptedRun TrainAdapter(MLContext mlContext, string family, UNetSegmentationTransformer unet, UNetEncodeOptions encode, SamDecoderModel decoder,
-        IReadOnlyList<SegmentationSample> images, CompareCheckpoint? checkpoint, CancellationToken cancellationToken)
+        IReadOnlyList<SegmentationSample> images, IReadOnlyList<SegmentationSample> calibrationImages, CompareCheckpoint? checkpoint, CancellationToken cancellationToken)
     {
         var segmentation = mlContext.Segmentation();
         bool tuned = family == CompareMethod.AdaptedDecoderFamily;
@@ -150,12 +151,14 @@ public sealed class CompareExperiment
              $"on {images.Count} images for up to {_options.AdapterEpochs} epochs{SampleCap(_options.AdapterSamples)} through SAM's {(tuned ? "decoder (trained too)" : "frozen decoder")} ...");
         if (checkpointFolder is not null && new Adapter.AdapterCheckpoint(checkpointFolder).TryReadState() is { } saved)
             _log($"{label}: resuming from the checkpoint after epoch {saved.Epoch} in {checkpointFolder}");
+        if (calibrationImages.Count > 0) _log($"{label}: the IoU head is calibrated on {calibrationImages.Count} training images the adapter does not train on");
         using var adapterFit = segmentation.Trainers.AdapterFit(decoder, AdapterOptions(label, column, tuned ? _options.DecoderLearningRate : 0, checkpointFolder, cancellationToken));
-        var model = segmentation.Transforms.UNetEncode(unet.Model, encode) // Image -> Features [C, g, g]
-            .Append(segmentation.Transforms.MaskToPrompt(ClickMethod))     // Mask -> PromptX, PromptY
-            .Append(adapterFit)                                            // Features -> embedding [D, G, G], trained here
-            .Fit(SegmentationDataset.ToDataView(mlContext, images));
-        var adapter = model.LastTransformer;
+        var trainView = SegmentationDataset.ToDataView(mlContext, images);
+        var prompted = segmentation.Transforms.UNetEncode(unet.Model, encode) // Image -> Features [C, g, g]
+            .Append(segmentation.Transforms.MaskToPrompt(ClickMethod))        // Mask -> PromptX, PromptY
+            .Fit(trainView);
+        var adapter = adapterFit.Fit(prompted.Transform(trainView),           // Features -> embedding [D, G, G], trained here
+            calibrationImages.Count == 0 ? null : prompted.Transform(SegmentationDataset.ToDataView(mlContext, calibrationImages)));
         try
         {
             var calibrated = MaskScoreCalibration.CalibratedPredictor(adapter.FineTunedDecoder ?? decoder, adapter.MaskScoreHead!);
@@ -310,7 +313,7 @@ public sealed class CompareExperiment
 
     AdapterFitOptions AdapterOptions(string label, string outputColumn, double decoderLearningRate, string? checkpointFolder, CancellationToken cancellationToken) => new()
     {
-        SamModel = _options.SamModel, ModelType = _options.SamModelType, Kind = _options.AdapterKind, MaxCorrectiveClicks = _options.AdapterClicks,
+        SamModel = _options.SamModel, ModelType = _options.SamModelType, Kind = _options.AdapterKind, MaxCorrectiveClicks = _options.AdapterClicks, MaskScoreLossWeight = _options.AdapterScoreLoss,
         Epochs = _options.AdapterEpochs, MaxTrainingSamples = _options.AdapterSamples, LearningRate = _options.AdapterLearningRate, DecoderLearningRate = decoderLearningRate, CalibrateMaskScores = true,
         Seed = _options.Seed, ValidationFraction = 0, OutputColumnName = outputColumn, CancellationToken = cancellationToken,
         CheckpointDirectory = checkpointFolder,
@@ -340,13 +343,18 @@ public sealed class CompareExperiment
     /// <summary>How a progress line states a training budget's cap on the images seen ("" when uncapped).</summary>
     static string SampleCap(int maxSamples) => maxSamples > 0 ? $" (at most {maxSamples} images seen in all)" : "";
 
-    /// <summary>A seeded subset of at most <see cref="CompareOptions.AdapterImages"/> training images, in split order.</summary>
-    List<SegmentationSample> AdapterSubset(IReadOnlyList<SegmentationSample> train)
+    /// <summary>
+    /// A seeded subset of at most <see cref="CompareOptions.AdapterImages"/> training images for the adapter, and at most
+    /// <see cref="CompareOptions.CalibrationImages"/> of the rest for the IoU head's calibration, each in split order.
+    /// </summary>
+    (List<SegmentationSample> Adapter, List<SegmentationSample> Calibration) AdapterSubset(IReadOnlyList<SegmentationSample> train)
     {
-        if (train.Count <= _options.AdapterImages) return train.ToList();
+        if (train.Count <= _options.AdapterImages) return (train.ToList(), []);
         var order = Enumerable.Range(0, train.Count).ToArray();
         new Random(_options.Seed).Shuffle(order);
-        return order[.._options.AdapterImages].Order().Select(i => train[i]).ToList();
+        var rest = order[_options.AdapterImages..];
+        return (order[.._options.AdapterImages].Order().Select(i => train[i]).ToList(),
+            rest[..Math.Min(rest.Length, _options.CalibrationImages)].Order().Select(i => train[i]).ToList());
     }
 
     /// <summary>

@@ -65,6 +65,9 @@ public sealed record CompareOptions
     /// <summary>The most corrective clicks simulated per training image before the adapter's loss (0: the paper's single click; see <see cref="AdapterFitOptions.MaxCorrectiveClicks"/>).</summary>
     public int AdapterClicks { get; init; }
 
+    /// <summary>Weight of SAM's IoU objective trained with the adapter (<see cref="AdapterFitOptions.MaskScoreLossWeight"/>; 0: the paper's mask loss only).</summary>
+    public double AdapterScoreLoss { get; init; }
+
     /// <summary>
     /// The most images the U-Net sees in all (epochs x training images; <see cref="UNetTrainerOptions.MaxTrainingSamples"/>): it trains
     /// min(<see cref="UNetEpochs"/>, ceil(this / training images)) epochs, so large datasets take fewer passes (default 6,000; 0: no cap).
@@ -79,6 +82,13 @@ public sealed record CompareOptions
 
     /// <summary>Most training images the adapter trains on (a seeded subset of the train split; all when there are fewer); bounds the time on large datasets.</summary>
     public int AdapterImages { get; init; } = 200;
+
+    /// <summary>
+    /// The most training images beyond <see cref="AdapterImages"/> (a seeded subset of those the adapter does not train on) that the IoU
+    /// head is calibrated on, so that it learns how good the adapter's masks are on new images (default 200; 0, or no such images:
+    /// the adapter's own images).
+    /// </summary>
+    public int CalibrationImages { get; init; } = 200;
 
     /// <summary>Adapter learning rate (AdamW).</summary>
     public double AdapterLearningRate { get; init; } = 3e-3;
@@ -116,10 +126,12 @@ public sealed record CompareOptions
         if (!(DecoderLearningRate > 0) || double.IsInfinity(DecoderLearningRate))
             throw new ArgumentException($"The decoder learning rate (--decoder-learning-rate) must be positive; got {DecoderLearningRate}.");
         if (ClickImages <= 0) throw new ArgumentException($"The corrective-click images (--click-images) must be positive; got {ClickImages}.");
+        if (!(AdapterScoreLoss >= 0) || double.IsInfinity(AdapterScoreLoss)) throw new ArgumentException($"The adapter's score loss weight (--adapter-score-loss) must be 0 or more; got {AdapterScoreLoss}.");
         if (AdapterClicks is < 0 or > Evaluation.CorrectiveClicks.MaxClicks)
             throw new ArgumentException($"The adapter's training clicks (--adapter-clicks) must be 0 to {Evaluation.CorrectiveClicks.MaxClicks}; got {AdapterClicks}.");
         if (UNetSamples < 0) throw new ArgumentException($"The U-Net's sample cap (--unet-samples) must be 0 (no cap) or more; got {UNetSamples}.");
         if (AdapterSamples < 0) throw new ArgumentException($"The adapter's sample cap (--adapter-samples) must be 0 (no cap) or more; got {AdapterSamples}.");
+        if (CalibrationImages < 0) throw new ArgumentException($"The calibration images (--calibration-images) must be 0 or more; got {CalibrationImages}.");
         if (AdapterImages <= 0) throw new ArgumentException($"The adapter images (--adapter-images) must be positive; got {AdapterImages}.");
         if (Clicks is < 0 or > Evaluation.CorrectiveClicks.MaxClicks)
             throw new ArgumentException($"The clicks (--clicks) must be 0 (none) to {Evaluation.CorrectiveClicks.MaxClicks}; got {Clicks}.");

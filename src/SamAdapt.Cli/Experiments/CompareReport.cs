@@ -59,6 +59,7 @@ public static class CompareReport
                 ["feature_frame"] = o.Features.SamFrame,
                 ["adapter_kind"] = o.AdapterKind.ToString().ToLowerInvariant(),
                 ["adapter_clicks"] = o.AdapterClicks,
+                ["adapter_score_loss"] = o.AdapterScoreLoss,
                 ["methods"] = new JsonArray(o.Methods.Select(m => (JsonNode)m).ToArray()),
                 ["decoder_learning_rate"] = o.DecoderLearningRate,
                 ["click_images"] = o.ClickImages,

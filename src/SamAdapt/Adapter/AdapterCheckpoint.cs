@@ -59,10 +59,10 @@ internal sealed class AdapterCheckpoint
     }
 
     /// <summary>
-    /// Copies the checkpoint's adapter weights, fine-tuned mask decoder weights (when <paramref name="maskDecoder"/> is given) and
-    /// optimiser state into <paramref name="adapter"/>, <paramref name="maskDecoder"/> and <paramref name="optimizer"/>.
+    /// Copies the checkpoint's adapter weights, fine-tuned mask decoder weights (when <paramref name="maskDecoder"/> is given), IoU head
+    /// trained with the adapter (when <paramref name="scoreHead"/> is given) and optimiser state into them and <paramref name="optimizer"/>.
     /// </summary>
-    public void Restore(State state, EmbeddingAdapter adapter, MaskDecoder? maskDecoder, TorchSharp.Modules.OptimizerHelper optimizer)
+    public void Restore(State state, EmbeddingAdapter adapter, MaskDecoder? maskDecoder, Mlp? scoreHead, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         var folder = Path.Combine(_directory, state.Folder);
         using (var saved = EmbeddingAdapter.Load(folder))
@@ -80,6 +80,13 @@ internal sealed class AdapterCheckpoint
             using var weights = SafeTensors.Load(decoderPath);
             StateDictLoader.LoadInto(maskDecoder, weights, "", decoderPath);
         }
+        if (scoreHead is not null)
+        {
+            var headPath = Path.Combine(folder, MaskScoreCalibration.WeightsFileName);
+            if (!File.Exists(headPath)) throw new ModelFormatException($"{headPath}: the IoU head of the checkpoint is missing; delete the folder to start afresh.");
+            using var weights = SafeTensors.Load(headPath);
+            StateDictLoader.LoadInto(scoreHead, weights, "", headPath);
+        }
         var optimizerPath = Path.Combine(folder, OptimizerFileName);
         if (!File.Exists(optimizerPath)) throw new ModelFormatException($"{optimizerPath}: the optimiser state of the checkpoint is missing; delete the folder to start afresh.");
         using var stream = File.OpenRead(optimizerPath);
@@ -88,14 +95,16 @@ internal sealed class AdapterCheckpoint
     }
 
     /// <summary>
-    /// Writes the adapter, the fine-tuned mask decoder (when <paramref name="maskDecoder"/> is given) and the optimiser after
-    /// <paramref name="state"/>.Epoch, then switches <c>checkpoint.json</c> to them.
+    /// Writes the adapter, the fine-tuned mask decoder (when <paramref name="maskDecoder"/> is given), the IoU head trained with the
+    /// adapter (when <paramref name="scoreHead"/> is given) and the optimiser after <paramref name="state"/>.Epoch, then switches
+    /// <c>checkpoint.json</c> to them.
     /// </summary>
-    public void Save(State state, EmbeddingAdapter adapter, MaskDecoder? maskDecoder, TorchSharp.Modules.OptimizerHelper optimizer)
+    public void Save(State state, EmbeddingAdapter adapter, MaskDecoder? maskDecoder, Mlp? scoreHead, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         var folder = Path.Combine(_directory, state.Folder);
         adapter.Save(folder);
         if (maskDecoder is not null) SafeTensors.Save(Path.Combine(folder, MaskDecoderFileName), maskDecoder.state_dict());
+        if (scoreHead is not null) MaskScoreCalibration.Save(scoreHead, folder);
         AtomicFile.Write(Path.Combine(folder, OptimizerFileName), stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);

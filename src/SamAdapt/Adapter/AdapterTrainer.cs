@@ -44,10 +44,12 @@ public sealed class AdapterTrainer
     /// <exception cref="SamAdaptException">The loss became NaN or infinite (the last checkpoint is kept), or the checkpoint does not fit.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the last checkpoint is kept).</exception>
     internal AdapterTrainingResult Train(EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples, AdapterTrainingOptions options,
-        IProgress<AdapterEpochReport>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<AdapterEpochReport>? progress = null, CancellationToken cancellationToken = default, Mlp? scoreHead = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        if (options.MaskScoreLossWeight > 0 && scoreHead is null)
+            throw new ArgumentException($"MaskScoreLossWeight is {options.MaskScoreLossWeight}, but no IoU head was given to train with the adapter (pass a copy of SAM's as scoreHead).", nameof(scoreHead));
         using var prepared = Prepare(adapter, samples);
         var (trainIndexes, validationIndexes) = Split(samples.Count, options);
 
@@ -55,6 +57,13 @@ public sealed class AdapterTrainer
         using var optimizer = optim.AdamW(adapter.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         if (decoderParameters.Count > 0)
             optimizer.add_param_group(new TorchSharp.Modules.AdamW.ParamGroup(decoderParameters, options.DecoderLearningRate, weight_decay: options.WeightDecay));
+        if (options.MaskScoreLossWeight > 0)
+        {
+            foreach (var parameter in scoreHead!.parameters()) parameter.requires_grad = true;
+            scoreHead.train();
+            optimizer.add_param_group(new TorchSharp.Modules.AdamW.ParamGroup(scoreHead.parameters(), options.LearningRate / 3, weight_decay: 0));
+        }
+        (Mlp Head, double Weight)? scoring = options.MaskScoreLossWeight > 0 ? (scoreHead!, options.MaskScoreLossWeight) : null;
         var peakRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
         var checkpoint = options.CheckpointDirectory is null ? null : new AdapterCheckpoint(options.CheckpointDirectory);
         int epochs = options.EpochsFor(trainIndexes.Length);
@@ -67,7 +76,7 @@ public sealed class AdapterTrainer
                 throw new SamAdaptException($"{checkpoint}: the checkpoint was made with other settings ({state.Settings}) than this run ({settings}); use another checkpoint folder or delete it.");
             if (state.Epoch > epochs)
                 throw new SamAdaptException($"{checkpoint}: the checkpoint is after epoch {state.Epoch}, beyond the {epochs} epochs asked for.");
-            checkpoint.Restore(state, adapter, decoderParameters.Count > 0 ? _decoder.mask_decoder : null, optimizer);
+            checkpoint.Restore(state, adapter, decoderParameters.Count > 0 ? _decoder.mask_decoder : null, scoring?.Head, optimizer);
             startEpoch = state.Epoch;
             history.AddRange(state.History);
         }
@@ -95,7 +104,7 @@ public sealed class AdapterTrainer
                     using var scope = NewDisposeScope();
                     var clickRounds = batch.Select(_ => options.MaxCorrectiveClicks > 0 && clickRandom.NextDouble() < options.CorrectiveClickFraction
                         ? clickRandom.Next(1, options.MaxCorrectiveClicks + 1) : 0).ToArray();
-                    var (loss, _) = clickRounds.Any(r => r > 0) ? ClickBatchLoss(adapter, prepared, batch, clickRounds) : BatchLoss(adapter, prepared, batch);
+                    var (loss, _) = clickRounds.Any(r => r > 0) ? ClickBatchLoss(adapter, prepared, batch, clickRounds, scoring) : BatchLoss(adapter, prepared, batch, scoring);
                     double value = loss.item<float>();
                     if (!double.IsFinite(value))
                         throw new SamAdaptException(
@@ -115,7 +124,7 @@ public sealed class AdapterTrainer
                 var remaining = clock.Elapsed / (epoch - startEpoch) * (epochs - epoch);
                 var entry = new AdapterCheckpoint.HistoryEntry(epoch, lossSum / order.Length, validationIoU, elapsed.TotalSeconds);
                 history.Add(entry);
-                checkpoint?.Save(new AdapterCheckpoint.State(epoch, AdapterCheckpoint.FolderFor(epoch), settings, history), adapter, decoderParameters.Count > 0 ? _decoder.mask_decoder : null, optimizer);
+                checkpoint?.Save(new AdapterCheckpoint.State(epoch, AdapterCheckpoint.FolderFor(epoch), settings, history), adapter, decoderParameters.Count > 0 ? _decoder.mask_decoder : null, scoring?.Head, optimizer);
                 var report = new AdapterEpochReport(epoch, epochs, entry.TrainLoss, validationIoU, elapsed, remaining);
                 reports.Add(report);
                 progress?.Report(report);
@@ -125,6 +134,11 @@ public sealed class AdapterTrainer
         {
             adapter.eval();
             foreach (var parameter in decoderParameters) parameter.requires_grad = false;
+            if (scoreHead is not null)
+            {
+                scoreHead.eval();
+                foreach (var parameter in scoreHead.parameters()) parameter.requires_grad = false;
+            }
         }
         return new AdapterTrainingResult(reports, startEpoch, trainIndexes.Length, validationIndexes.Length);
     }
@@ -328,7 +342,7 @@ public sealed class AdapterTrainer
     /// clicks), keeps each one's lowest-loss mask as its next mask prompt and adds a click on its largest error region; the loss
     /// is the lowest per-mask loss of the decoding of each sample's final clicks and mask prompt, with gradients to the adapter.
     /// </summary>
-    (Tensor Loss, Tensor Chosen) ClickBatchLoss(EmbeddingAdapter adapter, Prepared prepared, int[] batch, int[] clickRounds)
+    (Tensor Loss, Tensor Chosen) ClickBatchLoss(EmbeddingAdapter adapter, Prepared prepared, int[] batch, int[] clickRounds, (Mlp Head, double Weight)? scoring)
     {
         var device = adapter.proj.weight!.device;
         var config = _decoder.Config;
@@ -343,7 +357,7 @@ public sealed class AdapterTrainer
             {
                 var active = Enumerable.Range(0, batch.Length).Where(b => clickRounds[b] >= round).ToArray();
                 if (active.Length == 0) break;
-                var logits = DecodeWithPrompts(simulated, active, points, maskInputs);
+                var (logits, _) = DecodeWithPrompts(simulated, active, points, maskInputs);
                 var chosen = AdapterLoss.PerMask(logits, targets.index_select(0, tensor(active.Select(b => (long)b).ToArray(), device: device))).argmin(1);
                 for (int a = 0; a < active.Length; a++)
                 {
@@ -354,8 +368,8 @@ public sealed class AdapterTrainer
                 }
             }
         }
-        var final = DecodeWithPrompts(embedding, Enumerable.Range(0, batch.Length).ToArray(), points, maskInputs);
-        return AdapterLoss.MinOverMasks(final, targets);
+        var (final, tokens) = DecodeWithPrompts(embedding, Enumerable.Range(0, batch.Length).ToArray(), points, maskInputs);
+        return WithScoreLoss(AdapterLoss.MinOverMasks(final, targets), final, tokens, targets, scoring);
     }
 
     /// <summary>
@@ -363,11 +377,12 @@ public sealed class AdapterTrainer
     /// their clicks (SAM's input frame) and mask prompts (low-res logits [1, 1, 4G, 4G], or null); positions with the same number of
     /// clicks and the same kind of mask prompt are decoded together, so each gets what it would get alone.
     /// </summary>
-    Tensor DecodeWithPrompts(Tensor embedding, int[] positions, List<PromptPoint>[] points, Tensor?[] maskInputs)
+    (Tensor Logits, Tensor IouTokens) DecodeWithPrompts(Tensor embedding, int[] positions, List<PromptPoint>[] points, Tensor?[] maskInputs)
     {
         var device = embedding.device;
         var groups = positions.Select((b, order) => (Position: b, Order: (long)order)).GroupBy(p => (points[p.Position].Count, maskInputs[p.Position] is null)).ToList();
         var parts = new List<Tensor>();
+        var tokenParts = new List<Tensor>();
         var orders = new List<long>();
         using var pe = _decoder.prompt_encoder.GetDensePe();
         foreach (var group in groups)
@@ -379,18 +394,35 @@ public sealed class AdapterTrainer
             Tensor sparse, dense;
             using (no_grad()) (sparse, dense) = _decoder.prompt_encoder.forward((coords, labels), null, masks);
             var groupEmbedding = embedding.index_select(0, tensor(members.Select(m => (long)m.Position).ToArray(), device: device));
-            var (logits, _, _) = _decoder.mask_decoder.PredictMasksWithIouTokens(groupEmbedding, pe, sparse, dense);
+            var (logits, _, tokens) = _decoder.mask_decoder.PredictMasksWithIouTokens(groupEmbedding, pe, sparse, dense);
             parts.Add(logits[.., TensorIndex.Slice(1, null)]);
+            tokenParts.Add(tokens);
             orders.AddRange(members.Select(m => m.Order));
         }
-        return parts.Count == 1 ? parts[0] : cat(parts, 0).index_select(0, tensor(orders.ToArray(), device: device).argsort());
+        if (parts.Count == 1) return (parts[0], tokenParts[0]);
+        var order = tensor(orders.ToArray(), device: device).argsort();
+        return (cat(parts, 0).index_select(0, order), cat(tokenParts, 0).index_select(0, order));
     }
 
-    (Tensor Loss, Tensor Chosen) BatchLoss(EmbeddingAdapter adapter, Prepared prepared, int[] batch)
+    (Tensor Loss, Tensor Chosen) BatchLoss(EmbeddingAdapter adapter, Prepared prepared, int[] batch, (Mlp Head, double Weight)? scoring = null)
     {
-        var logits = MultimaskLogits(adapter, prepared, batch);
+        var (logits, tokens) = MultimaskOutputs(adapter, prepared, batch);
         var target = stack(batch.Select(i => prepared.Samples[i].Target.to(float32).to(logits.device)), 0);
-        return AdapterLoss.MinOverMasks(logits, target);
+        return WithScoreLoss(AdapterLoss.MinOverMasks(logits, target), logits, tokens, target, scoring);
+    }
+
+    /// <summary>
+    /// The mask loss plus, with <paramref name="scoring"/>, its weight times SAM's IoU objective: the MSE between the head's
+    /// predicted IoUs (outputs 1..3 on the IoU tokens [B, D]) and the true IoUs [B, 3] of the logits [B, 3, L, L] (&gt; 0) with the
+    /// targets [B, L, L]; its gradient reaches the head and, through the tokens, the adapter.
+    /// </summary>
+    static (Tensor Loss, Tensor Chosen) WithScoreLoss((Tensor Loss, Tensor Chosen) mask, Tensor logits, Tensor tokens, Tensor targets, (Mlp Head, double Weight)? scoring)
+    {
+        if (scoring is not { } s) return mask;
+        Tensor trueIoU;
+        using (no_grad()) trueIoU = MaskIoU(logits.GreaterThan(0), targets.GreaterThan(0.5).unsqueeze(1)).to(float32);
+        var predicted = s.Head.forward(tokens)[.., TensorIndex.Slice(1, null)];
+        return (mask.Loss + nn.functional.mse_loss(predicted, trueIoU) * s.Weight, mask.Chosen);
     }
 
     double OracleIoU(EmbeddingAdapter adapter, Prepared prepared, int[] indexes, int batchSize)
@@ -433,5 +465,5 @@ public sealed class AdapterTrainer
     }
 
     static string Settings(EmbeddingAdapter adapter, int sampleCount, AdapterTrainingOptions o, int epochs) => string.Create(CultureInfo.InvariantCulture,
-        $"adapter {adapter.Config.Kind} {adapter.Config.InChannels}x{adapter.Config.Grid}->{adapter.Config.OutChannels}x{adapter.Config.SamGrid}, samples {sampleCount}, epochs {epochs}, batch {o.BatchSize}, lr {o.LearningRate:R}, warm-up {o.WarmupFraction:R}, weight decay {o.WeightDecay:R}, clicks {o.MaxCorrectiveClicks} x {o.CorrectiveClickFraction:R}, decoder lr {o.DecoderLearningRate:R}, seed {o.Seed}, validation {o.ValidationFraction:R}");
+        $"adapter {adapter.Config.Kind} {adapter.Config.InChannels}x{adapter.Config.Grid}->{adapter.Config.OutChannels}x{adapter.Config.SamGrid}, samples {sampleCount}, epochs {epochs}, batch {o.BatchSize}, lr {o.LearningRate:R}, warm-up {o.WarmupFraction:R}, weight decay {o.WeightDecay:R}, clicks {o.MaxCorrectiveClicks} x {o.CorrectiveClickFraction:R}, decoder lr {o.DecoderLearningRate:R}, seed {o.Seed}, validation {o.ValidationFraction:R}{(o.MaskScoreLossWeight > 0 ? $", score loss {o.MaskScoreLossWeight:R}" : "")}");
 }

@@ -34,6 +34,11 @@ internal sealed record AdapterTrainingOptions
     /// decoder frozen, as the paper does. The prompt encoder always stays frozen.
     /// </summary>
     public double DecoderLearningRate { get; init; }
+    /// <summary>
+    /// Weight of SAM's IoU objective in the adapter's loss (0: the paper's mask loss only, the default): with a head passed to
+    /// <see cref="AdapterTrainer.Train"/>, the MSE between its predicted and the true IoU of each mask is added, trained with the adapter.
+    /// </summary>
+    public double MaskScoreLossWeight { get; init; }
     /// <summary>AdamW decoupled weight decay (default 1e-4).</summary>
     public double WeightDecay { get; init; } = 1e-4;
     /// <summary>Seed of the validation split and of the per-epoch shuffles (default 0).</summary>
@@ -53,6 +58,7 @@ internal sealed record AdapterTrainingOptions
         if (MaxTrainingSamples < 0) throw new ArgumentOutOfRangeException(nameof(MaxTrainingSamples), $"MaxTrainingSamples is {MaxTrainingSamples}; expected 0 (no cap) or more.");
         if (BatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(BatchSize), $"BatchSize is {BatchSize}; expected at least 1.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), $"LearningRate is {LearningRate}; expected a positive number such as 1e-3.");
+        if (!(MaskScoreLossWeight >= 0) || double.IsInfinity(MaskScoreLossWeight)) throw new ArgumentOutOfRangeException(nameof(MaskScoreLossWeight), $"MaskScoreLossWeight is {MaskScoreLossWeight}; expected 0 or more.");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), $"WeightDecay is {WeightDecay}; expected 0 or more.");
         if (!(DecoderLearningRate >= 0) || double.IsInfinity(DecoderLearningRate))
             throw new ArgumentOutOfRangeException(nameof(DecoderLearningRate), $"DecoderLearningRate is {DecoderLearningRate}; expected 0 (a frozen decoder) or a small positive rate such as 1e-4.");

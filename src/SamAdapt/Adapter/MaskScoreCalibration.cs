@@ -28,12 +28,33 @@ public static class MaskScoreCalibration
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decoder);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        return Fit(decoder, decoder.mask_decoder.iou_prediction_head, adapter, samples, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// <see cref="Fit(SamDecoderModel, EmbeddingAdapter, IReadOnlyList{AdapterSample}, MaskScoreCalibrationOptions, CancellationToken)"/>
+    /// starting from <paramref name="initialHead"/> (unchanged) instead of SAM's head.
+    /// </summary>
+    public static Mlp Fit(SamDecoderModel decoder, Mlp initialHead, EmbeddingAdapter adapter, IReadOnlyList<AdapterSample> samples, MaskScoreCalibrationOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
         var (tokens, trueIoU) = new AdapterTrainer(decoder).IouTokensAndTrueIoU(adapter, samples);
         using var ownedTokens = tokens;
         using var ownedIoU = trueIoU;
-        var head = CopyOf(decoder.mask_decoder.iou_prediction_head);
+        return Fit(initialHead, tokens, trueIoU, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="initialHead"/> fitted to predict <paramref name="trueIoU"/> [N, 3] (outputs 1..3) from the IoU tokens
+    /// <paramref name="tokens"/> [N, D] (<see cref="AdapterTrainer.IouTokensAndTrueIoU"/>), by AdamW on the MSE in seeded shuffled batches.
+    /// </summary>
+    internal static Mlp Fit(Mlp initialHead, Tensor tokens, Tensor trueIoU, MaskScoreCalibrationOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(initialHead);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var head = CopyOf(initialHead);
         try
         {
             using var optimizer = optim.AdamW(head.parameters(), options.LearningRate, weight_decay: 0);
@@ -158,7 +179,7 @@ public static class MaskScoreCalibration
     }
 
     /// <summary>A trainable copy of an MLP's weights (same layer sizes).</summary>
-    static Mlp CopyOf(Mlp source)
+    internal static Mlp CopyOf(Mlp source)
     {
         var first = source.layers[0].weight!;
         var copy = new Mlp(first.shape[1], first.shape[0], source.layers[source.layers.Count - 1].weight!.shape[0], source.layers.Count);

@@ -274,4 +274,56 @@ public sealed class AdapterTrainerTests : IDisposable
         foreach (var (name, tensor) in fresh.mask_decoder.state_dict())
             Assert.True(ToyDisks.Identical(expected[name], tensor), $"mask decoder tensor '{name}' differs after resuming");
     }
+
+    [Fact]
+    public void TheScoreLossTrainsTheHeadWithTheAdapter()
+    {
+        var trainer = new AdapterTrainer(_decoder);
+        using var plain = NewAdapter();
+        using var scored = NewAdapter();
+        using var head = MaskScoreCalibration.CopyOf(_decoder.mask_decoder.iou_prediction_head);
+        var options = Options(epochs: 4);
+
+        trainer.Train(plain, _samples, options);
+        trainer.Train(scored, _samples, options with { MaskScoreLossWeight = 1 }, scoreHead: head);
+
+        // The IoU objective reaches the adapter through the IoU token, so it trains another adapter than the mask loss alone.
+        Assert.False(ToyDisks.Identical(plain.proj.weight!, scored.proj.weight!), "the score loss did not reach the adapter");
+        double sam = MaskScoreCalibration.MeanSquaredError(_decoder, _decoder.mask_decoder.iou_prediction_head, scored, _samples);
+        double trained = MaskScoreCalibration.MeanSquaredError(_decoder, head, scored, _samples);
+        _output.WriteLine($"IoU MSE on the adapted embeddings: SAM's head {sam:F5}, the head trained with the adapter {trained:F5}");
+        Assert.True(trained < 0.5 * sam, $"the trained head's MSE {trained} is not below half of SAM's {sam}");
+        Assert.All(head.parameters(), p => Assert.False(p.requires_grad));
+        Assert.All(_decoder.parameters(), p => Assert.False(p.requires_grad));
+
+        using var orphan = NewAdapter();
+        var missing = Assert.Throws<ArgumentException>(() => trainer.Train(orphan, _samples, options with { MaskScoreLossWeight = 1 }));
+        Assert.Contains("MaskScoreLossWeight", missing.Message);
+    }
+
+    [Fact]
+    public void TrainingWithTheScoreLossResumesWithTheHeadsWeights()
+    {
+        var options = Options(epochs: 3) with { MaskScoreLossWeight = 1 };
+        using var uninterrupted = NewAdapter();
+        using var wholeHead = MaskScoreCalibration.CopyOf(_decoder.mask_decoder.iou_prediction_head);
+        new AdapterTrainer(_decoder).Train(uninterrupted, _samples, options, scoreHead: wholeHead);
+
+        var dir = TestPaths.NewTempDirectory();
+        using var cancellation = new CancellationTokenSource();
+        using var first = NewAdapter();
+        using var firstHead = MaskScoreCalibration.CopyOf(_decoder.mask_decoder.iou_prediction_head);
+        var progress = new RecordingEpochs(r => { if (r.Epoch == 2) cancellation.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            new AdapterTrainer(_decoder).Train(first, _samples, options with { CheckpointDirectory = dir }, progress, cancellation.Token, firstHead));
+
+        using var resumed = NewAdapter(seed: 42);
+        using var freshHead = MaskScoreCalibration.CopyOf(_decoder.mask_decoder.iou_prediction_head); // the checkpoint must bring the head's epoch-2 weights
+        new AdapterTrainer(_decoder).Train(resumed, _samples, options with { CheckpointDirectory = dir }, scoreHead: freshHead);
+
+        Assert.True(ToyDisks.Identical(uninterrupted.proj.weight!, resumed.proj.weight!));
+        var expected = wholeHead.state_dict();
+        foreach (var (name, tensor) in freshHead.state_dict())
+            Assert.True(ToyDisks.Identical(expected[name], tensor), $"IoU head tensor '{name}' differs after resuming");
+    }
 }

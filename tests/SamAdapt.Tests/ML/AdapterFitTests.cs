@@ -151,4 +151,51 @@ public class AdapterFitTests
         var noShape = Assert.Throws<SamAdaptException>(() => fit.Fit(shapeless));
         Assert.Equal("Column 'Features' must be a float vector with dimensions [C, g, g] (as UNetEncode writes); it is Vector<Single>.", noShape.Message);
     }
+
+    static bool SameWeights(TorchSharp.torch.nn.Module a, TorchSharp.torch.nn.Module b) =>
+        a.state_dict().All(p => SamAdapt.Tests.Adapter.ToyDisks.Identical(p.Value, b.state_dict()[p.Key]));
+
+    [Fact]
+    public void CalibrationRows_FitTheHeadAndLeaveTheAdapterAsTrained()
+    {
+        var mlContext = new MLContext(seed: 0);
+        var (data, _) = SamDecodeTests.Pairs(mlContext);
+        using var unet = TinyUNet();
+        using var decoder = MiniDecoder();
+        var seg = mlContext.Segmentation().Transforms;
+        var prompted = seg.UNetEncode(unet, OnItsGrid).Append(seg.MaskToPrompt()).Fit(data).Transform(data);
+        using var fit = mlContext.Segmentation().Trainers.AdapterFit(decoder, new AdapterFitOptions
+        {
+            Epochs = 3, LearningRate = 1e-2, ValidationFraction = 0, CalibrationEpochs = 20, CalibrationLearningRate = 1e-3,
+        });
+
+        using var own = fit.Fit(prompted);
+        using var same = fit.Fit(prompted, prompted);
+        using var other = fit.Fit(prompted, mlContext.Data.TakeRows(prompted, 1));
+
+        Assert.True(SameWeights(own.Adapter, same.Adapter) && SameWeights(own.Adapter, other.Adapter), "the calibration rows changed the adapter's training");
+        Assert.True(SameWeights(own.MaskScoreHead!, same.MaskScoreHead!), "calibrating on the training rows read in batches differs from calibrating on them in memory");
+        Assert.False(SameWeights(own.MaskScoreHead!, other.MaskScoreHead!), "the head ignored the calibration rows");
+        Assert.False(SameWeights(other.MaskScoreHead!, decoder.mask_decoder.iou_prediction_head), "the head was not fitted");
+    }
+
+    [Fact]
+    public void CalibrationRowsThatDoNotFit_AreNamed()
+    {
+        var mlContext = new MLContext(seed: 0);
+        var (data, _) = SamDecodeTests.Pairs(mlContext);
+        using var unet = TinyUNet();
+        using var decoder = MiniDecoder();
+        var seg = mlContext.Segmentation().Transforms;
+        var prompted = seg.UNetEncode(unet, OnItsGrid).Append(seg.MaskToPrompt()).Fit(data).Transform(data);
+        var coarser = seg.UNetEncode(unet, new UNetEncodeOptions { Features = new UNetFeatureOptions { Grid = 8 } }).Append(seg.MaskToPrompt()).Fit(data).Transform(data);
+        using var fit = mlContext.Segmentation().Trainers.AdapterFit(decoder, new AdapterFitOptions { Epochs = 1, ValidationFraction = 0 });
+
+        var shape = Assert.Throws<SamAdaptException>(() => fit.Fit(prompted, coarser));
+        Assert.Matches(@"^Column 'Features' of the calibration data is \[\d+, 8, 8\], but the training data's is \[\d+, 16, 16\]; both must come from the same U-Net", shape.Message);
+        var empty = Assert.Throws<SamAdaptException>(() => fit.Fit(prompted, mlContext.Data.FilterRowsByColumn(prompted, "PromptX", lowerBound: -2, upperBound: -1)));
+        Assert.Contains("empty calibration data view", empty.Message);
+        var missing = Assert.Throws<SamAdaptException>(() => fit.Fit(prompted, data));
+        Assert.StartsWith("Input column 'Features' not found", missing.Message);
+    }
 }

@@ -5,6 +5,7 @@ using SamAdapt.ML.RowMapping;
 using SamAdapt.Sam;
 using SamAdapt.Sam.Modeling;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace SamAdapt.ML;
 
@@ -46,12 +47,29 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
     /// <summary>Trains the adapter on every row of <paramref name="input"/> and returns the transformer that applies it.</summary>
     /// <exception cref="SamAdaptException">A column is missing or of the wrong type, the features have no known [C, g, g] shape, a mask is missing, or training diverged.</exception>
     /// <exception cref="OperationCanceledException"><see cref="AdapterFitOptions.CancellationToken"/> was cancelled.</exception>
-    public EmbeddingAdapterTransformer Fit(IDataView input)
+    public EmbeddingAdapterTransformer Fit(IDataView input) => Fit(input, calibrationData: null);
+
+    /// <summary>
+    /// Trains the adapter on every row of <paramref name="input"/>; with <see cref="AdapterFitOptions.CalibrateMaskScores"/>, fits SAM's
+    /// IoU head on the rows of <paramref name="calibrationData"/> (the same columns: images the adapter does not train on, so that the
+    /// head learns how good the adapter's masks are on new images, not on the ones it fitted), or on <paramref name="input"/>'s rows
+    /// when it is null. Calibration rows are read in small batches, so their features need not fit in memory together.
+    /// </summary>
+    /// <exception cref="SamAdaptException">A column of either view is missing or of the wrong type, the two views' features differ in shape, a view is empty, a mask is missing, or training diverged.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="AdapterFitOptions.CancellationToken"/> was cancelled.</exception>
+    public EmbeddingAdapterTransformer Fit(IDataView input, IDataView? calibrationData)
     {
         ArgumentNullException.ThrowIfNull(input);
         foreach (var column in _inputs) column.Check(input.Schema);
         Options.CancellationToken.ThrowIfCancellationRequested();
         var (channels, grid) = FeatureShape(input.Schema[Options.FeaturesColumnName].Type);
+        if (calibrationData is not null)
+        {
+            foreach (var column in _inputs) column.Check(calibrationData.Schema);
+            if (FeatureShape(calibrationData.Schema[Options.FeaturesColumnName].Type) is var calibrationShape && calibrationShape != (channels, grid))
+                throw new SamAdaptException($"Column '{Options.FeaturesColumnName}' of the calibration data is [{calibrationShape.Channels}, {calibrationShape.Grid}, {calibrationShape.Grid}], " +
+                    $"but the training data's is [{channels}, {grid}, {grid}]; both must come from the same U-Net and feature options.");
+        }
         var samples = ReadSamples(input, channels, grid);
         try
         {
@@ -63,10 +81,9 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
             try
             {
                 var decoder = fineTuned ?? _decoder;
-                var result = new AdapterTrainer(decoder).Train(adapter, samples, Options.TrainingOptions(), Options.Progress, Options.CancellationToken);
-                var head = Options.CalibrateMaskScores
-                    ? MaskScoreCalibration.Fit(decoder, adapter, samples, Options.CalibrationOptions(), Options.CancellationToken)
-                    : null;
+                using var scoreHead = Options.MaskScoreLossWeight > 0 ? MaskScoreCalibration.CopyOf(decoder.mask_decoder.iou_prediction_head) : null;
+                var result = new AdapterTrainer(decoder).Train(adapter, samples, Options.TrainingOptions(), Options.Progress, Options.CancellationToken, scoreHead);
+                var head = Options.CalibrateMaskScores ? Calibrate(decoder, scoreHead ?? decoder.mask_decoder.iou_prediction_head, adapter, samples, calibrationData, channels, grid) : null;
                 return new EmbeddingAdapterTransformer(_mlContext, adapter, result, Options.FeaturesColumnName, Options.OutputColumnName, head, fineTuned);
             }
             catch
@@ -78,13 +95,50 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
         }
         finally
         {
-            foreach (var sample in samples)
-            {
-                sample.Features.Dispose();
-                sample.Target.Dispose();
-            }
+            DisposeAll(samples);
         }
     }
+
+    /// <summary>SAM's IoU head, starting from <paramref name="initialHead"/>, fitted on <paramref name="calibrationData"/>'s rows (read in batches) or else on the training samples.</summary>
+    Mlp Calibrate(SamDecoderModel decoder, Mlp initialHead, EmbeddingAdapter adapter, List<AdapterSample> samples, IDataView? calibrationData, int channels, int grid)
+    {
+        if (calibrationData is null) return MaskScoreCalibration.Fit(decoder, initialHead, adapter, samples, Options.CalibrationOptions(), Options.CancellationToken);
+        var trainer = new AdapterTrainer(decoder);
+        var tokens = new List<Tensor>();
+        var trueIoU = new List<Tensor>();
+        var chunk = new List<AdapterSample>();
+        void Flush()
+        {
+            if (chunk.Count == 0) return;
+            var (t, iou) = trainer.IouTokensAndTrueIoU(adapter, chunk);
+            tokens.Add(t);
+            trueIoU.Add(iou);
+            DisposeAll(chunk);
+            chunk.Clear();
+        }
+        try
+        {
+            foreach (var sample in Rows(calibrationData, channels, grid))
+            {
+                Options.CancellationToken.ThrowIfCancellationRequested();
+                chunk.Add(sample);
+                if (chunk.Count == CalibrationBatch) Flush();
+            }
+            Flush();
+            if (tokens.Count == 0) throw new SamAdaptException("AdapterFit got an empty calibration data view; pass null to calibrate on the training rows.");
+            using var allTokens = torch.cat(tokens, 0);
+            using var allIoU = torch.cat(trueIoU, 0);
+            return MaskScoreCalibration.Fit(initialHead, allTokens, allIoU, Options.CalibrationOptions(), Options.CancellationToken);
+        }
+        finally
+        {
+            DisposeAll(chunk);
+            foreach (var t in tokens.Concat(trueIoU)) t.Dispose();
+        }
+    }
+
+    /// <summary>Calibration rows decoded together (their features are held in memory only that many at a time).</summary>
+    const int CalibrationBatch = 16;
 
     /// <summary>C and g of a features column [C, g, g].</summary>
     (int Channels, int Grid) FeatureShape(DataViewType type)
@@ -99,39 +153,49 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
 
     List<AdapterSample> ReadSamples(IDataView input, int channels, int grid)
     {
-        var columns = _inputs.Select(c => input.Schema[c.ColumnName]).ToList();
         var samples = new List<AdapterSample>();
         try
         {
-            using var cursor = input.GetRowCursor(columns);
-            var getFeatures = cursor.GetGetter<VBuffer<float>>(columns[0]);
-            var getMask = ImageColumnReader.Mask(cursor, columns[1], "AdapterFit");
-            var getX = cursor.GetGetter<float>(columns[2]);
-            var getY = cursor.GetGetter<float>(columns[3]);
-            VBuffer<float> features = default;
-            float x = 0, y = 0;
-            while (cursor.MoveNext())
-            {
-                getFeatures(ref features);
-                getX(ref x);
-                getY(ref y);
-                var mask = getMask();
-                var values = features.DenseValues().ToArray();
-                var tensor = torch.tensor(values, [channels, grid, grid]);
-                samples.Add(new AdapterSample(tensor, AdapterTargets.FromMask(mask, _decoder.Config), [new PromptPoint(x, y, 1)], (mask.Height, mask.Width)));
-            }
+            samples.AddRange(Rows(input, channels, grid));
         }
         catch
         {
-            foreach (var sample in samples)
-            {
-                sample.Features.Dispose();
-                sample.Target.Dispose();
-            }
+            DisposeAll(samples);
             throw;
         }
         if (samples.Count == 0) throw new SamAdaptException("AdapterFit needs at least one row to train on; the data view is empty.");
         return samples;
+    }
+
+    /// <summary>Each row of <paramref name="input"/> as a sample (features [C, g, g], low-res target, the click), owned by the caller.</summary>
+    IEnumerable<AdapterSample> Rows(IDataView input, int channels, int grid)
+    {
+        var columns = _inputs.Select(c => input.Schema[c.ColumnName]).ToList();
+        using var cursor = input.GetRowCursor(columns);
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(columns[0]);
+        var getMask = ImageColumnReader.Mask(cursor, columns[1], "AdapterFit");
+        var getX = cursor.GetGetter<float>(columns[2]);
+        var getY = cursor.GetGetter<float>(columns[3]);
+        VBuffer<float> features = default;
+        float x = 0, y = 0;
+        while (cursor.MoveNext())
+        {
+            getFeatures(ref features);
+            getX(ref x);
+            getY(ref y);
+            var mask = getMask();
+            var tensor = torch.tensor(features.DenseValues().ToArray(), [channels, grid, grid]);
+            yield return new AdapterSample(tensor, AdapterTargets.FromMask(mask, _decoder.Config), [new PromptPoint(x, y, 1)], (mask.Height, mask.Width));
+        }
+    }
+
+    static void DisposeAll(IEnumerable<AdapterSample> samples)
+    {
+        foreach (var sample in samples)
+        {
+            sample.Features.Dispose();
+            sample.Target.Dispose();
+        }
     }
 
     /// <summary>Checks the input columns and adds the embedding column [D, G, G].</summary>

@@ -82,6 +82,13 @@ public sealed class AdapterFitOptions
     /// </summary>
     public bool CalibrateMaskScores { get; set; } = true;
 
+    /// <summary>
+    /// Weight of SAM's IoU objective (MSE between a copy of SAM's IoU head's predicted IoU and each mask's true IoU) added to the
+    /// adapter's mask loss, the head trained with the adapter, so that the adapted embeddings also tell the head which mask is
+    /// right; the calibration then starts from that head. 0 (the default): the paper's mask loss only.
+    /// </summary>
+    public double MaskScoreLossWeight { get; set; }
+
     /// <summary>Passes of the IoU head calibration over the training rows (default 50).</summary>
     public int CalibrationEpochs { get; set; } = new MaskScoreCalibrationOptions().Epochs;
 
@@ -101,7 +108,7 @@ public sealed class AdapterFitOptions
     internal AdapterTrainingOptions TrainingOptions() => new()
     {
         Epochs = Epochs, MaxTrainingSamples = MaxTrainingSamples, BatchSize = BatchSize, LearningRate = LearningRate, WarmupFraction = WarmupFraction, WeightDecay = WeightDecay, Seed = Seed,
-        DecoderLearningRate = DecoderLearningRate, MaxCorrectiveClicks = MaxCorrectiveClicks, CorrectiveClickFraction = CorrectiveClickFraction,
+        DecoderLearningRate = DecoderLearningRate, MaskScoreLossWeight = MaskScoreLossWeight, MaxCorrectiveClicks = MaxCorrectiveClicks, CorrectiveClickFraction = CorrectiveClickFraction,
         ValidationFraction = ValidationFraction, CheckpointDirectory = CheckpointDirectory,
     };
 
