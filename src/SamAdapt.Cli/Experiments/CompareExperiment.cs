@@ -121,7 +121,7 @@ public sealed class CompareExperiment
                 if (outputDirectory is not null) WriteAdaptedModel(run, unet, encode.Features, Path.Combine(outputDirectory, ModelFolder(family)));
             }
             double adapterSeconds = adapterClock.Elapsed.TotalSeconds;
-            return Evaluate(dataset, split, outputDirectory, mlContext, methods, predictor, unet, encode, runs, adapterImages.Count,
+            return Evaluate(dataset, split, outputDirectory, mlContext, methods, predictor, unet, encode, runs, (adapterImages.Count, calibrationImages.Count),
                 (unetSeconds, adapterSeconds), total, cancellationToken);
         }
         finally
@@ -151,7 +151,7 @@ public sealed class CompareExperiment
              $"on {images.Count} images for up to {_options.AdapterEpochs} epochs{SampleCap(_options.AdapterSamples)} through SAM's {(tuned ? "decoder (trained too)" : "frozen decoder")} ...");
         if (checkpointFolder is not null && new Adapter.AdapterCheckpoint(checkpointFolder).TryReadState() is { } saved)
             _log($"{label}: resuming from the checkpoint after epoch {saved.Epoch} in {checkpointFolder}");
-        if (calibrationImages.Count > 0) _log($"{label}: the IoU head is calibrated on {calibrationImages.Count} training images the adapter does not train on");
+        if (calibrationImages.Count > 0) _log($"{label}: the IoU head is calibrated on {calibrationImages.Count} training image{(calibrationImages.Count == 1 ? "" : "s")} the adapter does not train on");
         using var adapterFit = segmentation.Trainers.AdapterFit(decoder, AdapterOptions(label, column, tuned ? _options.DecoderLearningRate : 0, checkpointFolder, cancellationToken));
         var trainView = SegmentationDataset.ToDataView(mlContext, images);
         var prompted = segmentation.Transforms.UNetEncode(unet.Model, encode) // Image -> Features [C, g, g]
@@ -182,7 +182,7 @@ public sealed class CompareExperiment
 
     /// <summary>Scores the test split with every method, runs the corrective clicks, and writes results.json, report.md and the figures.</summary>
     CompareResults Evaluate(CompareDatasetInfo dataset, TrainTestSplit split, string? outputDirectory, MLContext mlContext, IReadOnlyList<CompareMethod> methods,
-        SamPredictor predictor, UNetSegmentationTransformer unet, UNetEncodeOptions encode, IReadOnlyList<AdaptedRun> runs, int adapterImages,
+        SamPredictor predictor, UNetSegmentationTransformer unet, UNetEncodeOptions encode, IReadOnlyList<AdaptedRun> runs, (int Adapter, int Calibration) images,
         (double UNet, double Adapter) trainSeconds, Stopwatch total, CancellationToken cancellationToken)
     {
         var segmentation = mlContext.Segmentation();
@@ -212,7 +212,7 @@ public sealed class CompareExperiment
             double clicksSeconds = clicksClock.Elapsed.TotalSeconds;
 
             var rows = methods.Select((method, i) => new CompareMethodResult(method, metrics[i]) { Clicks = clicks?[i] }).ToList();
-            var results = new CompareResults(dataset, _options.SamModel, _options, rows, adapterImages, unet.TrainingResult?.BestEpoch,
+            var results = new CompareResults(dataset, _options.SamModel, _options, rows, images.Adapter, images.Calibration, unet.TrainingResult?.BestEpoch,
                 new CompareTimings(trainSeconds.UNet, trainSeconds.Adapter, encodeSeconds, evaluateSeconds, 0) { CorrectiveClicks = clicksSeconds });
             if (outputDirectory is not null)
             {

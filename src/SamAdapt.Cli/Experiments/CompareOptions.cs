@@ -65,8 +65,8 @@ public sealed record CompareOptions
     /// <summary>The most corrective clicks simulated per training image before the adapter's loss (0: the paper's single click; see <see cref="AdapterFitOptions.MaxCorrectiveClicks"/>).</summary>
     public int AdapterClicks { get; init; }
 
-    /// <summary>Weight of SAM's IoU objective trained with the adapter (<see cref="AdapterFitOptions.MaskScoreLossWeight"/>; 0: the paper's mask loss only).</summary>
-    public double AdapterScoreLoss { get; init; }
+    /// <summary>Weight of SAM's IoU objective trained with the adapter (<see cref="AdapterFitOptions.MaskScoreLossWeight"/>; default 1; 0: the paper's mask loss only).</summary>
+    public double AdapterScoreLoss { get; init; } = new AdapterFitOptions().MaskScoreLossWeight;
 
     /// <summary>
     /// The most images the U-Net sees in all (epochs x training images; <see cref="UNetTrainerOptions.MaxTrainingSamples"/>): it trains

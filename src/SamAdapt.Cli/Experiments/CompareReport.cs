@@ -67,6 +67,7 @@ public static class CompareReport
                 ["unet_samples"] = o.UNetSamples,
                 ["adapter_samples"] = o.AdapterSamples,
                 ["adapter_images"] = results.AdapterTrainImages,
+                ["calibration_images"] = results.CalibrationImages,
                 ["adapter_learning_rate"] = o.AdapterLearningRate,
                 ["clicks"] = o.Clicks,
             },
@@ -142,7 +143,8 @@ public static class CompareReport
         if (o.UNetFolder is null) text.AppendLine(c, $"| U-Net | {o.ImageSize} px, {o.UNetEpochs} epochs (best: {results.UNetBestEpoch}) |");
         else text.AppendLine(c, $"| U-Net | trained earlier: {o.UNetFolder} |");
         text.AppendLine(c, $"| adapter features | {o.Features.Set}, {(o.Features.SamFrame > 0 ? $"aligned to SAM's {o.Features.SamFrame}-pixel frame" : "stretched over the grid")} |");
-        text.AppendLine(c, $"| adapter | {o.AdapterKind.ToString().ToLowerInvariant()}, {results.AdapterTrainImages} training images, {o.AdapterEpochs} epochs, learning rate {o.AdapterLearningRate} |");
+        text.AppendLine(c, $"| adapter | {o.AdapterKind.ToString().ToLowerInvariant()}, {results.AdapterTrainImages} training images, {o.AdapterEpochs} epochs, learning rate {o.AdapterLearningRate}, IoU objective weight {o.AdapterScoreLoss} |");
+        text.AppendLine(c, $"| IoU head calibrated on | {(results.CalibrationImages > 0 ? $"{results.CalibrationImages} training images the adapter did not train on" : "the adapter's training images")} |");
         text.AppendLine().AppendLine("## Timings").AppendLine();
         text.AppendLine("| step | seconds |").AppendLine("| --- | ---: |");
         text.AppendLine(c, $"| U-Net training | {t.UNetTrain:F1} |");

@@ -131,8 +131,6 @@ public sealed class AdaptedModel : IDisposable
         return new SamPredictor(decoder.Config, new EmbeddingOnlyImageEncoder(), decoder.AsPromptDecoder(), decoder);
     }
 
-
-
     /// <summary>
     /// Like <see cref="Save"/> for a U-Net, adapter, optional calibrated IoU head and optional fine-tuned mask decoder state dict the
     /// caller keeps owning (e.g. right after training them). Without a head (a decoder), a <c>mask_scores/</c> (<c>mask_decoder/</c>)

@@ -78,18 +78,22 @@ public sealed class AdapterFitEstimator : IEstimator<EmbeddingAdapterTransformer
             if (Options.Kind == AdapterKind.Mlp) shape = shape with { HiddenChannels = Options.HiddenChannels > 0 ? Options.HiddenChannels : config.PromptEmbedDim };
             var adapter = new EmbeddingAdapter(shape, Options.Seed);
             var fineTuned = Options.DecoderLearningRate > 0 ? SamDecoderModel.FromStateDict(_decoder.Config, _decoder.state_dict(), "the SAM decoder") : null;
+            Mlp? scoreHead = null;
             try
             {
                 var decoder = fineTuned ?? _decoder;
-                using var scoreHead = Options.MaskScoreLossWeight > 0 ? MaskScoreCalibration.CopyOf(decoder.mask_decoder.iou_prediction_head) : null;
+                scoreHead = Options.MaskScoreLossWeight > 0 ? MaskScoreCalibration.CopyOf(decoder.mask_decoder.iou_prediction_head) : null;
                 var result = new AdapterTrainer(decoder).Train(adapter, samples, Options.TrainingOptions(), Options.Progress, Options.CancellationToken, scoreHead);
-                var head = Options.CalibrateMaskScores ? Calibrate(decoder, scoreHead ?? decoder.mask_decoder.iou_prediction_head, adapter, samples, calibrationData, channels, grid) : null;
+                var head = Options.CalibrateMaskScores ? Calibrate(decoder, scoreHead ?? decoder.mask_decoder.iou_prediction_head, adapter, samples, calibrationData, channels, grid) : scoreHead;
+                if (head != scoreHead) scoreHead?.Dispose();
+                scoreHead = null; // owned by the transformer now, or disposed
                 return new EmbeddingAdapterTransformer(_mlContext, adapter, result, Options.FeaturesColumnName, Options.OutputColumnName, head, fineTuned);
             }
             catch
             {
                 adapter.Dispose();
                 fineTuned?.Dispose();
+                scoreHead?.Dispose();
                 throw;
             }
         }

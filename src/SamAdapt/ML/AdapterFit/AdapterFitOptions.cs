@@ -76,18 +76,21 @@ public sealed class AdapterFitOptions
     public double ValidationFraction { get; set; } = 0.1;
 
     /// <summary>
-    /// After training, refit SAM's IoU head on the adapted embeddings of the training rows (<see cref="MaskScoreCalibration"/>:
-    /// MSE of each multimask output's predicted IoU against its true IoU), so that the predicted-IoU mask choice ranks the
-    /// adapter's masks; the mask logits are unchanged (default true). The head is <see cref="EmbeddingAdapterTransformer.MaskScoreHead"/>.
+    /// After training, refit SAM's IoU head on the adapted embeddings of the calibration rows, or else the training rows
+    /// (<see cref="AdapterFitEstimator.Fit(IDataView, IDataView?)"/>; <see cref="MaskScoreCalibration"/>: MSE of each multimask output's
+    /// predicted IoU against its true IoU), so that the predicted-IoU mask choice ranks the adapter's masks; the mask logits are
+    /// unchanged (default true). The head is <see cref="EmbeddingAdapterTransformer.MaskScoreHead"/>; without calibration it is the
+    /// head trained with the adapter (<see cref="MaskScoreLossWeight"/> &gt; 0) or none (SAM's own).
     /// </summary>
     public bool CalibrateMaskScores { get; set; } = true;
 
     /// <summary>
     /// Weight of SAM's IoU objective (MSE between a copy of SAM's IoU head's predicted IoU and each mask's true IoU) added to the
     /// adapter's mask loss, the head trained with the adapter, so that the adapted embeddings also tell the head which mask is
-    /// right; the calibration then starts from that head. 0 (the default): the paper's mask loss only.
+    /// right; the calibration then starts from that head. SAM's own decoder stays frozen. Default 1, as SAM weighs it; 0: the
+    /// paper's mask loss only.
     /// </summary>
-    public double MaskScoreLossWeight { get; set; }
+    public double MaskScoreLossWeight { get; set; } = 1;
 
     /// <summary>Passes of the IoU head calibration over the training rows (default 50).</summary>
     public int CalibrationEpochs { get; set; } = new MaskScoreCalibrationOptions().Epochs;

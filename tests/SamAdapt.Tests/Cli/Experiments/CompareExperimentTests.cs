@@ -271,10 +271,15 @@ public sealed class CompareExperimentTests
         var info = new CompareDatasetInfo(dataset.Folder, "cvppp", dataset.Samples.Count, split.Train.Count, split.Test.Count);
         var options = new CompareOptions { SamModel = TestPaths.MiniFixture, ImageSize = 128, UNetEpochs = 1, AdapterEpochs = 2, AdapterImages = 3, Seed = 9 };
 
-        var first = new CompareExperiment(options).Run(info, split, outputDirectory: null);
+        var log = new List<string>();
+        var first = new CompareExperiment(options, log: log.Add).Run(info, split, outputDirectory: null);
         var second = new CompareExperiment(options).Run(info, split, outputDirectory: null);
 
         Assert.Equal(3, first.AdapterTrainImages);
+        // The training images beyond the adapter's calibrate its IoU head.
+        Assert.Equal(split.Train.Count - 3, first.CalibrationImages);
+        Assert.True(first.CalibrationImages > 0, "the tiny split must leave a training image for the calibration");
+        Assert.Contains(log, l => l.StartsWith($"adapter: the IoU head is calibrated on {first.CalibrationImages} training image", StringComparison.Ordinal));
         for (int row = 0; row < first.Rows.Count; row++)
             Assert.Equal(first.Rows[row].Metrics.PerImage.Select(p => p.IoU), second.Rows[row].Metrics.PerImage.Select(p => p.IoU));
     }
@@ -306,6 +311,8 @@ public sealed class CompareExperimentTests
     [InlineData("--adapter", "conv3x3", "'mlp'")]
     [InlineData("--adapter-clicks", "21", "--adapter-clicks")]
     [InlineData("--click-images", "0", "--click-images")]
+    [InlineData("--calibration-images", "-1", "--calibration-images")]
+    [InlineData("--adapter-score-loss", "-0.5", "--adapter-score-loss")]
     [InlineData("--unet-samples", "-5", "--unet-samples")]
     public void BadArguments_AreNamed(string option, string value, string named)
     {
