@@ -134,7 +134,7 @@ public static class CompareReport
             text.AppendLine(c, $"| {method.Name} | {method.SelectionName} | {protocol} | {m.MeanIoU:F3} | {m.MicroIoU:F3} | {m.Dice:F3} | {m.Precision:F3} | {m.Recall:F3} | {paper} |");
         }
         text.AppendLine();
-        text.AppendLine("Oracle: the best of SAM's 3 masks by IoU with the ground truth (the paper's choice); predicted: the mask with the highest predicted IoU (what an application without ground truth gets); calibrated: the highest IoU predicted by SAM's IoU head refitted on the adapted embeddings of training images (those the adapter did not train on, when the split has any) (the same masks; what the exported model.zip picks). Mean IoU averages per-image IoU; micro IoU pools the pixels of all test images. Both masks empty counts as IoU 1.").AppendLine();
+        text.AppendLine("Oracle: the best of SAM's 3 masks by IoU with the ground truth (the paper's choice); predicted: the mask with the highest predicted IoU (what an application without ground truth gets); calibrated: the highest IoU predicted by SAM's IoU head refitted on the adapted embeddings of training images, those the adapter did not train on when the split has any (the same masks; what the exported model.zip picks). Mean IoU averages per-image IoU; micro IoU pools the pixels of all test images. Both masks empty counts as IoU 1.").AppendLine();
         AppendClicks(text, results);
         text.AppendLine("## Settings").AppendLine();
         text.AppendLine("| setting | value |").AppendLine("| --- | --- |");

@@ -11,7 +11,7 @@ namespace SamAdapt.Cli.Experiments;
 /// <param name="Options">The settings.</param>
 /// <param name="Rows">The metrics of each method, in the order of <see cref="CompareMethod.All"/>.</param>
 /// <param name="AdapterTrainImages">Images the adapter trained on.</param>
-/// <param name="CalibrationImages">Training images beyond those that the IoU head was calibrated on (0: it was calibrated on the adapter's own).</param>
+/// <param name="CalibrationImages">Training images beyond the adapter's that the IoU head was calibrated on (0: it was calibrated on the adapter's own).</param>
 /// <param name="UNetBestEpoch">The U-Net epoch whose weights were used; null when a trained U-Net was given (<see cref="CompareOptions.UNetFolder"/>).</param>
 /// <param name="Timings">Seconds per step.</param>
 public sealed record CompareResults(

@@ -73,25 +73,22 @@ internal sealed class AdapterCheckpoint
             foreach (var ((_, to), (_, from)) in adapter.named_parameters().Zip(saved.named_parameters()))
                 to.copy_(from);
         }
-        if (maskDecoder is not null)
-        {
-            var decoderPath = Path.Combine(folder, MaskDecoderFileName);
-            if (!File.Exists(decoderPath)) throw new ModelFormatException($"{decoderPath}: the fine-tuned mask decoder of the checkpoint is missing; delete the folder to start afresh.");
-            using var weights = SafeTensors.Load(decoderPath);
-            StateDictLoader.LoadInto(maskDecoder, weights, "", decoderPath);
-        }
-        if (scoreHead is not null)
-        {
-            var headPath = Path.Combine(folder, MaskScoreCalibration.WeightsFileName);
-            if (!File.Exists(headPath)) throw new ModelFormatException($"{headPath}: the IoU head of the checkpoint is missing; delete the folder to start afresh.");
-            using var weights = SafeTensors.Load(headPath);
-            StateDictLoader.LoadInto(scoreHead, weights, "", headPath);
-        }
+        if (maskDecoder is not null) LoadInto(maskDecoder, Path.Combine(folder, MaskDecoderFileName), "the fine-tuned mask decoder");
+        if (scoreHead is not null) LoadInto(scoreHead, Path.Combine(folder, MaskScoreCalibration.WeightsFileName), "the IoU head");
         var optimizerPath = Path.Combine(folder, OptimizerFileName);
         if (!File.Exists(optimizerPath)) throw new ModelFormatException($"{optimizerPath}: the optimiser state of the checkpoint is missing; delete the folder to start afresh.");
         using var stream = File.OpenRead(optimizerPath);
         using var reader = new BinaryReader(stream);
         optimizer.load_state_dict(reader);
+    }
+
+    /// <summary>Copies the weights file <paramref name="path"/> of the checkpoint into <paramref name="module"/>.</summary>
+    /// <exception cref="ModelFormatException">The file (<paramref name="what"/>) is missing or does not fit the module.</exception>
+    static void LoadInto(torch.nn.Module module, string path, string what)
+    {
+        if (!File.Exists(path)) throw new ModelFormatException($"{path}: {what} of the checkpoint is missing; delete the folder to start afresh.");
+        using var weights = SafeTensors.Load(path);
+        StateDictLoader.LoadInto(module, weights, "", path);
     }
 
     /// <summary>

@@ -57,13 +57,13 @@ public sealed class AdapterTrainer
         using var optimizer = optim.AdamW(adapter.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         if (decoderParameters.Count > 0)
             optimizer.add_param_group(new TorchSharp.Modules.AdamW.ParamGroup(decoderParameters, options.DecoderLearningRate, weight_decay: options.WeightDecay));
-        if (options.MaskScoreLossWeight > 0)
-        {
-            foreach (var parameter in scoreHead!.parameters()) parameter.requires_grad = true;
-            scoreHead.train();
-            optimizer.add_param_group(new TorchSharp.Modules.AdamW.ParamGroup(scoreHead.parameters(), options.LearningRate / 3, weight_decay: 0));
-        }
         (Mlp Head, double Weight)? scoring = options.MaskScoreLossWeight > 0 ? (scoreHead!, options.MaskScoreLossWeight) : null;
+        if (scoring is { Head: var trainedHead })
+        {
+            foreach (var parameter in trainedHead.parameters()) parameter.requires_grad = true;
+            trainedHead.train();
+            optimizer.add_param_group(new TorchSharp.Modules.AdamW.ParamGroup(trainedHead.parameters(), options.LearningRate / 3, weight_decay: 0));
+        }
         var peakRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
         var checkpoint = options.CheckpointDirectory is null ? null : new AdapterCheckpoint(options.CheckpointDirectory);
         int epochs = options.EpochsFor(trainIndexes.Length);
@@ -134,10 +134,10 @@ public sealed class AdapterTrainer
         {
             adapter.eval();
             foreach (var parameter in decoderParameters) parameter.requires_grad = false;
-            if (scoreHead is not null)
+            if (scoring is { Head: var frozenHead })
             {
-                scoreHead.eval();
-                foreach (var parameter in scoreHead.parameters()) parameter.requires_grad = false;
+                frozenHead.eval();
+                foreach (var parameter in frozenHead.parameters()) parameter.requires_grad = false;
             }
         }
         return new AdapterTrainingResult(reports, startEpoch, trainIndexes.Length, validationIndexes.Length);

@@ -152,6 +152,13 @@ public class AdapterFitTests
         Assert.Equal("Column 'Features' must be a float vector with dimensions [C, g, g] (as UNetEncode writes); it is Vector<Single>.", noShape.Message);
     }
 
+    /// <summary><paramref name="data"/> with the U-Net's Features (as <paramref name="encode"/> asks) and the click of each mask: AdapterFit's input.</summary>
+    static IDataView Prompted(MLContext mlContext, UNetModel unet, IDataView data, UNetEncodeOptions encode)
+    {
+        var seg = mlContext.Segmentation().Transforms;
+        return seg.UNetEncode(unet, encode).Append(seg.MaskToPrompt()).Fit(data).Transform(data);
+    }
+
     static bool SameWeights(TorchSharp.torch.nn.Module a, TorchSharp.torch.nn.Module b) =>
         a.state_dict().All(p => SamAdapt.Tests.Adapter.ToyDisks.Identical(p.Value, b.state_dict()[p.Key]));
 
@@ -162,8 +169,7 @@ public class AdapterFitTests
         var (data, _) = SamDecodeTests.Pairs(mlContext);
         using var unet = TinyUNet();
         using var decoder = MiniDecoder();
-        var seg = mlContext.Segmentation().Transforms;
-        var prompted = seg.UNetEncode(unet, OnItsGrid).Append(seg.MaskToPrompt()).Fit(data).Transform(data);
+        var prompted = Prompted(mlContext, unet, data, OnItsGrid);
         using var fit = mlContext.Segmentation().Trainers.AdapterFit(decoder, new AdapterFitOptions
         {
             Epochs = 3, LearningRate = 1e-2, ValidationFraction = 0, CalibrationEpochs = 20, CalibrationLearningRate = 1e-3,
@@ -186,9 +192,8 @@ public class AdapterFitTests
         var (data, _) = SamDecodeTests.Pairs(mlContext);
         using var unet = TinyUNet();
         using var decoder = MiniDecoder();
-        var seg = mlContext.Segmentation().Transforms;
-        var prompted = seg.UNetEncode(unet, OnItsGrid).Append(seg.MaskToPrompt()).Fit(data).Transform(data);
-        var coarser = seg.UNetEncode(unet, new UNetEncodeOptions { Features = new UNetFeatureOptions { Grid = 8 } }).Append(seg.MaskToPrompt()).Fit(data).Transform(data);
+        var prompted = Prompted(mlContext, unet, data, OnItsGrid);
+        var coarser = Prompted(mlContext, unet, data, new UNetEncodeOptions { Features = new UNetFeatureOptions { Grid = 8 } });
         using var fit = mlContext.Segmentation().Trainers.AdapterFit(decoder, new AdapterFitOptions { Epochs = 1, ValidationFraction = 0 });
 
         var shape = Assert.Throws<SamAdaptException>(() => fit.Fit(prompted, coarser));
